@@ -1,0 +1,42 @@
+"""``news-ingest``: one command, three subcommands.
+
+    news-ingest batch   --input SRC ... --output DIR [beam options]   scheduled batch run
+    news-ingest stream  --input URL ... --output DIR [beam options]   continuous polling
+    news-ingest summary --output DIR                                  what the datasets hold
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+COMMANDS = {
+    "batch": ("pipelines.batch", "read sources once and add what is new to the datasets"),
+    "stream": ("pipelines.stream", "poll feeds continuously and write windowed datasets"),
+    "summary": ("pipelines.summary", "print a summary of the datasets under --output (DuckDB)"),
+}
+
+
+def usage() -> str:
+    lines = ["usage: news-ingest {batch,stream,summary} [options]   (news-ingest COMMAND --help for details)", ""]
+    lines += [f"  {name:<8} {help_}" for name, (_, help_) in COMMANDS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        sys.stdout.write(usage())
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        sys.stderr.write(f"news-ingest: error: unknown command {command!r}; choose from {', '.join(COMMANDS)}\n")
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import importlib
+
+    module = importlib.import_module(COMMANDS[command][0])
+    return module.run(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

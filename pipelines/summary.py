@@ -1,0 +1,103 @@
+"""``news-ingest summary --output DIR``: what the datasets under DIR hold, via DuckDB.
+
+Reads the Parquet datasets the way an analyst would (DuckDB, Hive partitioning) and
+prints article counts, the most mentioned entities and the rejects by reason; this is
+also a smoke test that the files are readable by a warehouse engine.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+
+TOP_ENTITIES = 10
+
+
+def _dataset_glob(output: str, dataset: str) -> str:
+    return os.path.join(output, dataset, "*", "*.parquet")
+
+
+def _has_files(output: str, dataset: str) -> bool:
+    return bool(glob.glob(_dataset_glob(output, dataset)))
+
+
+def summarize(output: str, top: int = TOP_ENTITIES) -> dict:
+    """Summary figures as a dict (what ``run`` prints)."""
+    import duckdb
+
+    con = duckdb.connect()
+    result: dict = {"output": output}
+
+    def scan(dataset):
+        return f"read_parquet('{_dataset_glob(output, dataset)}', hive_partitioning = true)"
+
+    if _has_files(output, "articles"):
+        result["articles"] = con.execute(f"SELECT count(*) FROM {scan('articles')}").fetchone()[0]
+        result["by_source_type"] = con.execute(
+            f"SELECT source_type, count(*) FROM {scan('articles')} GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        result["by_language"] = con.execute(
+            f"SELECT coalesce(language, '?'), count(*) FROM {scan('articles')} GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        result["published"] = con.execute(
+            f"SELECT min(published_at), max(published_at), count(published_at) FROM {scan('articles')}").fetchone()
+    if _has_files(output, "entities"):
+        result["top_entities"] = con.execute(f"""
+            SELECT name, label, sum(mentions) AS mentions, count(DISTINCT article_id) AS articles
+            FROM {scan('entities')} GROUP BY name, label ORDER BY mentions DESC, name LIMIT {int(top)}""").fetchall()
+    if _has_files(output, "quotes"):
+        result["top_speakers"] = con.execute(f"""
+            SELECT speaker, count(*) AS quotes FROM {scan('quotes')}
+            WHERE speaker IS NOT NULL AND NOT is_scare GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(top)}""").fetchall()
+    if _has_files(output, "rejects"):
+        result["rejects"] = con.execute(
+            f"SELECT stage, reason, count(*) FROM {scan('rejects')} GROUP BY 1, 2 ORDER BY 3 DESC").fetchall()
+    runs = sorted(glob.glob(os.path.join(output, "_runs", "*.json")))
+    if runs:
+        with open(runs[-1], encoding="utf-8") as handle:
+            result["last_run"] = json.load(handle)
+        result["runs"] = len(runs)
+    return result
+
+
+def format_report(s: dict) -> str:
+    if "articles" not in s:
+        return f"no articles under {s['output']} yet"
+    lines = [f"news-ingest datasets in {s['output']}"]
+    if "runs" in s:
+        last = s["last_run"]
+        lines.append(f"  runs: {s['runs']} (last {last['run_id']}: {last['balance']['articles_written']} articles "
+                     f"written, {last['counts']['rejects_written']} rejects, {last['duration_s']} s)")
+    lines.append(f"  articles: {s['articles']} ("
+                 + ", ".join(f"{n} {kind}" for kind, n in s["by_source_type"]) + "; languages: "
+                 + ", ".join(f"{lang} {n}" for lang, n in s["by_language"]) + ")")
+    first, last, dated = s["published"]
+    if dated:
+        lines.append(f"  published: {first:%Y-%m-%d} .. {last:%Y-%m-%d} ({dated} dated)")
+    if s.get("top_entities"):
+        lines.append("  top entities (mentions / articles):")
+        lines += [f"    {name:<32} {label:<8} {mentions:>5} / {articles}"
+                  for name, label, mentions, articles in s["top_entities"]]
+    if s.get("top_speakers"):
+        lines.append("  most quoted:")
+        lines += [f"    {speaker:<32} {n:>5} quotes" for speaker, n in s["top_speakers"]]
+    if s.get("rejects"):
+        lines.append("  rejects:")
+        lines += [f"    {n:>5} {stage}: {reason}" for stage, reason, n in s["rejects"]]
+    return "\n".join(lines)
+
+
+def run(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="news-ingest summary", description=__doc__.splitlines()[0])
+    parser.add_argument("--output", required=True, metavar="DIR", help="The --output of earlier runs (local).")
+    parser.add_argument("--top", type=int, default=TOP_ENTITIES, help="How many entities/speakers to list.")
+    args = parser.parse_args(argv)
+    if not os.path.isdir(args.output):
+        sys.stderr.write(f"news-ingest summary: error: {args.output!r} is not a directory\n")
+        return 2
+    print(format_report(summarize(args.output, args.top)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -1,0 +1,132 @@
+"""``Enrich``: articles -> articles with language and NLP fields.
+
+The spaCy model is loaded once per worker process (``DoFn.setup`` through the
+process-wide cache in ``model.load_model``), and texts go through ``nlp.pipe`` in
+batches built by ``beam.BatchElements``, which is where spaCy is fast.  The pure
+``enrich_batch`` does the work; one article that makes spaCy fail is retried alone and
+then rejected, so it cannot take its batch down.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from transforms import records
+from transforms.nlp.analyze import NLP_LANGUAGES, analyze, empty_nlp_fields
+from transforms.nlp.language import detect_language
+
+LOG = logging.getLogger(__name__)
+REJECTS = "rejects"
+
+# spaCy's memory grows with document length (the parser is linear, but activations are
+# held per doc); articles are rarely longer, and a 2 MB "article" is usually a data dump.
+MAX_NLP_CHARS = 200_000
+
+
+def _texts(article: dict) -> tuple[str, str]:
+    return article["body"][:MAX_NLP_CHARS], article.get("title") or ""
+
+
+def enrich_batch(articles: list[dict], nlp, model_label: str, pipe_batch_size: int = 32):
+    """Yield ("ok", article_with_nlp) or ("reject", reject_row) for each article of the batch."""
+    english, english_idx = [], []
+    results: list = [None] * len(articles)
+    for i, article in enumerate(articles):
+        language, score = detect_language(article["body"], article.get("feed_language"))
+        enriched = dict(article, language=language, language_score=score)
+        if language in NLP_LANGUAGES:
+            english.append(enriched)
+            english_idx.append(i)
+        else:
+            enriched.update(empty_nlp_fields())
+            results[i] = ("ok", enriched)
+    if english:
+        for i, outcome in zip(english_idx, _analyze_all(english, nlp, model_label, pipe_batch_size)):
+            results[i] = outcome
+    yield from results
+
+
+def _analyze_all(articles, nlp, model_label, pipe_batch_size):
+    try:
+        bodies = list(nlp.pipe((_texts(a)[0] for a in articles), batch_size=pipe_batch_size))
+        titles = list(nlp.pipe((_texts(a)[1] for a in articles), batch_size=pipe_batch_size))
+    except Exception:  # noqa: BLE001 - find the culprit one by one below
+        LOG.warning("spaCy failed on a batch of %d; retrying articles one by one", len(articles))
+        for article in articles:
+            yield from _analyze_all_one(article, nlp, model_label)
+        return
+    for article, body_doc, title_doc in zip(articles, bodies, titles):
+        yield _analyze_one(article, body_doc, title_doc if article.get("title") else None, model_label)
+
+
+def _analyze_all_one(article, nlp, model_label):
+    try:
+        body, title = _texts(article)
+        yield _analyze_one(article, nlp(body), nlp(title) if title else None, model_label)
+    except Exception as error:  # noqa: BLE001
+        yield ("reject", _nlp_reject(article, error))
+
+
+def _analyze_one(article, body_doc, title_doc, model_label):
+    try:
+        fields = analyze(body_doc, title_doc, article.get("published_at"))
+    except Exception as error:  # noqa: BLE001 - a bug in one component must not drop the batch
+        LOG.exception("NLP failed on %s", article.get("source_uri"))
+        return ("reject", _nlp_reject(article, error))
+    fields["nlp_model"] = model_label
+    return ("ok", dict(article, **fields))
+
+
+def _nlp_reject(article, error):
+    return records.new_reject(source_uri=article["source_uri"], stage="nlp", reason="nlp-error",
+                              detail=f"{type(error).__name__}: {error}", excerpt=article.get("body"),
+                              source_type=article.get("source_type"),
+                              item_key=article.get("guid") or article.get("url") or article.get("article_id"))
+
+
+class EnrichBatchFn(beam.DoFn):
+    def __init__(self, model_name: str | None, pipe_batch_size: int):
+        self._model_name = model_name
+        self._pipe_batch_size = pipe_batch_size
+        self._nlp = None
+        self.articles = Metrics.counter("nlp", "articles")
+        self.rejected = Metrics.counter("nlp", "rejected")
+        self.batch_ms = Metrics.distribution("nlp", "batch_ms")
+
+    def setup(self):
+        from transforms.nlp.model import load_model, model_label
+
+        self._nlp = load_model(self._model_name)
+        self._label = model_label(self._nlp)
+
+    def process(self, batch):
+        started = time.monotonic()
+        for status, value in enrich_batch(batch, self._nlp, self._label, self._pipe_batch_size):
+            if status == "ok":
+                self.articles.inc()
+                yield value
+            else:
+                self.rejected.inc()
+                yield beam.pvalue.TaggedOutput(REJECTS, value)
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        self.batch_ms.update(elapsed_ms)
+        LOG.info("NLP: %d articles in %d ms", len(batch), elapsed_ms)
+
+
+class Enrich(beam.PTransform):
+    """Articles -> (articles with language and NLP fields, rejects)."""
+
+    def __init__(self, model_name: str | None = None, max_batch_size: int = 64, pipe_batch_size: int = 32):
+        super().__init__()
+        self._model_name = model_name
+        self._max_batch_size = max_batch_size
+        self._pipe_batch_size = pipe_batch_size
+
+    def expand(self, articles):
+        return (articles
+                | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=self._max_batch_size)
+                | "Analyze" >> beam.ParDo(EnrichBatchFn(self._model_name, self._pipe_batch_size))
+                .with_outputs(REJECTS, main="articles"))

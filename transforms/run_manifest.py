@@ -1,0 +1,160 @@
+"""The run manifest: what a run read, wrote, deduplicated and rejected, as JSON.
+
+Written to ``DIR/_runs/<run_id>.json`` by the last step of the pipeline, which takes
+every count and every written file list as side inputs: Beam only runs it once all of
+them are final, so the manifest exists only for runs whose data is committed, on the
+DirectRunner and on Dataflow alike.  The counts come from the data itself (not from
+metrics, which some runners report late or approximately), so the manifest can check
+the books: every article read was written, deduplicated or rejected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from schemas import SCHEMA_VERSION
+
+LOG = logging.getLogger(__name__)
+
+
+def manifest_path(output_dir: str, run_id: str) -> str:
+    return FileSystems.join(output_dir, "_runs", f"{run_id}.json")
+
+
+def build_manifest(*, run_id: str, mode: str, started_at: dt.datetime, finished_at: dt.datetime,
+                   inputs: list[str], options: dict, counts: dict[str, int],
+                   rejects_by_reason: list[tuple[tuple[str, str], int]],
+                   duplicates_by_key: list[tuple[str, int]], files: dict[str, list[str]]) -> dict:
+    """The manifest document; ``balance.ok`` says whether the books balance."""
+    rejected_after_read = counts["rejected_normalize"] + counts["rejected_nlp"]
+    balance = {
+        "articles_read": counts["articles_read"],
+        "articles_written": counts["articles_written"],
+        "deduplicated": counts["deduplicated"],
+        "rejected_after_read": rejected_after_read,
+    }
+    balance["ok"] = balance["articles_read"] == (
+        balance["articles_written"] + balance["deduplicated"] + rejected_after_read)
+    return {
+        "run_id": run_id,
+        "mode": mode,
+        "schema_version": SCHEMA_VERSION,
+        "started_at": started_at.isoformat(),
+        "finished_at": finished_at.isoformat(),
+        "duration_s": round((finished_at - started_at).total_seconds(), 3),
+        "inputs": inputs,
+        "options": options,
+        "counts": counts,
+        "rejects_by_stage_reason": [
+            {"stage": stage, "reason": reason, "count": n}
+            for (stage, reason), n in sorted(rejects_by_reason, key=lambda item: (-item[1], item[0]))],
+        "duplicates_by_key": [{"key": key, "count": n} for key, n in sorted(duplicates_by_key)],
+        "balance": balance,
+        "files": {name: sorted(paths) for name, paths in files.items()},
+    }
+
+
+def write_json(path: str, document: dict) -> None:
+    """Write JSON through Beam's FileSystems (local or gs://), via a temp name then rename."""
+    data = json.dumps(document, indent=2, sort_keys=False, default=str).encode("utf-8")
+    tmp = path + ".tmp"
+    with FileSystems.create(tmp) as handle:
+        handle.write(data)
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([tmp], [path])
+
+
+def format_summary(manifest: dict) -> str:
+    """The one-paragraph summary printed at the end of a run."""
+    c, b = manifest["counts"], manifest["balance"]
+    lines = [
+        f"run {manifest['run_id']} ({manifest['mode']}) finished in {manifest['duration_s']} s",
+        f"  sources: {c['sources']} ({c['sources_not_modified']} not modified since last run)",
+        f"  articles: {b['articles_read']} read, {b['articles_written']} written, "
+        f"{b['deduplicated']} deduplicated, {b['rejected_after_read']} rejected after reading",
+        f"  rejects: {c['rejects_written']} rows; entities: {c['entity_rows_written']} rows",
+        f"  books balance: {'yes' if b['ok'] else 'NO - see counts in the manifest'}",
+    ]
+    for item in manifest["rejects_by_stage_reason"][:10]:
+        lines.append(f"    rejected {item['count']:>5} at {item['stage']}: {item['reason']}")
+    return "\n".join(lines)
+
+
+class WriteManifestFn(beam.DoFn):
+    """Runs once (on a single impulse element) after everything it takes as side input is final."""
+
+    def __init__(self, output_dir, run_id, mode, started_at, inputs, options, state_writer=None):
+        self._output_dir = output_dir
+        self._run_id = run_id
+        self._mode = mode
+        self._started_at = started_at
+        self._inputs = inputs
+        self._options = options
+        self._state_writer = state_writer
+
+    def process(self, _, counts, rejects_by_reason, duplicates_by_key, files, validators):
+        if self._state_writer is not None:
+            self._state_writer(dict(validators))
+        manifest = build_manifest(
+            run_id=self._run_id, mode=self._mode, started_at=self._started_at,
+            finished_at=dt.datetime.now(dt.timezone.utc), inputs=self._inputs, options=self._options,
+            counts=dict(counts), rejects_by_reason=rejects_by_reason,
+            duplicates_by_key=duplicates_by_key, files=dict(files))
+        write_json(manifest_path(self._output_dir, self._run_id), manifest)
+        LOG.info("%s", format_summary(manifest))
+        if not manifest["balance"]["ok"]:
+            LOG.error("run %s: the books do not balance: %s", self._run_id, manifest["balance"])
+        yield manifest
+
+
+def count(pcoll, label: str):
+    """A singleton PCollection (name, count) for the manifest's counts side input."""
+    return (pcoll
+            | f"Count_{label}" >> beam.combiners.Count.Globally()
+            | f"Name_{label}" >> beam.Map(lambda n, name=label: (name, n)))
+
+
+class WriteRunManifest(beam.PTransform):
+    """Gathers counts, reject reasons, duplicates, written files and HTTP validators; writes the manifest."""
+
+    def __init__(self, *, output_dir, run_id, mode, started_at, inputs, options, state_writer=None):
+        super().__init__()
+        self._fn = WriteManifestFn(output_dir, run_id, mode, started_at, inputs, options, state_writer)
+
+    def expand(self, pcolls):
+        p = pcolls["articles_read"].pipeline
+        counts = [count(pcolls[name], name) for name in (
+            "sources", "sources_not_modified", "articles_read", "rejected_normalize", "rejected_nlp",
+            "deduplicated", "articles_written", "entity_rows_written", "rejects_written")]
+        counts_pc = counts | "AllCounts" >> beam.Flatten()
+        reasons = (pcolls["rejects"]
+                   | "RejectReason" >> beam.Map(lambda r: (r["stage"], r["reason"]))
+                   | "CountReasons" >> beam.combiners.Count.PerElement())
+        dup_keys = (pcolls["duplicates"]
+                    | "DupKey" >> beam.Map(lambda d: d["key"])
+                    | "CountDupKeys" >> beam.combiners.Count.PerElement())
+        files = [pc | f"Tag_{name}" >> beam.Map(lambda path, n=name: (n, path))
+                 for name, pc in pcolls["files"].items()]
+        files_pc = files | "AllFiles" >> beam.Flatten() | "GroupFiles" >> beam.GroupByKey()
+        return (p
+                | "Once" >> beam.Create([None])
+                | "WriteManifest" >> beam.ParDo(
+                    self._fn,
+                    counts=beam.pvalue.AsList(counts_pc),
+                    rejects_by_reason=beam.pvalue.AsList(reasons),
+                    duplicates_by_key=beam.pvalue.AsList(dup_keys),
+                    files=beam.pvalue.AsList(files_pc),
+                    validators=beam.pvalue.AsList(pcolls["validators"])))
+
+
+def read_manifest(path: str) -> dict | None:
+    """A run's manifest, or None when the run has not written one (failed or still running)."""
+    if not FileSystems.exists(path):
+        return None
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read().decode("utf-8"))

@@ -1,0 +1,145 @@
+"""``ReadSources``: sources (paths and URLs) to raw articles, rejects and HTTP validators.
+
+The DoFn is thin: it gets the bytes (file system or guarded HTTP client), asks
+``detect.sniff_kind`` what they are and hands them to the pure parser for that kind.
+Any ``RejectError`` (or unexpected exception) from one source becomes a reject row for
+that source only; the others carry on.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from transforms import records
+from transforms.records import RejectError
+
+LOG = logging.getLogger(__name__)
+
+ARTICLES = "articles"
+REJECTS = "rejects"
+VALIDATORS = "validators"   # (url, {"etag":..., "last_modified":...}) for the next run's conditional GET
+UNCHANGED = "unchanged"     # feed URLs that answered 304 Not Modified
+
+DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def read_path(path: str, max_bytes: int) -> bytes:
+    """The bytes of a local or remote file, refusing files over ``max_bytes``."""
+    with FileSystems.open(path, compression_type="uncompressed") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise RejectError("read", "file-too-large", f"larger than {max_bytes} bytes (--max_file_bytes)")
+    return data
+
+
+def source_name_for_path(path: str) -> str:
+    """A readable source name for a file: its folder's name (``seeds``, ``bbc/politics`` -> ``politics``)."""
+    return os.path.basename(os.path.dirname(path.rstrip("/"))) or path
+
+
+def parse_source_bytes(data: bytes, uri: str, *, url: str | None = None,
+                       content_type: str | None = None) -> tuple[list[dict], list[dict]]:
+    """Turn one source's bytes into (articles, rejects) according to what the bytes are."""
+    from transforms.sources.article_files import parse_article_file
+    from transforms.sources.detect import sniff_kind
+    from transforms.sources.feeds import parse_feed
+    from transforms.sources.html_pages import extract_html_article
+
+    kind = sniff_kind(data, uri)
+    if kind == "feed":
+        return parse_feed(data, uri, content_type=content_type)
+    if kind == "html":
+        return [extract_html_article(data, uri, url=url)], []
+    if kind == "text":
+        return [parse_article_file(data, uri, source_name_for_path(uri))], []
+    # OPML or a URL list given as --input: say how to use it rather than guessing.
+    raise RejectError("detect", f"{kind}-as-input",
+                      "this is a list of feeds; pass it with --feeds so each feed in it is read", data)
+
+
+class ReadSourceFn(beam.DoFn):
+    """Read one SourceRef; emit articles (main), rejects, validators and 304s (tagged)."""
+
+    def __init__(self, fetch_config=None, validators: dict | None = None,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES):
+        self._fetch_config = fetch_config
+        self._validators = validators or {}
+        self._max_file_bytes = max_file_bytes
+        self._fetcher = None
+        self.sources = Metrics.counter("read", "sources")
+        self.articles = Metrics.counter("read", "articles")
+        self.rejected = Metrics.counter("read", "rejected_sources")
+        self.not_modified = Metrics.counter("read", "not_modified")
+
+    def setup(self):
+        if self._fetch_config is not None:
+            from transforms.fetch import Fetcher
+
+            self._fetcher = Fetcher(self._fetch_config)
+
+    def _source_type_guess(self, ref) -> str | None:
+        return records.FEED if ref.kind == "url" else None
+
+    def process(self, ref):
+        self.sources.inc()
+        try:
+            if ref.kind == "url":
+                data, content_type, final_url = yield from self._fetch(ref)
+                if data is None:
+                    return
+            else:
+                data, content_type, final_url = read_path(ref.uri, self._max_file_bytes), None, None
+            articles, rejects = parse_source_bytes(data, ref.uri, url=final_url, content_type=content_type)
+        except RejectError as error:
+            self.rejected.inc()
+            LOG.warning("rejected %s: %s", ref.uri, error)
+            yield beam.pvalue.TaggedOutput(REJECTS, records.reject_from_error(
+                error, source_uri=ref.uri, source_type=self._source_type_guess(ref)))
+            return
+        except Exception as error:  # noqa: BLE001 - one broken source must not stop the run
+            self.rejected.inc()
+            LOG.exception("unexpected error reading %s", ref.uri)
+            yield beam.pvalue.TaggedOutput(REJECTS, records.new_reject(
+                source_uri=ref.uri, stage="read", reason="unexpected-error",
+                detail=f"{type(error).__name__}: {error}", source_type=self._source_type_guess(ref)))
+            return
+        LOG.info("read %s: %d articles, %d rejected entries", ref.uri, len(articles), len(rejects))
+        self.articles.inc(len(articles))
+        for reject in rejects:
+            yield beam.pvalue.TaggedOutput(REJECTS, reject)
+        yield from articles
+
+    def _fetch(self, ref):
+        """Generator helper: yields tagged outputs, returns (data, content_type, final_url)."""
+        if self._fetcher is None:
+            raise RejectError("fetch", "fetching-disabled", "URL inputs need the HTTP client configured")
+        result = self._fetcher.fetch(ref.uri, validators=self._validators.get(ref.uri))
+        if result.etag or result.last_modified:
+            yield beam.pvalue.TaggedOutput(VALIDATORS, (ref.uri, {
+                "etag": result.etag, "last_modified": result.last_modified}))
+        if result.not_modified:
+            self.not_modified.inc()
+            LOG.info("not modified since last run: %s", ref.uri)
+            yield beam.pvalue.TaggedOutput(UNCHANGED, ref.uri)
+            return None, None, None
+        if result.error_reason:
+            raise RejectError("fetch", result.error_reason, result.error_detail or "", result.body)
+        content_type = (result.headers or {}).get("content-type")
+        return result.body, content_type, result.final_url
+
+
+class ReadSources(beam.PTransform):
+    """SourceRefs -> tagged outputs ``articles`` (raw article dicts), ``rejects``,
+    ``validators`` and ``unchanged``."""
+
+    def __init__(self, fetch_config=None, validators=None, max_file_bytes=DEFAULT_MAX_FILE_BYTES):
+        super().__init__()
+        self._fn = ReadSourceFn(fetch_config, validators, max_file_bytes)
+
+    def expand(self, refs):
+        return refs | "ReadEach" >> beam.ParDo(self._fn).with_outputs(
+            REJECTS, VALIDATORS, UNCHANGED, main=ARTICLES)
