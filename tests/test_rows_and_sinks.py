@@ -1,0 +1,81 @@
+"""Rows match the schemas exactly, and the Parquet sink writes warehouse-ready files."""
+import datetime as dt
+import glob
+import os
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
+
+from schemas import ARTICLES, ENTITIES, REJECTS, SCHEMA_VERSION
+from transforms.rows import article_row, entity_rows, reject_row
+from transforms.sinks import WriteDatasets
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
+
+
+def enriched_article(**overrides):
+    article = {
+        "article_id": "a" * 32, "source_type": "file", "source_name": "seeds", "source_uri": "seeds/x.txt",
+        "url": None, "guid": "internal-only", "feed_language": "en", "title": "Title",
+        "authors": [], "tags": [], "subheadings": ["Sub"], "summary": None,
+        "published_at": dt.datetime(2021, 12, 23, tzinfo=UTC), "updated_at": None, "ingested_at": NOW,
+        "language": "en", "language_score": 0.99, "body": "Body text.", "extraction": "text-file",
+        "char_count": 10, "word_count": 2, "sentence_count": 1, "content_hash": "b" * 64,
+        "entity_mentions": [{"text": "Mr Putin", "label": "PERSON", "start_char": 0, "end_char": 8,
+                             "canonical": "Vladimir Putin"}],
+        "entities": [{"name": "Vladimir Putin", "label": "PERSON", "mentions": 2,
+                      "forms": ["Mr Putin", "Vladimir Putin"], "first_char": 0}],
+        "keyphrases": ["security guarantees"], "nlp_model": "en_core_web_sm-3.8.0",
+    }
+    article.update(overrides)
+    return article
+
+
+def test_article_row_has_exactly_the_schema_columns_and_drops_internal_fields():
+    row = article_row(enriched_article(), "run-1")
+    assert list(row) == ARTICLES.names
+    assert row["run_id"] == "run-1" and "guid" not in row and "feed_language" not in row
+
+
+def test_missing_required_column_is_an_error_not_a_null():
+    article = enriched_article()
+    del article["content_hash"]
+    with pytest.raises(ValueError, match="content_hash"):
+        article_row(article, "run-1")
+
+
+def test_entity_rows_are_derived_from_the_nested_entities():
+    rows = entity_rows(enriched_article(), "run-1")
+    assert len(rows) == 1 and list(rows[0]) == ENTITIES.names
+    assert rows[0]["name"] == "Vladimir Putin" and rows[0]["article_id"] == "a" * 32
+
+
+def test_reject_row_gets_run_fields():
+    row = reject_row({"source_uri": "x", "stage": "decode", "reason": "empty-file"}, "run-1", NOW)
+    assert list(row) == REJECTS.names and row["rejected_at"] == NOW and row["excerpt"] is None
+
+
+def test_write_datasets_writes_partitioned_zstd_parquet_with_schema(tmp_path):
+    out = str(tmp_path)
+    with BeamTestPipeline() as p:
+        articles = p | "A" >> beam.Create([enriched_article()])
+        rejects = p | "R" >> beam.Create([{"source_uri": "bad.bin", "stage": "decode", "reason": "binary-content",
+                                            "detail": "NUL bytes", "excerpt": "\ufffd", "source_type": None,
+                                            "item_key": None}])
+        (articles, rejects) | WriteDatasets(out, "run-1", NOW)
+    for dataset, schema, rows in (("articles", ARTICLES, 1), ("entities", ENTITIES, 1), ("rejects", REJECTS, 1)):
+        files = glob.glob(os.path.join(out, dataset, "ingest_date=2026-11-28", "part-run-1-*.parquet"))
+        assert len(files) == 1, (dataset, files)
+        parquet = pq.ParquetFile(files[0])
+        table = parquet.read()
+        assert table.num_rows == rows
+        assert table.schema.names == schema.names
+        assert table.schema.equals(schema, check_metadata=False)
+        assert parquet.metadata.row_group(0).column(0).compression == "ZSTD"
+        assert parquet.schema_arrow.metadata[b"news_ingest.schema_version"] == SCHEMA_VERSION.encode()
+    article = pq.read_table(glob.glob(os.path.join(out, "articles", "*", "*.parquet"))[0]).to_pylist()[0]
+    assert article["published_at"] == dt.datetime(2021, 12, 23, tzinfo=UTC)
+    assert article["entities"][0]["forms"] == ["Mr Putin", "Vladimir Putin"]
