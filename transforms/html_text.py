@@ -47,10 +47,10 @@ def html_to_text(html: str | None) -> str:
     if not html or not html.strip():
         return ""
     if "<" not in html:
-        return _plain_to_text(_html.unescape(html))
+        return plain_to_text(_html.unescape(html))
     root = _parse(html)
     if root is None:
-        return _plain_to_text(_html.unescape(html))
+        return plain_to_text(_html.unescape(html))
     return _assemble(_walk(root))
 
 
@@ -62,8 +62,10 @@ def normalize_inline(text: str | None) -> str:
     return " ".join(text.split())
 
 
-def _plain_to_text(text: str) -> str:
-    """Plain text: blank lines separate paragraphs, single newlines are soft wraps."""
+def plain_to_text(text: str | None) -> str:
+    """Plain text in the same shape: blank lines separate paragraphs, single newlines are soft wraps."""
+    if not text:
+        return ""
     paragraphs = (normalize_inline(block) for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")))
     return "\n\n".join(p for p in paragraphs if p)
 

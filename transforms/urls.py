@@ -19,7 +19,7 @@ TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "igshid", "twclid", "ttclid",
     "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id",
     "ref", "ref_src", "ref_url", "referrer", "cmpid", "ncid", "ocid", "icid", "spm", "scm",
-    "sr_share", "smid", "share", "wt.mc_id", "wt.tsrc", "__twitter_impression", "s_cid", "cid_source",
+    "sr_share", "smid", "wt.mc_id", "wt.tsrc", "wt_mc", "wt_zmc", "__twitter_impression", "s_cid",
 })
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "vero_")
 

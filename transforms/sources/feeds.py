@@ -1,0 +1,335 @@
+"""RSS / Atom / RDF feed bytes -> raw articles and reject rows.
+
+feedparser does the parsing.  It is handed the bytes inside a ``BytesIO``: given a
+``bytes`` or ``str`` it would first try the value as a file name or URL and could read a
+local file or fetch from the network.  Relative links inside HTML content are not
+resolved (the text keeps no links) and the SAX parser never loads external entities.
+
+A feed that feedparser flags as ``bozo`` is still used: the flag is set for harmless
+things (``CharacterEncodingOverride``, a blank line before the XML declaration) and the
+loose parser recovers the entries of most broken feeds.  What is lost is reported:
+every entry becomes an article or an entry reject, and a feed without entries becomes a
+feed reject that carries feedparser's exception.
+
+Encodings are feedparser's business (BOM, HTTP charset, XML declaration, then UTF-8 and
+windows-1252).  Without chardet an undeclared legacy encoding falls back to
+windows-1252; no text is lost (every byte maps to a character) though non-Latin text
+comes out as mojibake, which the language stage then flags.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import email.utils
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import feedparser
+
+from transforms.html_text import html_to_text, normalize_inline, plain_to_text
+from transforms.records import FEED, RejectError, new_article, new_reject, reject_from_error
+from transforms.sources.detect import decompress_if_gzip
+from transforms.urls import canonicalize_url, host_of, is_http_url
+
+STAGE = "parse"
+
+# How the body of a feed article was obtained (the `extraction` column).
+FEED_CONTENT = "feed-content"
+FEED_SUMMARY = "feed-summary"
+FEED_TITLE_ONLY = "feed-title-only"
+
+# Entry keys holding the publisher's own URL when `link` points at a click tracker
+# (FeedBurner's feedproxy, Pheedo).
+ORIGINAL_LINK_KEYS = ("feedburner_origlink", "pheedo_origlink")
+
+# Languages dateparser tries for a feed that states none: the common feed languages.
+# Trying all of its 200 locales costs up to seconds per string.
+DEFAULT_DATE_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "ru")
+
+_LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9-_]*)?\s*$")
+
+
+@dataclass(frozen=True)
+class FeedContext:
+    """What every entry of one feed shares."""
+
+    source_uri: str
+    source_name: str | None
+    base_url: str | None
+    language: str | None
+    authors: tuple[str, ...] = ()  # Atom feed-level authors, inherited by entries without one
+
+
+def parse_feed(data: bytes, source_uri: str, *, content_type: str | None = None) -> tuple[list[dict], list[dict]]:
+    """(articles, rejects) for the feed in ``data``.
+
+    ``source_uri`` is the feed's URL or file path; when it is an http(s) URL it also
+    resolves relative links.  ``content_type`` is the HTTP Content-Type header, if any,
+    whose charset feedparser weighs against the XML declaration.
+    """
+    try:
+        data = decompress_if_gzip(data)
+    except RejectError as error:
+        return [], [reject_from_error(error, source_uri=source_uri, source_type=FEED)]
+    if not data.strip():
+        return [], [_feed_reject(source_uri, "not-a-feed", "the document is empty", data)]
+
+    parsed = run_feedparser(data, source_uri, content_type)
+    context = feed_context(parsed, source_uri)
+    articles: list[dict] = []
+    rejects: list[dict] = []
+    for position, entry in enumerate(parsed.entries, start=1):
+        try:
+            articles.append(entry_to_article(entry, context))
+        except RejectError as error:
+            rejects.append(reject_from_error(error, source_uri=source_uri, source_type=FEED,
+                                             item_key=entry_key(entry, position)))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            # feedparser hands back whatever the XML held; one odd entry must not cost
+            # the feed its other entries.
+            rejects.append(new_reject(source_uri=source_uri, source_type=FEED, stage=STAGE,
+                                      reason="bad-entry", detail=f"{type(error).__name__}: {error}",
+                                      excerpt=str(entry.get("title") or entry.get("link") or ""),
+                                      item_key=entry_key(entry, position)))
+    if not parsed.entries:
+        rejects.append(_empty_feed_reject(parsed, source_uri, data))
+    return articles, rejects
+
+
+def run_feedparser(data: bytes, source_uri: str, content_type: str | None = None):
+    """feedparser's result for ``data``, parsed strictly offline."""
+    headers = {}
+    if content_type:
+        headers["content-type"] = content_type
+    if is_http_url(source_uri):
+        # feedparser resolves relative entry links against Content-Location.
+        headers["content-location"] = source_uri
+    return feedparser.parse(io.BytesIO(data), response_headers=headers,
+                            resolve_relative_uris=False, sanitize_html=True)
+
+
+def feed_context(parsed, source_uri: str) -> FeedContext:
+    """Source name, base URL, language and inherited authors of a parsed feed."""
+    feed = parsed.feed
+    base_url = _document_url(feed, source_uri)
+    feed_link = canonicalize_url(feed.get("link"), base=base_url)
+    title = _text_of(feed.get("title_detail"), feed.get("title"))
+    source_name = title or host_of(feed_link) or host_of(base_url) or _file_name(source_uri)
+    language = (normalize_language(feed.get("language"))
+                or normalize_language((feed.get("title_detail") or {}).get("language"))
+                or normalize_language((feed.get("subtitle_detail") or {}).get("language")))
+    inherited = _authors_of(feed) if str(parsed.get("version", "")).startswith("atom") else []
+    return FeedContext(source_uri=source_uri, source_name=source_name, base_url=feed_link or base_url,
+                       language=language, authors=tuple(inherited))
+
+
+def entry_to_article(entry, context: FeedContext) -> dict:
+    """One feed entry as a raw article; RejectError when it holds nothing to read."""
+    title = _text_of(entry.get("title_detail"), entry.get("title")) or None
+    summary = _text_of(entry.get("summary_detail"), entry.get("summary"))
+    content = max((_text_of(part) for part in entry.get("content") or []), key=len, default="")
+    url = entry_url(entry, context.base_url)
+
+    if content and len(content) >= len(summary):
+        body, extraction = content, FEED_CONTENT
+    elif summary:
+        body, extraction = summary, FEED_SUMMARY
+    elif title:
+        # A headline without text is still news; the title is all the text there is.
+        body, extraction = title, FEED_TITLE_ONLY
+    elif url:
+        raise RejectError(STAGE, "no-text", "the entry has a link but no title or text", url)
+    elif not entry:
+        raise RejectError(STAGE, "empty-entry", "the parser recovered an entry without any element "
+                          "(broken markup around an item)")
+    else:
+        raise RejectError(STAGE, "empty-entry", "the entry has no title, no text and no link",
+                          _entry_excerpt(entry))
+
+    published = _entry_datetime(entry, "published", context.language)
+    updated = _entry_datetime(entry, "updated", context.language)
+    return new_article(
+        source_type=FEED,
+        source_uri=context.source_uri,
+        source_name=context.source_name,
+        url=url,
+        guid=entry_guid(entry, url, title),
+        title=title,
+        authors=_authors_of(entry) or context.authors,
+        tags=_tags_of(entry),
+        summary=summary or None,
+        # Atom entries without <published> and RSS 1.0 dc:date only give an update time;
+        # it is the best publication time the feed states.
+        published_at=published or updated,
+        updated_at=updated,
+        feed_language=context.language,
+        body=body,
+        extraction=extraction,
+    )
+
+
+def entry_url(entry, base_url: str | None) -> str | None:
+    """Canonical URL of the entry's article: the publisher's link behind a tracker when given."""
+    for key in (*ORIGINAL_LINK_KEYS, "link"):
+        url = canonicalize_url(entry.get(key), base=base_url)
+        if url:
+            return url
+    return None
+
+
+def entry_guid(entry, url: str | None, title: str | None) -> str:
+    """Stable id of an entry: its own id, else its canonical link, else a content hash."""
+    entry_id = (entry.get("id") or "").strip()
+    if entry_id:
+        return entry_id
+    if url:
+        return url
+    # Title and date identify a headline; entries without a title need their text too.
+    text = "" if title else _text_of(entry.get("summary_detail"), entry.get("summary"))
+    key = "\x1f".join((title or "", entry.get("published") or entry.get("updated") or "", text))
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def entry_key(entry, position: int) -> str:
+    """How a reject row names an entry: its id, its link, else its 1-based position."""
+    return (entry.get("id") or "").strip() or (entry.get("link") or "").strip() or f"entry #{position}"
+
+
+def normalize_language(tag: str | None) -> str | None:
+    """Primary language subtag, lower-cased: ``en-US`` -> ``en``, ``IT-it`` -> ``it``."""
+    match = _LANGUAGE_TAG.match(tag or "")
+    return match.group(1).lower() if match else None
+
+
+def from_struct_time(value) -> dt.datetime | None:
+    """An aware UTC datetime from one of feedparser's ``*_parsed`` values (UTC struct_time)."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.timezone.utc)
+    except (OverflowError, OSError, ValueError, TypeError):
+        return None
+
+
+def parse_datetime(text: str | None, language: str | None = None) -> dt.datetime | None:
+    """An aware UTC datetime from a date string feedparser could not parse, or None.
+
+    RFC 822 and ISO 8601 first (cheap); then dateparser, which reads day and month
+    names in other languages (``Seg, 24 Set 2018``), in the feed's language and English,
+    or the common feed languages when the feed states none.  A time without an offset
+    is taken as UTC.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    parsed = _parse_rfc822(text) or _parse_iso(text) or _parse_any_language(text, language)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc)
+
+
+def _parse_rfc822(text: str) -> dt.datetime | None:
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _parse_iso(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_any_language(text: str, language: str | None) -> dt.datetime | None:
+    import dateparser  # imported on first use: it loads language data for a second or more
+
+    settings = {"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC", "PREFER_DATES_FROM": "past"}
+    languages = list(dict.fromkeys((language, "en"))) if language else list(DEFAULT_DATE_LANGUAGES)
+    try:
+        return dateparser.parse(text, languages=languages, settings=settings)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _entry_datetime(entry, field: str, language: str | None) -> dt.datetime | None:
+    return from_struct_time(entry.get(f"{field}_parsed")) or parse_datetime(entry.get(field), language)
+
+
+def _text_of(detail, fallback: str | None = None) -> str:
+    """Clean text of a feedparser text construct (``title_detail``, ``content[i]`` ...)."""
+    if detail:
+        value = detail.get("value") or ""
+        kind = (detail.get("type") or "").lower()
+        return html_to_text(value) if "html" in kind else plain_to_text(value)
+    return html_to_text(fallback) if fallback else ""
+
+
+def _authors_of(item) -> list[str]:
+    names: list[str] = []
+    for author in item.get("authors") or []:
+        name = html_to_text(author.get("name") or "") or (author.get("email") or "").strip()
+        if name:
+            names.append(name)
+    if not names and item.get("author"):
+        names.append(html_to_text(item["author"]))
+    return _unique(names)
+
+
+def _tags_of(entry) -> list[str]:
+    return _unique(normalize_inline(tag.get("label") or tag.get("term") or "")
+                   for tag in entry.get("tags") or [])
+
+
+def _unique(values) -> list[str]:
+    """Non-empty values in first-seen order, case-insensitively distinct."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            result.append(value)
+    return result
+
+
+def _document_url(feed, source_uri: str) -> str | None:
+    """Absolute URL of the feed document: where it was fetched, else its self link or id."""
+    if is_http_url(source_uri):
+        return source_uri
+    for link in feed.get("links") or []:
+        if link.get("rel") == "self" and is_http_url(link.get("href")):
+            return link["href"]
+    return feed.get("id") if is_http_url(feed.get("id")) else None
+
+
+def _file_name(source_uri: str) -> str | None:
+    path = urlsplit(source_uri).path if is_http_url(source_uri) else source_uri
+    return PurePosixPath(path.replace("\\", "/")).name or None
+
+
+def _entry_excerpt(entry) -> str:
+    return ", ".join(f"{key}={str(value)[:60]!r}" for key, value in entry.items())
+
+
+def _feed_reject(source_uri: str, reason: str, detail: str, data: bytes) -> dict:
+    return new_reject(source_uri=source_uri, source_type=FEED, stage=STAGE, reason=reason,
+                      detail=detail, excerpt=data)
+
+
+def _empty_feed_reject(parsed, source_uri: str, data: bytes) -> dict:
+    """Why a document gave no entries: not a feed at all, or a feed without items."""
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    cause = f"{type(problem).__name__}: {problem}" if problem else None
+    if not parsed.get("version"):
+        detail = "feedparser found no RSS, Atom or RDF feed" + (f" ({cause})" if cause else "")
+        return _feed_reject(source_uri, "not-a-feed", detail, data)
+    detail = f"{parsed.get('version')} feed without entries" + (f" ({cause})" if cause else "")
+    return _feed_reject(source_uri, "no-entries", detail, data)
