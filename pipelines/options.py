@@ -39,6 +39,7 @@ class RunConfig:
     # Streaming only.
     poll_interval: float = 300.0
     window_seconds: int = 300
+    stop_after_polls: int | None = None
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -122,6 +123,8 @@ def build_parser(mode: str) -> argparse.ArgumentParser:
               help="Seconds between polls of every feed.")
         _flag(stream, "window_seconds", type=_positive_int, default=300,
               help="Length of the fixed windows in which output files are written.")
+        _flag(stream, "stop_after_polls", type=_positive_int, default=None,
+              help="Stop after this many polls (tests, bounded backfills); default: run until cancelled.")
     return parser
 
 
@@ -137,5 +140,6 @@ def parse_args(argv: list[str] | None, mode: str = "batch") -> tuple[RunConfig, 
         http_timeout=args.http_timeout, http_deadline=args.http_deadline, http_retries=args.http_retries,
         max_download_bytes=args.max_download_bytes, max_file_bytes=args.max_file_bytes,
         nlp_batch_size=args.nlp_batch_size, reprocess=args.reprocess, log_level=args.log_level,
-        **({"poll_interval": args.poll_interval, "window_seconds": args.window_seconds} if mode == "stream" else {}))
+        **({"poll_interval": args.poll_interval, "window_seconds": args.window_seconds,
+            "stop_after_polls": args.stop_after_polls} if mode == "stream" else {}))
     return config, beam_args

@@ -35,13 +35,15 @@ def normalize_article(raw: dict, ingested_at: dt.datetime) -> dict:
 
 
 class NormalizeFn(beam.DoFn):
-    def __init__(self, ingested_at: dt.datetime):
+    """``ingested_at`` is the run's start in batch; None (streaming) stamps each record as it passes."""
+
+    def __init__(self, ingested_at: dt.datetime | None):
         self._ingested_at = ingested_at
         self.rejected = Metrics.counter("normalize", "rejected")
 
     def process(self, raw):
         try:
-            yield normalize_article(raw, self._ingested_at)
+            yield normalize_article(raw, self._ingested_at or dt.datetime.now(dt.timezone.utc))
         except RejectError as error:
             self.rejected.inc()
             yield beam.pvalue.TaggedOutput(REJECTS, records.reject_from_error(
@@ -52,7 +54,7 @@ class NormalizeFn(beam.DoFn):
 class Normalize(beam.PTransform):
     """Raw articles -> (articles with identity, rejects)."""
 
-    def __init__(self, ingested_at: dt.datetime):
+    def __init__(self, ingested_at: dt.datetime | None):
         super().__init__()
         self._ingested_at = ingested_at
 

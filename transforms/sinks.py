@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 import apache_beam as beam
+import apache_beam.io.fileio  # noqa: F401  (beam.io.fileio for the streaming sink)
 from apache_beam.io import parquetio
 from apache_beam.io.filesystems import FileSystems
 
@@ -75,3 +76,71 @@ class WriteDatasets(beam.PTransform):
             "rejects": write("rejects", rejects | "RejectRows" >> beam.Map(
                 lambda reject: reject_row(reject, run_id, dt.datetime.now(dt.timezone.utc)))),
         }
+
+
+# --- Streaming -----------------------------------------------------------------------
+# WriteToParquet cannot route rows to a partition folder by their own date, so the
+# streaming pipeline writes through fileio.WriteToFiles with a Parquet FileSink and a
+# destination per ingest date; files are named after their window.
+
+
+class ParquetFileSink(beam.io.fileio.FileSink):
+    """A fileio sink that buffers rows and writes them as one zstd Parquet file per pane."""
+
+    def __init__(self, dataset: str):
+        self._dataset = dataset
+        self._schema = None
+        self._rows: list[dict] = []
+        self._handle = None
+
+    def open(self, fh):
+        self._schema = schema_for(self._dataset)
+        self._handle = fh
+        self._rows = []
+
+    def write(self, record):
+        self._rows.append(record)
+
+    def flush(self):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pylist(self._rows, schema=self._schema)
+        pq.write_table(table, self._handle, compression=CODEC, use_compliant_nested_type=True,
+                       row_group_size=max(1, len(self._rows)))
+        self._rows = []
+
+
+def ingest_date_destination(row: dict) -> str:
+    """Hive partition folder of a streamed row: the UTC date it was ingested (or rejected)."""
+    stamp = row.get("ingested_at") or row.get("rejected_at")
+    return f"ingest_date={stamp.date().isoformat()}"
+
+
+def partition_file_naming(run_id: str):
+    """``ingest_date=YYYY-MM-DD/part-<run_id>-<window start>-<shard>.parquet`` for fileio."""
+    def naming(window, pane, shard_index, total_shards, compression, destination):
+        start = getattr(window, "start", None)
+        window_part = start.to_utc_datetime().strftime("%Y%m%dT%H%M%SZ") if start is not None else "global"
+        pane_part = f"-p{pane.index}" if pane is not None and pane.index else ""
+        shard_part = f"-{int(shard_index):05d}" if shard_index is not None else ""
+        return f"{destination}/part-{run_id}-{window_part}{pane_part}{shard_part}.parquet"
+    return naming
+
+
+class WriteWindowedDataset(beam.PTransform):
+    """Windowed rows -> Parquet files partitioned by ingest date (streaming)."""
+
+    def __init__(self, output_dir: str, dataset: str, run_id: str):
+        super().__init__()
+        self._path = FileSystems.join(output_dir, dataset)
+        self._dataset = dataset
+        self._run_id = run_id
+
+    def expand(self, rows):
+        dataset = self._dataset
+        return rows | "WriteFiles" >> beam.io.fileio.WriteToFiles(
+            path=self._path, destination=ingest_date_destination,
+            sink=lambda _dest: ParquetFileSink(dataset),
+            file_naming=partition_file_naming(self._run_id), shards=1,
+            temp_directory=FileSystems.join(self._path, "_tmp"))

@@ -67,7 +67,7 @@ class ReadSourceFn(beam.DoFn):
     def __init__(self, fetch_config=None, validators: dict | None = None,
                  max_file_bytes: int = DEFAULT_MAX_FILE_BYTES):
         self._fetch_config = fetch_config
-        self._validators = validators or {}
+        self._validators = dict(validators or {})
         self._max_file_bytes = max_file_bytes
         self._fetcher = None
         self.sources = Metrics.counter("read", "sources")
@@ -119,8 +119,10 @@ class ReadSourceFn(beam.DoFn):
             raise RejectError("fetch", "fetching-disabled", "URL inputs need the HTTP client configured")
         result = self._fetcher.fetch(ref.uri, validators=self._validators.get(ref.uri))
         if result.etag or result.last_modified:
-            yield beam.pvalue.TaggedOutput(VALIDATORS, (ref.uri, {
-                "etag": result.etag, "last_modified": result.last_modified}))
+            fresh = {"etag": result.etag, "last_modified": result.last_modified}
+            # Remembered in this worker too, so a streaming job's next poll is conditional.
+            self._validators[ref.uri] = fresh
+            yield beam.pvalue.TaggedOutput(VALIDATORS, (ref.uri, fresh))
         if result.not_modified:
             self.not_modified.inc()
             LOG.info("not modified since last run: %s", ref.uri)
