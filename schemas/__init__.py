@@ -12,6 +12,8 @@ from schemas.datasets import (
     DATASETS,
     ENTITIES,
     REJECTS,
+    DATASET_DOCS,
+    SCHEMA_CHANGES,
     SCHEMA_VERSION,
     schema_for,
 )

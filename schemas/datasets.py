@@ -88,6 +88,18 @@ REJECTS = pa.schema([
 
 DATASETS = {"articles": ARTICLES, "entities": ENTITIES, "rejects": REJECTS}
 
+DATASET_DOCS = {
+    "articles": "One row per article (deduplicated by `article_id` and `content_hash` across runs).",
+    "entities": "One row per article and canonical entity: the `articles.entities` list, flat, for joins.",
+    "rejects": ("One row per input (file, feed, entry, page) that could not be ingested, with the stage and "
+                "reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted "
+                "in the run manifest) or a reject."),
+}
+
+SCHEMA_CHANGES = [
+    ("1", "first version: articles, entities, rejects."),
+]
+
 
 def schema_for(dataset: str) -> pa.Schema:
     """The schema of one dataset, with the schema version in its metadata."""
