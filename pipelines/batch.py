@@ -90,6 +90,7 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
     files = (enriched.articles, rejects) | "Write" >> WriteDatasets(config.output, config.run_id, started_at)
 
     entity_rows = enriched.articles | "EntityCount" >> beam.FlatMap(lambda a: a.get("entities") or [])
+    quote_rows = enriched.articles | "QuoteCount" >> beam.FlatMap(lambda a: a.get("quotes") or [])
     return {
         "sources": p | "SourceList" >> beam.Create(refs),
         "sources_not_modified": read_out[read.UNCHANGED],
@@ -99,6 +100,7 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
         "deduplicated": deduped[DUPLICATES],
         "articles_written": enriched.articles,
         "entity_rows_written": entity_rows,
+        "quote_rows_written": quote_rows,
         "rejects_written": rejects,
         "rejects": rejects,
         "duplicates": deduped[DUPLICATES],

@@ -25,7 +25,7 @@ from pipelines.options import RunConfig, parse_args
 from transforms.dedup import DeduplicateStream
 from transforms.nlp.enrich import Enrich
 from transforms.normalize import Normalize
-from transforms.rows import article_row, entity_rows, reject_row
+from transforms.rows import article_row, entity_rows, quote_rows, reject_row
 from transforms.sinks import WriteWindowedDataset
 from transforms.sources import read
 from transforms.sources.discover import InputError, SourceRef
@@ -62,6 +62,7 @@ def build(p, config: RunConfig, refs: list[SourceRef], *, start: float, stop: fl
     outputs = {
         "articles": articles | "ArticleRows" >> beam.Map(article_row, run_id),
         "entities": articles | "EntityRows" >> beam.FlatMap(entity_rows, run_id),
+        "quotes": articles | "QuoteRows" >> beam.FlatMap(quote_rows, run_id),
         "rejects": windowed(rejects, "rejects") | "RejectRows" >> beam.Map(
             lambda r: reject_row(r, run_id, _utc_now())),
     }

@@ -11,6 +11,7 @@ from schemas.datasets import (
     ARTICLES,
     DATASETS,
     ENTITIES,
+    QUOTES,
     REJECTS,
     DATASET_DOCS,
     SCHEMA_CHANGES,
@@ -18,4 +19,4 @@ from schemas.datasets import (
     schema_for,
 )
 
-__all__ = ["ARTICLES", "DATASETS", "ENTITIES", "REJECTS", "SCHEMA_VERSION", "schema_for"]
+__all__ = ["ARTICLES", "DATASETS", "DATASET_DOCS", "ENTITIES", "QUOTES", "SCHEMA_CHANGES", "REJECTS", "SCHEMA_VERSION", "schema_for"]

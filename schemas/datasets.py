@@ -8,7 +8,7 @@ Conventions, chosen for warehouses (BigQuery, Snowflake, DuckDB):
 """
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -32,6 +32,42 @@ ENTITY = pa.struct([
     _f("mentions", pa.int64(), False, "Number of mentions in the title and body."),
     _f("forms", pa.list_(pa.string()), False, "Distinct surface forms seen, most frequent first."),
     _f("first_char", pa.int64(), True, "Offset of the first mention in `body` (null if only in the title)."),
+    _f("country_code", pa.string(), True, "ISO 3166-1 alpha-2 country of a place (the country itself or the "
+                                          "country a city/region is in); null for non-places."),
+    _f("geo_type", pa.string(), True, "`country`, `city`, `region` or `continent` for places; null otherwise."),
+])
+
+QUOTE = pa.struct([
+    _f("text", pa.string(), False, "The quoted words, without the quote marks (paragraphs joined by a blank line)."),
+    _f("speaker", pa.string(), True, "Canonical name of the speaker (an entity of the article), null if unknown."),
+    _f("speaker_label", pa.string(), True, "Entity label of the speaker (PERSON, ORG, ...)."),
+    _f("cue", pa.string(), True, "Lemma of the reporting verb (`say`, `warn`, `add`, ...)."),
+    _f("start_char", pa.int64(), False, "Offset in `body` of the opening quote mark."),
+    _f("end_char", pa.int64(), False, "Offset in `body` one past the closing quote mark (or the quote's last character)."),
+    _f("paragraphs", pa.int64(), False, "Paragraphs the quotation runs over (1 for most)."),
+    _f("is_scare", pa.bool_(), False, "Under five words: a scare quote or term, not a statement."),
+    _f("is_partial", pa.bool_(), False, "A fragment quoted inside reported speech rather than a full statement."),
+    _f("attribution", pa.string(), True, "How the speaker was found: `explicit`, `follow-on`, `pronoun` or null."),
+])
+
+AMOUNT = pa.struct([
+    _f("text", pa.string(), False, "The amount as written."),
+    _f("kind", pa.string(), False, "`MONEY`, `PERCENT`, `QUANTITY` or `CARDINAL`."),
+    _f("value", pa.float64(), True, "The number, parsed (`£1.5bn` -> 1500000000.0)."),
+    _f("unit", pa.string(), True, "What is counted or measured (`troops`, `km`, `%`)."),
+    _f("currency", pa.string(), True, "ISO 4217 code for money."),
+    _f("start_char", pa.int64(), False, "Offset in `body`."),
+    _f("end_char", pa.int64(), False, "Offset in `body`, exclusive."),
+])
+
+DATE_MENTION = pa.struct([
+    _f("text", pa.string(), False, "The date expression as written."),
+    _f("resolution", pa.string(), True, "`day`, `month`, `year` (or `decade`) when resolved, else null."),
+    _f("year", pa.int64(), True, "Resolved year."),
+    _f("month", pa.int64(), True, "Resolved month (1-12)."),
+    _f("day", pa.int64(), True, "Resolved day of month."),
+    _f("start_char", pa.int64(), False, "Offset in `body`."),
+    _f("end_char", pa.int64(), False, "Offset in `body`, exclusive."),
 ])
 
 ARTICLES = pa.schema([
@@ -59,6 +95,9 @@ ARTICLES = pa.schema([
     _f("entity_mentions", pa.list_(ENTITY_MENTION), False, "Every named-entity mention in `body`, with offsets."),
     _f("entities", pa.list_(ENTITY), False, "Entities aggregated by canonical name, most mentioned first."),
     _f("keyphrases", pa.list_(pa.string()), False, "Top noun phrases, best first (no stop words)."),
+    _f("quotes", pa.list_(QUOTE), False, "Direct quotations with speakers, in order of appearance."),
+    _f("amounts", pa.list_(AMOUNT), False, "Money, percentages and counted quantities, as GDELT records amounts."),
+    _f("dates_mentioned", pa.list_(DATE_MENTION), False, "Dates mentioned in the body, resolved where possible."),
     _f("nlp_model", pa.string(), True, "spaCy model and version used (null when NLP was skipped)."),
     _f("run_id", pa.string(), False, "Run that wrote the row (see `_runs/<run_id>.json`)."),
 ])
@@ -69,7 +108,19 @@ ENTITIES = pa.schema([
     _f("label", pa.string(), False, "spaCy entity label."),
     _f("mentions", pa.int64(), False, "Mentions in the article."),
     _f("forms", pa.list_(pa.string()), False, "Surface forms seen."),
+    _f("first_char", pa.int64(), True, "Offset of the first mention in the article body."),
+    _f("country_code", pa.string(), True, "ISO 3166-1 alpha-2 for places."),
+    _f("geo_type", pa.string(), True, "`country`, `city`, `region` or `continent` for places."),
     _f("published_at", TIMESTAMP, True, "Article publication time (UTC), for time series without a join."),
+    _f("source_name", pa.string(), True, "Article source name."),
+    _f("run_id", pa.string(), False, "Run that wrote the row."),
+])
+
+QUOTES = pa.schema([
+    _f("article_id", pa.string(), False, "Joins to `articles.article_id`."),
+    _f("quote_index", pa.int64(), False, "Position of the quote in the article (0-based)."),
+] + [pa.field(f.name, f.type, f.nullable, f.metadata) for f in QUOTE] + [
+    _f("published_at", TIMESTAMP, True, "Article publication time (UTC)."),
     _f("source_name", pa.string(), True, "Article source name."),
     _f("run_id", pa.string(), False, "Run that wrote the row."),
 ])
@@ -86,11 +137,12 @@ REJECTS = pa.schema([
     _f("run_id", pa.string(), False, "Run that produced the reject."),
 ])
 
-DATASETS = {"articles": ARTICLES, "entities": ENTITIES, "rejects": REJECTS}
+DATASETS = {"articles": ARTICLES, "entities": ENTITIES, "quotes": QUOTES, "rejects": REJECTS}
 
 DATASET_DOCS = {
     "articles": "One row per article (deduplicated by `article_id` and `content_hash` across runs).",
     "entities": "One row per article and canonical entity: the `articles.entities` list, flat, for joins.",
+    "quotes": "One row per direct quotation: the `articles.quotes` list, flat, with the article's id.",
     "rejects": ("One row per input (file, feed, entry, page) that could not be ingested, with the stage and "
                 "reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted "
                 "in the run manifest) or a reject."),
@@ -98,6 +150,8 @@ DATASET_DOCS = {
 
 SCHEMA_CHANGES = [
     ("1", "first version: articles, entities, rejects."),
+    ("2", "quotes with speakers (`articles.quotes` and the `quotes` dataset), amounts and date mentions in "
+          "`articles`, `country_code`/`geo_type` on entities, `first_char` in the `entities` dataset."),
 ]
 
 

@@ -8,8 +8,8 @@ import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 
-from schemas import ARTICLES, ENTITIES, REJECTS, SCHEMA_VERSION
-from transforms.rows import article_row, entity_rows, reject_row
+from schemas import ARTICLES, ENTITIES, QUOTES, REJECTS, SCHEMA_VERSION
+from transforms.rows import article_row, entity_rows, quote_rows, reject_row
 from transforms.sinks import WriteDatasets
 
 UTC = dt.timezone.utc
@@ -27,7 +27,11 @@ def enriched_article(**overrides):
         "entity_mentions": [{"text": "Mr Putin", "label": "PERSON", "start_char": 0, "end_char": 8,
                              "canonical": "Vladimir Putin"}],
         "entities": [{"name": "Vladimir Putin", "label": "PERSON", "mentions": 2,
-                      "forms": ["Mr Putin", "Vladimir Putin"], "first_char": 0}],
+                      "forms": ["Mr Putin", "Vladimir Putin"], "first_char": 0, "country_code": None,
+                      "geo_type": None}],
+        "quotes": [{"text": "We want to ensure our security,", "speaker": "Vladimir Putin", "speaker_label": "PERSON",
+                    "cue": "say", "start_char": 0, "end_char": 33, "paragraphs": 1, "is_scare": False,
+                    "is_partial": False, "attribution": "explicit"}],
         "keyphrases": ["security guarantees"], "nlp_model": "en_core_web_sm-3.8.0",
     }
     article.update(overrides)
@@ -53,6 +57,12 @@ def test_entity_rows_are_derived_from_the_nested_entities():
     assert rows[0]["name"] == "Vladimir Putin" and rows[0]["article_id"] == "a" * 32
 
 
+def test_quote_rows_are_numbered_and_carry_the_article_id():
+    rows = quote_rows(enriched_article(), "run-1")
+    assert [list(r) for r in rows] == [QUOTES.names]
+    assert rows[0]["quote_index"] == 0 and rows[0]["speaker"] == "Vladimir Putin"
+
+
 def test_reject_row_gets_run_fields():
     row = reject_row({"source_uri": "x", "stage": "decode", "reason": "empty-file"}, "run-1", NOW)
     assert list(row) == REJECTS.names and row["rejected_at"] == NOW and row["excerpt"] is None
@@ -66,7 +76,8 @@ def test_write_datasets_writes_partitioned_zstd_parquet_with_schema(tmp_path):
                                             "detail": "NUL bytes", "excerpt": "\ufffd", "source_type": None,
                                             "item_key": None}])
         (articles, rejects) | WriteDatasets(out, "run-1", NOW)
-    for dataset, schema, rows in (("articles", ARTICLES, 1), ("entities", ENTITIES, 1), ("rejects", REJECTS, 1)):
+    for dataset, schema, rows in (("articles", ARTICLES, 1), ("entities", ENTITIES, 1), ("quotes", QUOTES, 1),
+                                 ("rejects", REJECTS, 1)):
         files = glob.glob(os.path.join(out, dataset, "ingest_date=2026-11-28", "part-run-1-*.parquet"))
         assert len(files) == 1, (dataset, files)
         parquet = pq.ParquetFile(files[0])

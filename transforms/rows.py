@@ -1,14 +1,14 @@
 """Shaping pipeline records into dataset rows that match ``schemas`` exactly.
 
 Internal fields (``guid``, ``feed_language``) are dropped, run fields added, and the
-flat datasets (``entities``) are derived from the nested article columns so that the
+flat datasets (``entities``, ``quotes``) are derived from the nested article columns so that the
 two can never disagree.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from schemas import ARTICLES, ENTITIES, REJECTS
+from schemas import ARTICLES, ENTITIES, QUOTES, REJECTS
 
 _LIST_DEFAULT = object()
 
@@ -35,6 +35,14 @@ def entity_rows(article: dict, run_id: str) -> list[dict]:
     shared = {"article_id": article["article_id"], "published_at": article.get("published_at"),
               "source_name": article.get("source_name"), "run_id": run_id}
     return [_project(dict(entity, **shared), ENTITIES) for entity in article.get("entities") or []]
+
+
+def quote_rows(article: dict, run_id: str) -> list[dict]:
+    """One flat row per quotation, numbered in order of appearance."""
+    shared = {"article_id": article["article_id"], "published_at": article.get("published_at"),
+              "source_name": article.get("source_name"), "run_id": run_id}
+    return [_project(dict(quote, quote_index=i, **shared), QUOTES)
+            for i, quote in enumerate(article.get("quotes") or [])]
 
 
 def reject_row(reject: dict, run_id: str, rejected_at: dt.datetime) -> dict:

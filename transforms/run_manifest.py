@@ -77,7 +77,8 @@ def format_summary(manifest: dict) -> str:
         f"  sources: {c['sources']} ({c['sources_not_modified']} not modified since last run)",
         f"  articles: {b['articles_read']} read, {b['articles_written']} written, "
         f"{b['deduplicated']} deduplicated, {b['rejected_after_read']} rejected after reading",
-        f"  rejects: {c['rejects_written']} rows; entities: {c['entity_rows_written']} rows",
+        f"  rows: {c['entity_rows_written']} entities, {c['quote_rows_written']} quotes, "
+        f"{c['rejects_written']} rejects",
         f"  books balance: {'yes' if b['ok'] else 'NO - see counts in the manifest'}",
     ]
     for item in manifest["rejects_by_stage_reason"][:10]:
@@ -130,7 +131,7 @@ class WriteRunManifest(beam.PTransform):
         p = pcolls["articles_read"].pipeline
         counts = [count(pcolls[name], name) for name in (
             "sources", "sources_not_modified", "articles_read", "rejected_normalize", "rejected_nlp",
-            "deduplicated", "articles_written", "entity_rows_written", "rejects_written")]
+            "deduplicated", "articles_written", "entity_rows_written", "quote_rows_written", "rejects_written")]
         counts_pc = counts | "AllCounts" >> beam.Flatten()
         reasons = (pcolls["rejects"]
                    | "RejectReason" >> beam.Map(lambda r: (r["stage"], r["reason"]))

@@ -4,6 +4,7 @@ Layout under the output directory::
 
     articles/ingest_date=YYYY-MM-DD/part-<run_id>-00000-of-00001.parquet
     entities/ingest_date=YYYY-MM-DD/part-<run_id>-....parquet
+    quotes/ingest_date=YYYY-MM-DD/part-<run_id>-....parquet
     rejects/ingest_date=YYYY-MM-DD/part-<run_id>-....parquet
 
 Beam's ``WriteToParquet`` writes to temporary files and renames them when the write
@@ -22,7 +23,7 @@ from apache_beam.io import parquetio
 from apache_beam.io.filesystems import FileSystems
 
 from schemas import schema_for
-from transforms.rows import article_row, entity_rows, reject_row
+from transforms.rows import article_row, entity_rows, quote_rows, reject_row
 
 ROW_GROUP_BUFFER_BYTES = 128 * 1024 * 1024
 RECORD_BATCH_ROWS = 1000
@@ -50,7 +51,7 @@ class WriteDataset(beam.PTransform):
 
 
 class WriteDatasets(beam.PTransform):
-    """(articles, rejects) -> the articles, entities and rejects datasets.
+    """(articles, rejects) -> the articles, entities, quotes and rejects datasets.
 
     Returns a dict of PCollections of written file names per dataset, which the run
     manifest step waits on (so the manifest is only written after the data).
@@ -73,6 +74,7 @@ class WriteDatasets(beam.PTransform):
         return {
             "articles": write("articles", articles | "ArticleRows" >> beam.Map(article_row, run_id)),
             "entities": write("entities", articles | "EntityRows" >> beam.FlatMap(entity_rows, run_id)),
+            "quotes": write("quotes", articles | "QuoteRows" >> beam.FlatMap(quote_rows, run_id)),
             "rejects": write("rejects", rejects | "RejectRows" >> beam.Map(
                 lambda reject: reject_row(reject, run_id, dt.datetime.now(dt.timezone.utc)))),
         }
