@@ -18,9 +18,7 @@ comes out as mojibake, which the language stage then flags.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import email.utils
 import hashlib
 import io
 import re
@@ -30,6 +28,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from transforms import dates
 from transforms.html_text import html_to_text, normalize_inline, plain_to_text
 from transforms.records import FEED, RejectError, new_article, new_reject, reject_from_error
 from transforms.sources.detect import decompress_if_gzip
@@ -47,7 +46,6 @@ FEED_TITLE_ONLY = "feed-title-only"
 ORIGINAL_LINK_KEYS = ("feedburner_origlink", "pheedo_origlink")
 
 # Languages dateparser tries for a feed that states none: the common feed languages.
-# Trying all of its 200 locales costs up to seconds per string.
 DEFAULT_DATE_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "ru")
 
 _LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9-_]*)?\s*$")
@@ -150,8 +148,8 @@ def entry_to_article(entry, context: FeedContext) -> dict:
         raise RejectError(STAGE, "empty-entry", "the entry has no title, no text and no link",
                           _entry_excerpt(entry))
 
-    published = _entry_datetime(entry, "published", context.language)
-    updated = _entry_datetime(entry, "updated", context.language)
+    published = entry_datetime(entry, "published", context.language)
+    updated = entry_datetime(entry, "updated", context.language)
     return new_article(
         source_type=FEED,
         source_uri=context.source_uri,
@@ -205,62 +203,41 @@ def normalize_language(tag: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def from_struct_time(value) -> dt.datetime | None:
-    """An aware UTC datetime from one of feedparser's ``*_parsed`` values (UTC struct_time)."""
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.timezone.utc)
-    except (OverflowError, OSError, ValueError, TypeError):
-        return None
+def entry_datetime(entry, field: str, language: str | None = None) -> dt.datetime | None:
+    """``published`` or ``updated`` of an entry as an aware UTC datetime, or None.
 
-
-def parse_datetime(text: str | None, language: str | None = None) -> dt.datetime | None:
-    """An aware UTC datetime from a date string feedparser could not parse, or None.
-
-    RFC 822 and ISO 8601 first (cheap); then dateparser, which reads day and month
-    names in other languages (``Seg, 24 Set 2018``), in the feed's language and English,
-    or the common feed languages when the feed states none.  A time without an offset
-    is taken as UTC.
+    The raw string goes through ``dates.parse_datetime`` first: feedparser's own parse
+    drops the AM/PM of "Sat, Dec 16 2023 02:02:33 PM".  Then feedparser's ``*_parsed``
+    (it reads some formats dateutil does not), then dateparser, which reads day and month
+    names in other languages (``Seg, 24 Set 2018``, ``mer, 16 nov 2022``) in the feed's
+    language and English, or the common feed languages when the feed states none (all
+    200 of its locales cost seconds a string).
     """
-    text = (text or "").strip()
-    if not text:
+    # dict.get: feedparser's own get() answers `updated` with `published` when absent.
+    text = dict.get(entry, field)
+    return (dates.parse_datetime(text)
+            or dates.from_struct_time(dict.get(entry, f"{field}_parsed"))
+            or _parse_any_language(text, language))
+
+
+def _parse_any_language(text: str | None, language: str | None) -> dt.datetime | None:
+    if not text or len(text) > dates.MAX_DATE_CHARS:
         return None
-    parsed = _parse_rfc822(text) or _parse_iso(text) or _parse_any_language(text, language)
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+    import dateparser  # imported on first use: it loads its language data for about a second
 
-
-def _parse_rfc822(text: str) -> dt.datetime | None:
-    try:
-        return email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def _parse_iso(text: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _parse_any_language(text: str, language: str | None) -> dt.datetime | None:
-    import dateparser  # imported on first use: it loads language data for a second or more
-
-    settings = {"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC", "PREFER_DATES_FROM": "past"}
     languages = list(dict.fromkeys((language, "en"))) if language else list(DEFAULT_DATE_LANGUAGES)
+    settings = {
+        "RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC",
+        # Absolute dates only, with every part in the text: "yesterday" or "March"
+        # would be filled in from the current time.
+        "PARSERS": ["absolute-time"], "REQUIRE_PARTS": ["day", "month", "year"],
+    }
     try:
-        return dateparser.parse(text, languages=languages, settings=settings)
+        parsed = dateparser.parse(text, languages=languages, settings=settings)
     except (ValueError, OverflowError, TypeError):
         return None
-
-
-def _entry_datetime(entry, field: str, language: str | None) -> dt.datetime | None:
-    return from_struct_time(entry.get(f"{field}_parsed")) or parse_datetime(entry.get(field), language)
+    # Through dates.from_struct_time for the same plausibility rules as every other date.
+    return dates.from_struct_time(parsed.astimezone(dt.timezone.utc).timetuple()) if parsed else None
 
 
 def _text_of(detail, fallback: str | None = None) -> str:
