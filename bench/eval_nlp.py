@@ -48,6 +48,9 @@ START_TOLERANCE = 2
 # Likewise the predicted end covers the closing mark (none for a quote never closed).
 END_TOLERANCE = 2
 
+# Shorter quotations are scare quotes, which the gold set does not label (README).
+MIN_QUOTE_WORDS = 5
+
 PERSON_LABELS = frozenset({"PERSON"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 
@@ -665,7 +668,7 @@ def evaluate(gold: GoldSet, corpus_dir: Path, analyze: Analyzer, read: Reader = 
 
 
 def check_gold_locations(gold: GoldSet, corpus_dir: Path, read: Reader = read_with_pipeline_reader) -> list[str]:
-    """Problems with the labels themselves: quotations whose words are not found in the body."""
+    """Problems with the labels themselves: quotations not found in the body, or too short to label."""
     problems = []
     for article in gold.articles:
         data, reason = load_article_bytes(gold, article, corpus_dir)
@@ -674,8 +677,11 @@ def check_gold_locations(gold: GoldSet, corpus_dir: Path, read: Reader = read_wi
             continue
         _, body = read(data, str(corpus_dir / gold.corpus_subdir / article.path))
         for quote in article.quotes:
-            if locate_quote(body, quote) is None:
+            span = locate_quote(body, quote)
+            if span is None:
                 problems.append(f"{article.path}: quote {quote.starts_with!r} ... {quote.ends_with!r} not found")
+            elif len(body[span[0]:span[1]].split()) < MIN_QUOTE_WORDS:
+                problems.append(f"{article.path}: quote {quote.starts_with!r} is under {MIN_QUOTE_WORDS} words")
     return problems
 
 
