@@ -755,10 +755,11 @@ def format_details(evaluation: Evaluation) -> str:
         for p in score.persons:
             if p.split:
                 items.append(f"  split person {p.gold.name}: {p.predicted_names}")
-            if not p.canonical_found:
-                seen = f" as {p.predicted_names}" if p.predicted_names else (
-                    f" (labelled {p.other_labels})" if p.other_labels else "")
-                items.append(f"  person {p.gold.name} not found by canonical name{seen}")
+            if not p.form_found:
+                seen = f" (labelled {p.other_labels})" if p.other_labels else ""
+                items.append(f"  missed person {p.gold.name}{seen}")
+            elif not p.canonical_found:
+                items.append(f"  person {p.gold.name} found only as {p.predicted_names}")
         for name in score.merged_persons:
             items.append(f"  merged persons under {name!r}")
         for p in score.places:
