@@ -1,0 +1,1084 @@
+"""Direct quotations in news text, with who said them and how we know.
+
+Three steps, each a pure function of its inputs:
+
+1. **Quote marks on the raw text** (``find_quote_spans``): pairs of straight ``"..."``,
+   curly ``“...”`` (and ``„...“``/``«...»``) double quotes, plus single-quoted
+   quotations (``'...'``/``‘...’``) outside double quotes.  Straight marks are told apart
+   by what flanks them (an opening mark follows a space and precedes a word, a closing
+   mark follows a word); apostrophes (``doesn't``, ``Jones'``, ``'90s``, ``rock 'n' roll``)
+   are not quote marks.  Quotations running over several paragraphs follow the news
+   convention: the closing mark is omitted at the end of a paragraph and the opening mark
+   is repeated at the start of the next one.  Text whose paragraphs were merged (the BBC
+   dataset: ``said: "We have ... 26 weeks. "We are going ...``) shows the same thing
+   inside one paragraph: an opening mark right after a finished sentence, while a
+   quotation is still open, continues that quotation.  A double-quoted quotation that is
+   never closed ends at its paragraph's end (or where the next quotation opens); a single
+   quote that is never closed is dropped, because it is more likely a stray apostrophe.
+2. **Attribution** on the spaCy doc (``extract_quotes``): the *frame* of a quotation is
+   the text of its sentence outside any quotation, before and after it.  A cue (a
+   reporting verb such as *say, tell, add, warn, reply, continue, insist*, or *according
+   to*) is looked for in the frame, in this order: a cue that introduces the quotation
+   (``X said: "..."``, ``X said, "..."``, ``said "..."``); a cue after a quotation that
+   ends open (``"...," X said.``, ``"...?" asked X``, ``"...", he told the BBC``); a cue
+   the quotation depends on in the parse (partial quotes in reported speech:
+   ``X said the US has missiles at "Russia's doorstep"``).  The speaker is the cue's
+   subject in the dependency parse (inherited through ``went on to say``, ``and added``,
+   ``adding``), the object of *according to*, or the noun after an inverted cue
+   (``said Mr X``).  A quotation with no frame at all (it is a whole sentence and no cue
+   follows it) right after a sentence with a known speaker (a quotation's or a reporting
+   verb's) is that speaker's: attribution ``"follow-on"``.
+3. **Resolution to canonical names**: a named subject goes through the entity index
+   (``Mr Putin`` -> ``Vladimir Putin``).  *he/she* resolve to the most recent subject or
+   speaker of compatible gender (gender from honorifics such as Mr/Ms/Lord/Dame, from
+   role nouns such as *spokeswoman*, and learnt from earlier pronoun resolutions);
+   *it/they* to the most recent organisation or group subject within the last two
+   paragraphs: attribution ``"pronoun"``.  A definite role description (``the Russian
+   president``, ``the Salford MP``) resolves to the one person the article gives that
+   title (``President Vladimir Putin``; ``the Russian leader`` also matches a president or
+   prime minister whose title names no other country); failing that, a description of an
+   office (not an unnamed source such as *a spokesman* or *officials*) refers back to the
+   person who was the subject of the current or previous paragraph.  Organisation
+   descriptions (``the ministry``) resolve to the one organisation of the article whose
+   name contains that word.  When nothing resolves, the speaker is None and the cue is
+   kept.
+
+Each quotation is reported with ``is_scare`` (under five words: scare quotes and short
+phrases, not statements) and ``is_partial`` (it neither starts a sentence nor is
+introduced by a colon or a cue: a fragment embedded in reported speech, such as ``the
+"ball is in the West's court"``).  Statements are the quotations with both False.
+
+Not handled (documented limits): quotations without quote marks (reported speech is not
+a quotation, and dash-introduced transcripts are rare in news), speakers introduced only
+in a later sentence (``"...". That was the verdict of X.``), nested quotations inside
+quotations (kept as part of the outer text), and speakers named by a noun phrase that is
+neither an entity nor a known title.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+# ---------------------------------------------------------------------------------------
+# 1. Quote marks on the raw text
+# ---------------------------------------------------------------------------------------
+
+SCARE_MAX_WORDS = 4  # "under five words" is a scare quote or a short phrase, not a statement
+
+_OPEN, _CLOSE = "open", "close"
+_OPENING_PUNCTUATION = "([{—–-/"
+_CLOSING_PUNCTUATION = ".,;:!?)]}—–-…/"
+_SENTENCE_END = ".!?…"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Apostrophes that stand at a word's start and look like an opening single quote.
+_LEADING_ELISION = re.compile(r"['‘’](?:\d0s|n['’]|em\b|til\b|cause\b|tis\b|twas\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _MarkFamily:
+    """One kind of quote mark: glyphs that only open, only close, or may do either."""
+
+    openers: str
+    closers: str
+    ambiguous: str
+    keep_unterminated: bool   # an unclosed quotation is kept (double) or dropped (single)
+
+    @property
+    def glyphs(self) -> str:
+        return self.openers + self.closers + self.ambiguous
+
+
+DOUBLE_MARKS = _MarkFamily(openers="“„‟«", closers="”»", ambiguous='"', keep_unterminated=True)
+SINGLE_MARKS = _MarkFamily(openers="‘‹", closers="’›", ambiguous="'", keep_unterminated=False)
+
+
+class QuoteSpan(NamedTuple):
+    """One quotation on the raw text.
+
+    ``start``/``end`` cover the quotation including its outer marks (``end`` is the end of
+    the last quoted word when the closing mark is missing); ``parts`` are the quoted text
+    ranges, one per paragraph (or per merged-paragraph piece), without any mark.
+    """
+
+    start: int
+    end: int
+    parts: tuple[tuple[int, int], ...]
+    terminated: bool
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty paragraph; paragraphs are separated by blank lines."""
+    spans, position = [], 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    trimmed = []
+    for start, end in spans:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            trimmed.append((start, end))
+    return trimmed
+
+
+def _is_left_flanking(before: str, after: str) -> bool:
+    """Placed like an opening mark: after a space or opening punctuation, before a word."""
+    return (before == "" or before.isspace() or before in _OPENING_PUNCTUATION) and after != "" \
+        and not after.isspace()
+
+
+def _is_right_flanking(before: str, after: str) -> bool:
+    """Placed like a closing mark: after a word or punctuation, before a space or punctuation."""
+    return before != "" and not before.isspace() and (after == "" or after.isspace()
+                                                      or after in _CLOSING_PUNCTUATION)
+
+
+def _mark_role(text: str, i: int, family: _MarkFamily, is_open: bool) -> str | None:
+    """Whether the mark at ``text[i]`` opens or closes a quotation (None: it is an apostrophe)."""
+    glyph = text[i]
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    left, right = _is_left_flanking(before, after), _is_right_flanking(before, after)
+    if family is SINGLE_MARKS:
+        if before.isalnum() and after.isalnum():
+            return None                              # doesn't, O'Brien, rock'n'roll
+        if left and _LEADING_ELISION.match(text, i):
+            return None                              # '90s, 'em, 'til
+        if glyph in "'’" and left and before.isspace() and text[i + 1: i + 3].lower() in ("n'", "n’"):
+            return None
+    if glyph in family.openers:
+        return _CLOSE if is_open and right and not left else _OPEN
+    if glyph in family.closers:
+        return _OPEN if left and not right and not is_open else _CLOSE
+    if left and not right:
+        return _OPEN
+    if right and not left:
+        return _CLOSE
+    return _CLOSE if is_open else _OPEN
+
+
+def _last_non_space(text: str, end: int, floor: int) -> int:
+    """Position just after the last non-space character of text[floor:end]."""
+    while end > floor and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _follows_finished_sentence(text: str, i: int, floor: int) -> bool:
+    """Whether the mark at i comes after whitespace that follows sentence-final punctuation."""
+    j = i
+    while j > floor and text[j - 1].isspace():
+        j -= 1
+    return j < i and j > floor and text[j - 1] in _SENTENCE_END
+
+
+class _OpenQuote:
+    """A quotation being scanned: where it opened and its finished parts."""
+
+    def __init__(self, mark: int):
+        self.start = mark
+        self.part_start = mark + 1
+        self.parts: list[tuple[int, int]] = []
+
+    def end_part(self, end: int) -> None:
+        self.parts.append((self.part_start, end))
+
+    def span(self, end: int, terminated: bool) -> QuoteSpan:
+        return QuoteSpan(self.start, end, tuple(self.parts), terminated)
+
+
+def _scan_family(text: str, paragraphs: list[tuple[int, int]], family: _MarkFamily,
+                 masked: list[tuple[int, int]]) -> list[QuoteSpan]:
+    """Quotations delimited by one family of marks, ignoring marks inside ``masked`` ranges."""
+    found: list[QuoteSpan] = []
+    masked_starts = [start for start, _ in masked]
+
+    def is_masked(i: int) -> bool:
+        k = bisect.bisect_right(masked_starts, i) - 1
+        return k >= 0 and masked[k][0] <= i < masked[k][1]
+
+    def finish_unterminated(quote: _OpenQuote, end: int) -> None:
+        quote.end_part(end)
+        if family.keep_unterminated and any(e > s for s, e in quote.parts):
+            found.append(quote.span(end, terminated=False))
+
+    current: _OpenQuote | None = None
+    previous_end = 0
+    for p_start, p_end in paragraphs:
+        first = p_start
+        if current is not None:
+            opens_again = text[p_start] in family.glyphs and not is_masked(p_start) and \
+                _mark_role(text, p_start, family, is_open=False) == _OPEN
+            if opens_again:                          # convention: opening mark repeated
+                current.end_part(previous_end)
+                current.part_start = p_start + 1
+                first = p_start + 1
+            else:
+                finish_unterminated(current, previous_end)
+                current = None
+        for i in range(first, p_end):
+            if text[i] not in family.glyphs or is_masked(i):
+                continue
+            role = _mark_role(text, i, family, current is not None)
+            if role is None:
+                continue
+            if current is None:
+                if role == _OPEN:
+                    current = _OpenQuote(i)
+                continue                             # a stray closing mark opens nothing
+            if role == _CLOSE:
+                current.end_part(i)
+                found.append(current.span(i + 1, terminated=True))
+                current = None
+            elif family is DOUBLE_MARKS and _follows_finished_sentence(text, i, p_start):
+                current.end_part(_last_non_space(text, i, p_start))   # merged paragraphs
+                current.part_start = i + 1
+            else:                                    # the previous quotation was never closed
+                finish_unterminated(current, _last_non_space(text, i, p_start))
+                current = _OpenQuote(i)
+        previous_end = p_end
+    if current is not None:
+        finish_unterminated(current, previous_end)
+    return found
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """All quotations in ``text`` in order: double-quoted ones, then single-quoted ones outside them.
+
+    Single quotes nested inside a double-quoted quotation belong to it; a double-quoted
+    span inside a single-quoted one (single quotes as the house style) is dropped as nested.
+    """
+    paragraphs = paragraph_spans(text)
+    doubles = _scan_family(text, paragraphs, DOUBLE_MARKS, masked=[])
+    singles = _scan_family(text, paragraphs, SINGLE_MARKS,
+                           masked=[(span.start, span.end) for span in doubles])
+    doubles = [d for d in doubles if not any(s.start < d.start and d.end <= s.end for s in singles)]
+    return sorted(doubles + singles)
+
+
+def quote_text(text: str, span: QuoteSpan) -> str:
+    """The quoted words: parts joined by a blank line across paragraphs, by a space within one."""
+    pieces = []
+    for k, (start, end) in enumerate(span.parts):
+        if k:
+            gap = text[span.parts[k - 1][1]: start]
+            pieces.append("\n\n" if "\n" in gap else " ")
+        pieces.append(text[start:end].strip())
+    return "".join(pieces).strip()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def is_scare_quote(text: str) -> bool:
+    """Under five words: a scare quote or a short phrase rather than a statement."""
+    return word_count(text) <= SCARE_MAX_WORDS
+
+
+# ---------------------------------------------------------------------------------------
+# 2. Cues and speakers on the parsed doc
+# ---------------------------------------------------------------------------------------
+
+# Lemmas of verbs that report speech (the cue of a quotation).
+CUE_LEMMAS = frozenset({
+    "say", "tell", "add", "warn", "reply", "continue", "insist", "argue", "explain", "stress",
+    "claim", "ask", "write", "state", "declare", "note", "admit", "acknowledge", "announce",
+    "comment", "respond", "conclude", "recall", "urge", "remark", "observe", "confirm",
+    "deny", "predict", "suggest", "emphasise", "emphasize", "maintain", "allege", "accuse",
+    "complain", "concede", "agree", "repeat", "vow", "promise", "boast", "joke", "quip",
+    "tweet", "describe", "reveal", "report", "caution", "plead", "demand", "retort",
+    "counter", "protest", "assert", "affirm", "mutter", "shout", "cry",
+    "exclaim", "answer", "whisper", "recount", "testify", "threaten", "call", "dub", "brand",
+    "label", "term",
+})
+# Cues that only report speech when they frame a quotation ("he continued: ..."), not
+# when a partial quotation merely depends on them ("if Western countries continue with
+# what he calls "unfriendly" actions").
+FRAME_ONLY_CUES = frozenset({"continue", "add", "answer", "counter", "repeat", "agree", "note",
+                             "state", "report", "ask", "cry"})
+# Cues that label rather than introduce: a quotation right after them is embedded.
+LABELLING_CUES = frozenset({"call", "dub", "brand", "label", "term", "describe", "accuse", "threaten"})
+# Parts of speech that start a new clause: a frame with one of these is not just a speaker.
+_CLAUSE_POS = frozenset({"VERB", "AUX", "SCONJ"})
+ACCORDING_TO = "according to"
+
+_HONORIFIC_GENDER = {
+    "mr": "m", "mister": "m", "sir": "m", "lord": "m", "baron": "m", "king": "m",
+    "prince": "m", "duke": "m", "earl": "m", "monsieur": "m", "herr": "m", "señor": "m",
+    "mrs": "f", "ms": "f", "miss": "f", "lady": "f", "dame": "f", "baroness": "f",
+    "queen": "f", "princess": "f", "duchess": "f", "countess": "f", "madam": "f",
+    "madame": "f", "mme": "f", "frau": "f", "señora": "f",
+}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_GROUP_PRONOUNS = frozenset({"it", "they"})
+_GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+_ENTITY_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
+
+# Words that may head a description of a person's office; a definite description with
+# one of these heads may refer back to the person the article is talking about.
+OFFICE_NOUNS = frozenset({
+    "president", "leader", "premier", "minister", "secretary", "chancellor", "mp", "mep",
+    "senator", "congressman", "congresswoman", "governor", "mayor", "chairman",
+    "chairwoman", "chair", "chief", "executive", "boss", "director", "head", "ambassador",
+    "envoy", "commander", "general", "admiral", "king", "queen", "prince", "princess",
+    "pope", "judge", "prosecutor", "lawyer", "attorney", "manager", "coach", "founder",
+    "professor", "candidate", "peer", "lord", "baroness", "politician", "campaigner",
+    "economist", "analyst", "author", "actor", "actress", "singer", "star", "player",
+    "captain", "officer", "commissioner", "chancellor", "deputy", "veteran", "businessman",
+    "businesswoman", "entrepreneur", "investor", "billionaire", "tycoon", "owner", "mother",
+    "father", "woman", "man", "doctor", "scientist", "researcher", "expert", "editor",
+})
+# Unnamed sources: "a spokesman", "the prime minister's official spokesman", "officials"
+# are people the article does not name, so they never refer back to a named person.
+UNNAMED_SOURCE_NOUNS = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "official", "source", "aide", "insider",
+    "adviser", "advisor", "correspondent", "reporter", "witness", "resident", "observer",
+    "diplomat", "people", "person", "someone", "colleague", "friend", "ally", "critic",
+})
+# People who speak for an organisation: their words are the organisation's when it is named.
+REPRESENTATIVE_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative"})
+# Words heading a description of an organisation ("the ministry", "the company").
+ORG_NOUNS = frozenset({
+    "ministry", "department", "government", "party", "company", "firm", "group", "bank",
+    "agency", "council", "committee", "commission", "union", "office", "court", "police",
+    "army", "military", "association", "organisation", "organization", "charity", "club",
+    "airline", "carrier", "retailer", "regulator", "board", "authority", "service",
+    "institute", "foundation", "federation", "alliance", "league", "network", "broadcaster",
+    "newspaper", "website", "insurer", "lender", "maker", "manufacturer", "giant", "watchdog",
+    "campaign", "team", "embassy", "kremlin", "administration", "cabinet", "parliament",
+})
+# Organisation descriptions that, unmatched by name, refer back to the organisation the
+# article is talking about ("the company said" after "Time Warner reported").
+ANAPHORIC_ORG_NOUNS = frozenset({
+    "company", "firm", "group", "bank", "airline", "carrier", "retailer", "insurer",
+    "lender", "maker", "manufacturer", "giant", "club", "broadcaster", "charity", "team",
+})
+# Description heads and the titles that fulfil them ("the Russian leader" = its president).
+ROLE_EQUIVALENTS = {
+    "leader": frozenset({"leader", "president", "premier", "prime minister"}),
+    "premier": frozenset({"premier", "prime minister"}),
+    "pm": frozenset({"prime minister", "premier"}),
+    "spokesman": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
+    "spokeswoman": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
+    "spokesperson": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
+    "boss": frozenset({"boss", "chief", "chief executive", "head"}),
+    "chief": frozenset({"chief", "chief executive", "boss", "head"}),
+    "chairman": frozenset({"chairman", "chairwoman", "chair"}),
+    "chairwoman": frozenset({"chairman", "chairwoman", "chair"}),
+}
+# Modifiers that make a different office: "the shadow chancellor" is not "the chancellor".
+DISTINGUISHING_MODIFIERS = frozenset({
+    "shadow", "former", "deputy", "vice", "junior", "acting", "interim", "assistant", "ex",
+})
+# Place or party qualifiers that name the same thing in different forms.
+_QUALIFIER_ALIASES = [
+    frozenset({"us", "u.s.", "usa", "america", "american", "united states", "washington"}),
+    frozenset({"uk", "u.k.", "britain", "british", "united kingdom", "london"}),
+    frozenset({"tory", "tories", "conservative", "conservatives"}),
+    frozenset({"lib dem", "lib dems", "liberal democrat", "liberal democrats"}),
+    frozenset({"france", "french", "paris"}),
+    frozenset({"russia", "russian", "moscow", "kremlin"}),
+    frozenset({"china", "chinese", "beijing"}),
+    frozenset({"germany", "german", "berlin"}),
+]
+_TITLE_CONNECTORS = frozenset({"of", "for", "and", "&"})
+
+
+def _qualifiers_compatible(one: str, other: str) -> bool:
+    """Whether two place/party qualifiers can name the same thing (Russia/Russian, US/American)."""
+    one, other = one.lower(), other.lower()
+    if one == other or (len(one) >= 4 and len(other) >= 4 and one[:4] == other[:4]):
+        return True
+    return any(one in group and other in group for group in _QUALIFIER_ALIASES)
+
+
+def _role_key(words: list[str]) -> set[str]:
+    """Office names in a list of lower-cased title words, including two-word offices."""
+    keys = set(words)
+    joined = " ".join(words)
+    for office in ("prime minister", "chief executive", "foreign secretary", "home secretary"):
+        if office in joined:
+            keys.add(office)
+    return keys
+
+
+@dataclass
+class _Title:
+    """A title or description attached to a person: its words and place/party qualifiers."""
+
+    words: list[str]
+    qualifiers: list[str]
+
+    def offices(self) -> set[str]:
+        return _role_key(self.words)
+
+    def fulfils(self, wanted: frozenset[str], description: _Title) -> bool:
+        if not (self.offices() & wanted):
+            return False
+        mine = set(self.words) & DISTINGUISHING_MODIFIERS
+        theirs = set(description.words) & DISTINGUISHING_MODIFIERS
+        if mine != theirs:
+            return False
+        if self.qualifiers and description.qualifiers:
+            return any(_qualifiers_compatible(a, b) for a in self.qualifiers for b in description.qualifiers)
+        return True
+
+
+@dataclass
+class _Speaker:
+    name: str | None
+    label: str | None
+    attribution: str | None
+    gender: str | None = None
+
+
+@dataclass
+class _Subject:
+    """A subject mention outside quotations, a candidate antecedent for pronouns.
+
+    ``speaker`` is who it names (None for an unnamed person: "the spokesman"), and
+    ``is_person`` says whether *he*/*she* can refer to it ("a spokeswoman for Human Rights
+    Watch" is a person whose words we give to the organisation).
+    """
+
+    char: int
+    paragraph: int
+    speaker: _Speaker | None
+    is_person: bool
+    gender: str | None
+    plural: bool = False
+
+
+@dataclass
+class _Quote:
+    span: QuoteSpan
+    text: str
+    first: int                  # first token inside the quotation (its opening mark)
+    last: int                   # last token inside the quotation
+    paragraph: int
+    ends_sentence: bool
+    speaker: _Speaker | None = None
+    cue: str | None = None
+    is_partial: bool = False
+
+
+@dataclass
+class _DocView:
+    """Per-document lookups shared by all quotations of one article."""
+
+    doc: object
+    index: object
+    paragraphs: list[tuple[int, int]]
+    token_starts: list[int]
+    owner: list[int]                            # token -> quotation number, -1 outside
+    quotes: list[_Quote] = field(default_factory=list)
+    entity_of: dict[int, object] = field(default_factory=dict)   # token -> entity span
+    labels: dict[str, str] = field(default_factory=dict)         # canonical name -> index label
+    genders: dict[str, str] = field(default_factory=dict)        # canonical name -> m/f
+    titles: dict[str, list[_Title]] = field(default_factory=dict)
+    org_names: list[str] = field(default_factory=list)
+    subjects: list[_Subject] = field(default_factory=list)
+    subject_speaker: dict[int, _Speaker] = field(default_factory=dict)
+
+    def paragraph_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right([s for s, _ in self.paragraphs], char) - 1)
+
+
+def _is_paragraph_break(token) -> bool:
+    return token.is_space and "\n" in token.text
+
+
+def _is_terminator(view: _DocView, token) -> bool:
+    return view.owner[token.i] < 0 and token.text in (".", "!", "?", "…", "...")
+
+
+def cue_of(token) -> str | None:
+    """The cue a token stands for: a reporting verb's lemma, or 'according to'; else None.
+
+    A passive participle ("Asked by Sky's correspondent, Mr Putin said") reports someone
+    else's speech and is not the quotation's cue.
+    """
+    if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+        return ACCORDING_TO
+    if token.pos_ not in ("VERB", "AUX"):
+        return None
+    lemma = token.lemma_.lower()
+    if lemma not in CUE_LEMMAS:
+        return None
+    if token.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in token.children):
+        return None
+    return lemma
+
+
+def _before_window(view: _DocView, quote: _Quote) -> list:
+    """Tokens of the quotation's sentence before it, outside any quotation, in text order."""
+    doc, window, i = view.doc, [], quote.first - 1
+    while i >= 0:
+        token = doc[i]
+        other = view.owner[i]
+        if other >= 0:
+            if view.quotes[other].ends_sentence:
+                break
+            i = view.quotes[other].first - 1          # a quotation inside the sentence
+            continue
+        if _is_paragraph_break(token) or _is_terminator(view, token):
+            break
+        window.append(token)
+        i -= 1
+    window.reverse()
+    return [t for t in window if not t.is_space]
+
+
+def _after_window(view: _DocView, quote: _Quote) -> list:
+    """Tokens after the quotation up to the end of its sentence or the next quotation.
+
+    Empty when the quotation itself ends the sentence ("... eastward." Mr Putin later ...).
+    """
+    doc, window = view.doc, []
+    if quote.ends_sentence:
+        return window
+    for i in range(quote.last + 1, len(doc)):
+        token = doc[i]
+        if _is_paragraph_break(token) or view.owner[i] >= 0 or _is_terminator(view, token):
+            break
+        if not token.is_space:
+            window.append(token)
+    return window
+
+
+def _ancestor_cue(quote: _Quote, cues: list) -> object | None:
+    """The nearest cue among the ancestors of the quotation's words in the dependency parse."""
+    if not cues:
+        return None
+    cue_ids = {t.i for t in cues}
+    best, best_depth = None, None
+    doc = cues[0].doc
+    for token in doc[quote.first: quote.last + 1]:
+        if quote.first <= token.head.i <= quote.last:
+            continue                                  # only words attached outside the quotation
+        for depth, ancestor in enumerate(token.ancestors):
+            if ancestor.i in cue_ids and (best_depth is None or depth < best_depth):
+                best, best_depth = ancestor, depth
+                break
+    return best
+
+
+def _introduces(before: list, before_cues: list) -> bool:
+    """Whether the frame before a quotation introduces it: ``X said: "``, ``X said, "``, ``said "``."""
+    if not before:
+        return False
+    last = before[-1]
+    if last.text in (":", "—", "–"):
+        return True
+    cue = cue_of(last)
+    if cue:
+        return cue not in LABELLING_CUES         # 'what he calls "unfriendly"' is embedded
+    if last.text == "," and before_cues and before_cues[-1].i >= last.i - 6:
+        between = [t for t in before if before_cues[-1].i < t.i < last.i]
+        return not any(t.pos_ in _CLAUSE_POS for t in between)
+    return False
+
+
+def _frames_after(quote: _Quote, after: list, cue_token) -> bool:
+    """Whether a cue after the quotation frames it: ``"...," Mr X, the minister, said``.
+
+    The quotation must end open (a comma, question mark... or run on in lower case) and
+    only the speaker's noun phrase may stand between it and the cue.
+    """
+    if quote.ends_sentence:
+        return False
+    ends_open = quote.text[-1:] in ",?!—–-…:;" or after[0].text in (",", "—", "–") \
+        or after[0].is_lower or after[0].i == cue_token.i
+    subject_only = not any(t.pos_ in _CLAUSE_POS for t in after if t.i < cue_token.i)
+    return ends_open and subject_only
+
+
+def _choose_cue(view: _DocView, quote: _Quote, before: list, after: list):
+    """(cue token or None, whether the quotation is introduced by a colon or a cue).
+
+    In order: the cue introducing the quotation, the cue framing it from behind, the
+    nearest cue the quotation's words depend on in the parse (partial quotations).
+    """
+    before_cues = [t for t in before if cue_of(t)]
+    after_cues = [t for t in after if cue_of(t)]
+    introduced = _introduces(before, before_cues)
+    if introduced and before_cues:
+        return before_cues[-1], True
+    if after_cues and _frames_after(quote, after, after_cues[0]):
+        return after_cues[0], introduced
+    dependent_cues = [t for t in before_cues + after_cues if cue_of(t) not in FRAME_ONLY_CUES]
+    return _ancestor_cue(quote, dependent_cues), introduced
+
+
+def _subject_token(cue_token):
+    """The cue's grammatical subject, inherited through 'went on to say', 'and added', 'adding'."""
+    token = cue_token
+    for _ in range(4):
+        for child in token.children:
+            if child.dep_ == "nsubj":
+                return child
+        if token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token:
+            token = token.head
+            continue
+        break
+    return None
+
+
+def _according_to_object(cue_token):
+    doc = cue_token.doc
+    to = doc[cue_token.i + 1]
+    for child in to.children:
+        if child.dep_ == "pobj":
+            return child
+    for token in doc[to.i + 1: to.i + 6]:
+        if token.pos_ in ("PROPN", "NOUN", "PRON"):
+            return token
+    return None
+
+
+def _inverted_subject(cue_token, window: list):
+    """``said Mr X``: the first noun after a cue that opens the after-window."""
+    for token in window:
+        if token.i <= cue_token.i:
+            continue
+        if token.pos_ in ("PROPN", "NOUN", "PRON"):
+            head = token
+            while head.head.i > head.i and head.head.pos_ in ("PROPN", "NOUN") and head.dep_ == "compound":
+                head = head.head
+            return head
+        if token.pos_ not in ("DET", "ADJ", "PUNCT"):
+            return None
+    return None
+
+
+def _agent(cue_token):
+    """The agent of a passive cue: 'described as "outrageous" by the IHRC'."""
+    for child in cue_token.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def _is_passive(token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+
+
+def _speaker_token(cue_token, before: list, after: list):
+    if cue_of(cue_token) == ACCORDING_TO:
+        return _according_to_object(cue_token)
+    if _is_passive(cue_token):
+        return _agent(cue_token)
+    subject = _subject_token(cue_token)
+    if subject is not None:
+        return subject
+    window = after if after and cue_token.i >= after[0].i else before
+    return _inverted_subject(cue_token, window)
+
+
+# --- resolution ------------------------------------------------------------------------
+
+def _entity_index(doc) -> dict[int, object]:
+    return {token.i: ent for ent in doc.ents for token in ent}
+
+
+def _honorific_gender(doc, ent) -> str | None:
+    tokens = [t for t in ent[:1]] + ([doc[ent.start - 1]] if ent.start > 0 else [])
+    for token in tokens:
+        gender = _HONORIFIC_GENDER.get(token.lower_.rstrip("."))
+        if gender:
+            return gender
+    return None
+
+
+def _noun_gender(word: str) -> str | None:
+    word = word.lower()
+    if word.endswith("woman") or word in ("queen", "princess", "mother", "actress", "baroness", "lady"):
+        return "f"
+    if word.endswith("man") and word != "human" or word in ("king", "prince", "father", "lord"):
+        return "m"
+    return None
+
+
+def _canonical(view: _DocView, ent) -> tuple[str, str]:
+    """(canonical name, label) of an entity span, through the entity index.
+
+    A name after an honorific is a person whatever the NER said ("Lord Butler" as ORG).
+    A name the index does not know keeps its surface form (without "the" or "'s").
+    """
+    index = view.index
+    if ent.label_ == "PERSON" or _honorific_gender(view.doc, ent) is not None:
+        name = (index.canonical_for_span(ent) if ent.label_ == "PERSON" else None) \
+            or index.resolve_person(ent.text) or index.canonical_for_span(ent)
+        return name or _clean_surface(ent.text), "PERSON"
+    name = index.canonical_for_span(ent)
+    if name is not None:
+        return name, view.labels.get(name, ent.label_)
+    person = index.resolve_person(ent.text)
+    if person is not None:
+        return person, "PERSON"
+    return _clean_surface(ent.text), ent.label_
+
+
+def _clean_surface(text: str) -> str:
+    text = re.sub(r"^(the|The)\s+", "", text.strip())
+    return re.sub(r"['’]s?$", "", text).strip()
+
+
+def _name_chain(token):
+    """A proper-noun name the NER missed: the token with its compound proper nouns."""
+    if token.pos_ != "PROPN":
+        return None
+    words = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < token.i]
+    start = min([token.i] + [c.i for c in words])
+    return token.doc[start: token.i + 1]
+
+
+def _gender_of(view: _DocView, name: str | None) -> str | None:
+    return view.genders.get(name) if name else None
+
+
+def _compatible(gender: str | None, wanted: str | None) -> bool:
+    return gender is None or wanted is None or gender == wanted
+
+
+def _subjects_before(view: _DocView, char: int) -> list[_Subject]:
+    """Subjects before ``char``, latest first."""
+    k = bisect.bisect_left([s.char for s in view.subjects], char)
+    return view.subjects[:k][::-1]
+
+
+def _subject_gender(view: _DocView, subject: _Subject) -> str | None:
+    return subject.gender or (_gender_of(view, subject.speaker.name) if subject.speaker else None)
+
+
+def _resolve_pronoun(view: _DocView, pronoun, char: int) -> _Speaker | None:
+    """he/she: the latest compatible person subject; it/they: the latest group within two paragraphs."""
+    word = pronoun.lower_
+    if word in _PRONOUN_GENDER:
+        wanted = _PRONOUN_GENDER[word]
+        for subject in _subjects_before(view, char):
+            if not subject.is_person or subject.plural or \
+                    not _compatible(_subject_gender(view, subject), wanted):
+                continue
+            if subject.speaker is None:
+                return None                          # "the spokesman said ... he added"
+            name = subject.speaker.name
+            if subject.speaker.label == "PERSON" and name not in view.genders:
+                view.genders[name] = wanted          # learnt: "Hazel Blears ... she said"
+            return _Speaker(name, subject.speaker.label, "pronoun", wanted)
+        return None
+    if word in _GROUP_PRONOUNS:
+        paragraph = view.paragraph_of(char)
+        for subject in _subjects_before(view, char):
+            if subject.paragraph < paragraph - 1:
+                break
+            if subject.is_person:
+                if word == "they":
+                    return None                      # "they" after a person: a group we cannot name
+                continue
+            if subject.speaker is not None and subject.speaker.label in _GROUP_LABELS:
+                return _Speaker(subject.speaker.name, subject.speaker.label, "pronoun")
+    return None
+
+
+def _description(token) -> _Title:
+    """Words and place/party qualifiers of a role description headed by ``token``."""
+    words, qualifiers = [token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_], []
+    for child in token.children:
+        if child.dep_ in ("amod", "compound", "nmod", "poss") and child.i < token.i:
+            if child.ent_type_ in ("NORP", "GPE", "LOC", "ORG") or (child.pos_ == "PROPN" and child.dep_ == "poss"):
+                qualifiers.append(child.text.rstrip("'’s") if child.dep_ == "poss" else child.text)
+            words.append(child.lower_)
+    return _Title(words=words, qualifiers=qualifiers)
+
+
+def _determiner(token) -> str | None:
+    for child in token.children:
+        if child.dep_ == "det":
+            return child.lower_
+        if child.dep_ == "poss":
+            return "poss"
+    return None
+
+
+def _resolve_description(view: _DocView, token, char: int) -> _Speaker | None:
+    """A common-noun subject ("the Russian president", "the ministry") to a named entity."""
+    head = token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_
+    determiner = _determiner(token)
+    represented = _represented_organisation(view, token) if head in REPRESENTATIVE_NOUNS else None
+    if represented is not None:
+        return represented
+    if determiner in ("a", "an", "another", "some", "one"):
+        return None                                  # an indefinite description is someone new
+    description = _description(token)
+    wanted = ROLE_EQUIVALENTS.get(head, frozenset({head}))
+    if "prime" in description.words and head == "minister":
+        wanted = ROLE_EQUIVALENTS["premier"]
+    matches = {name for name, titles in view.titles.items()
+               if any(title.fulfils(wanted, description) for title in titles)}
+    if len(matches) == 1:
+        name = matches.pop()
+        return _Speaker(name, "PERSON", "explicit", _gender_of(view, name))
+    if matches:
+        return None                                  # several people hold that title
+    if head in ORG_NOUNS:
+        return _resolve_org_description(view, head, char)
+    if head in OFFICE_NOUNS and head not in UNNAMED_SOURCE_NOUNS and determiner != "poss":
+        return _latest_named_subject(view, char, "PERSON", _noun_gender(head))
+    return None
+
+
+def _represented_organisation(view: _DocView, token) -> _Speaker | None:
+    """'a spokeswoman for Human Rights Watch', 'a Downing Street spokesman': the organisation speaks."""
+    related = [c for c in token.children if c.dep_ in ("compound", "nmod", "poss")]
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "at"):
+            related.extend(c for c in prep.children if c.dep_ == "pobj")
+    for candidate in related:
+        ent = view.entity_of.get(candidate.i)
+        if ent is not None and ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
+            name, label = _canonical(view, ent)
+            return _Speaker(name, label, "explicit")
+    return None
+
+
+def _resolve_org_description(view: _DocView, head: str, char: int) -> _Speaker | None:
+    named = {name for name in view.org_names if re.search(rf"\b{re.escape(head)}\b", name, re.IGNORECASE)}
+    if len(named) == 1:
+        return _Speaker(named.pop(), "ORG", "explicit")
+    if not named and head in ANAPHORIC_ORG_NOUNS:
+        return _latest_named_subject(view, char, "ORG", None)
+    return None
+
+
+def _latest_named_subject(view: _DocView, char: int, label: str, gender: str | None) -> _Speaker | None:
+    """The latest named subject with ``label`` in the current or previous paragraph."""
+    paragraph = view.paragraph_of(char)
+    for subject in _subjects_before(view, char):
+        if subject.paragraph < paragraph - 1:
+            break
+        speaker = subject.speaker
+        if speaker is not None and speaker.label == label and \
+                _compatible(gender, _subject_gender(view, subject)):
+            return _Speaker(speaker.name, label, "explicit", gender or speaker.gender)
+    return None
+
+
+def _resolve_token(view: _DocView, token) -> _Speaker | None:
+    """The speaker a subject/speaker token names: an entity, a pronoun or a description."""
+    if token.i in view.subject_speaker:
+        return view.subject_speaker[token.i]
+    return _resolve_mention(view, token)
+
+
+def _resolve_mention(view: _DocView, token) -> _Speaker | None:
+    ent = view.entity_of.get(token.i)
+    if ent is not None and ent.label_ in _ENTITY_SPEAKER_LABELS:
+        name, label = _canonical(view, ent)
+        return _Speaker(name, label, "explicit", _gender_of(view, name))
+    if token.pos_ == "PRON":
+        if token.lower_ in ("who", "that", "which") and token.head.dep_ == "relcl":
+            return _resolve_mention(view, token.head.head)   # "Mr X, who said ..."
+        return _resolve_pronoun(view, token, token.idx)
+    # "Liberal Democrat spokeswoman Sandra Gidley", "The Shadow Secretary..., Theresa May,"
+    for child in token.children:
+        if child.dep_ in ("appos", "compound") and child.i != token.i:
+            ent = view.entity_of.get(child.i)
+            if ent is not None and ent.label_ == "PERSON":
+                name, label = _canonical(view, ent)
+                return _Speaker(name, label, "explicit", _gender_of(view, name))
+            chain = _name_chain(child) if child.dep_ == "appos" else None
+            if chain is not None and len(chain) >= 2:
+                name = view.index.resolve_person(chain.text)
+                return _Speaker(name or chain.text, "PERSON", "explicit", _gender_of(view, name))
+    if token.pos_ in ("NOUN", "PROPN"):
+        return _resolve_description(view, token, token.idx)
+    return None
+
+
+# --- per-document tables ---------------------------------------------------------------
+
+def _title_before(doc, ent) -> _Title | None:
+    """Title words written just before a name: 'US President Joe Biden', 'Foreign Secretary Liz Truss'."""
+    words, qualifiers = [], []
+    i = ent.start - 1
+    while i >= 0 and ent.start - i <= 6:
+        token = doc[i]
+        low = token.lower_.rstrip(".")
+        if low in _HONORIFIC_GENDER:
+            i -= 1
+            continue
+        if token.pos_ in ("PROPN", "NOUN", "ADJ") and not token.is_space:
+            if token.ent_type_ in ("GPE", "NORP", "LOC", "ORG") and token.ent_type_ != "PERSON":
+                qualifiers.append(token.text)
+            words.append(token.lemma_.lower() if token.pos_ == "NOUN" else low)
+        elif low not in _TITLE_CONNECTORS:
+            break
+        i -= 1
+    words.reverse()
+    qualifiers.reverse()
+    return _Title(words, qualifiers) if words else None
+
+
+def _appositive_titles(ent) -> list[_Title]:
+    """'Admiral Sir Tony Radakin, the head of ...' and 'The Shadow Secretary ..., Theresa May,'."""
+    root, titles = ent.root, []
+    related = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        related.append(root.head)
+    for token in related:
+        if token.pos_ in ("NOUN", "PROPN") and token.ent_type_ != "PERSON":
+            titles.append(_description(token))
+    return titles
+
+
+def _build_view(body_doc, index) -> _DocView:
+    text = body_doc.text
+    spans = find_quote_spans(text)
+    view = _DocView(doc=body_doc, index=index, paragraphs=paragraph_spans(text),
+                    token_starts=[t.idx for t in body_doc], owner=[-1] * len(body_doc))
+    view.entity_of = _entity_index(body_doc)
+    view.labels = {e["name"]: e["label"] for e in getattr(index, "entities", None) or () if e.get("name")}
+    for number, span in enumerate(spans):
+        first = bisect.bisect_left(view.token_starts, span.start)
+        last = bisect.bisect_left(view.token_starts, span.end) - 1
+        if last < first:
+            continue
+        for i in range(first, last + 1):
+            view.owner[i] = len(view.quotes)
+        words = quote_text(text, span)
+        after = text[span.end: span.end + 3].lstrip()
+        ends_sentence = words[-1:] in tuple(_SENTENCE_END) and not (after[:1].islower() or after[:1] == ",")
+        view.quotes.append(_Quote(span=span, text=words, first=first, last=last,
+                                  paragraph=view.paragraph_of(span.start), ends_sentence=ends_sentence))
+    for ent in body_doc.ents:
+        if ent.label_ == "PERSON" and view.owner[ent.start] < 0:
+            name, _ = _canonical(view, ent)
+            gender = _honorific_gender(body_doc, ent)
+            if gender and name not in view.genders:
+                view.genders[name] = gender
+            title = _title_before(body_doc, ent)
+            titles = ([title] if title else []) + _appositive_titles(ent)
+            view.titles.setdefault(name, []).extend(titles)
+        elif ent.label_ == "ORG":
+            view.org_names.append(_canonical(view, ent)[0])
+    _collect_subjects(view)
+    return view
+
+
+def _is_person_noun(token) -> bool:
+    """A common noun naming a person by office or role ("minister", "spokeswoman", "officials")."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_:
+        return False
+    word = token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_
+    return word in OFFICE_NOUNS or word in UNNAMED_SOURCE_NOUNS or _noun_gender(word) is not None
+
+
+def _collect_subjects(view: _DocView) -> None:
+    """Subjects outside quotations, in text order, resolved as we go (antecedents for pronouns)."""
+    for token in view.doc:
+        if token.dep_ not in ("nsubj", "nsubjpass") or view.owner[token.i] >= 0:
+            continue
+        speaker = _resolve_mention(view, token)
+        if speaker is not None and not speaker.name:
+            speaker = None
+        if speaker is not None:
+            view.subject_speaker[token.i] = speaker
+        person_noun = _is_person_noun(token)
+        if speaker is None and not person_noun:
+            continue
+        is_person = person_noun or speaker.label == "PERSON"
+        gender = (speaker.gender if speaker else None) or _noun_gender(token.lower_)
+        plural = token.tag_ in ("NNS", "NNPS") or token.lower_ in ("they", "we")
+        view.subjects.append(_Subject(token.idx, view.paragraph_of(token.idx), speaker, is_person, gender, plural))
+
+
+# ---------------------------------------------------------------------------------------
+# 3. Putting it together
+# ---------------------------------------------------------------------------------------
+
+def _previous_sentence_speaker(view: _DocView, quote: _Quote, before: list) -> _Speaker | None:
+    """The speaker of the sentence right before a frameless quotation (its quotation's or cue's)."""
+    doc = view.doc
+    i = (before[0].i if before else quote.first) - 1
+    # Step back over the boundary (terminator, paragraph break) between the two sentences.
+    while i >= 0 and (doc[i].is_space or _is_terminator(view, doc[i])):
+        i -= 1
+    while i >= 0:
+        token = doc[i]
+        other = view.owner[i]
+        if other >= 0:
+            previous = view.quotes[other]
+            if previous.speaker is not None and previous.speaker.name:
+                return previous.speaker
+            if previous.first < quote.first and previous.ends_sentence and previous.last < i + 1 and previous.cue:
+                return None
+            i = previous.first - 1
+            continue
+        if _is_terminator(view, token) or _is_paragraph_break(token):
+            return None
+        if cue_of(token):
+            subject = _subject_token(token)
+            if subject is not None:
+                speaker = _resolve_token(view, subject)
+                if speaker is not None and speaker.name:
+                    return speaker
+        i -= 1
+    return None
+
+
+def _attribute(view: _DocView, quote: _Quote) -> None:
+    before, after = _before_window(view, quote), _after_window(view, quote)
+    cue_token, introduced = _choose_cue(view, quote, before, after)
+    starts_sentence = not any(not t.is_punct for t in before)
+    quote.is_partial = not starts_sentence and not introduced
+    if cue_token is not None:
+        quote.cue = cue_of(cue_token)
+        speaker_token = _speaker_token(cue_token, before, after)
+        speaker = _resolve_token(view, speaker_token) if speaker_token is not None else None
+        if speaker is not None and speaker.name:
+            quote.speaker = speaker
+        return
+    if starts_sentence and not after:
+        previous = _previous_sentence_speaker(view, quote, before)
+        if previous is not None:
+            quote.speaker = _Speaker(previous.name, previous.label, "follow-on", previous.gender)
+
+
+def extract_quotes(body_doc, index) -> list[dict]:
+    """Direct quotations of an article with speakers, cues and offsets into the body.
+
+    ``index`` is the article's entity index (``canonical_for_span(span)`` and
+    ``resolve_person(text)`` are used).  See the module docstring for the conventions.
+    """
+    if len(body_doc) == 0:
+        return []
+    view = _build_view(body_doc, index)
+    rows = []
+    for quote in view.quotes:
+        _attribute(view, quote)
+        if not quote.text:
+            continue
+        speaker = quote.speaker
+        first_paragraph = view.paragraph_of(quote.span.start)
+        last_paragraph = view.paragraph_of(max(quote.span.start, quote.span.end - 1))
+        rows.append({
+            "text": quote.text,
+            "speaker": speaker.name if speaker else None,
+            "speaker_label": speaker.label if speaker and speaker.name else None,
+            "cue": quote.cue,
+            "start_char": quote.span.start,
+            "end_char": quote.span.end,
+            "paragraphs": last_paragraph - first_paragraph + 1,
+            "is_scare": is_scare_quote(quote.text),
+            "is_partial": quote.is_partial,
+            "attribution": speaker.attribution if speaker else None,
+        })
+    return rows
