@@ -62,6 +62,18 @@ def normalize_inline(text: str | None) -> str:
     return " ".join(text.split())
 
 
+def distinct(values) -> list[str]:
+    """Non-empty strings in first-seen order, without case-insensitive repeats (tags, bylines)."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            result.append(value)
+    return result
+
+
 def plain_to_text(text: str | None) -> str:
     """Plain text in the same shape: blank lines separate paragraphs, single newlines are soft wraps."""
     if not text:

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from transforms import dates
-from transforms.html_text import html_to_text, normalize_inline, plain_to_text
+from transforms.html_text import distinct, html_to_text, normalize_inline, plain_to_text
 from transforms.records import FEED, RejectError, new_article, new_reject, reject_from_error
 from transforms.sources.detect import decompress_if_gzip
 from transforms.urls import canonicalize_url, host_of, is_http_url
@@ -142,8 +142,8 @@ def entry_to_article(entry, context: FeedContext) -> dict:
     elif url:
         raise RejectError(STAGE, "no-text", "the entry has a link but no title or text", url)
     elif not entry:
-        raise RejectError(STAGE, "empty-entry", "the parser recovered an entry without any element "
-                          "(broken markup around an item)")
+        raise RejectError(STAGE, "empty-entry", "the entry holds no elements (an empty item, "
+                          "or one the parser recovered from broken markup)")
     else:
         raise RejectError(STAGE, "empty-entry", "the entry has no title, no text and no link",
                           _entry_excerpt(entry))
@@ -257,24 +257,12 @@ def _authors_of(item) -> list[str]:
             names.append(name)
     if not names and item.get("author"):
         names.append(html_to_text(item["author"]))
-    return _unique(names)
+    return distinct(names)
 
 
 def _tags_of(entry) -> list[str]:
-    return _unique(normalize_inline(tag.get("label") or tag.get("term") or "")
+    return distinct(normalize_inline(tag.get("label") or tag.get("term") or "")
                    for tag in entry.get("tags") or [])
-
-
-def _unique(values) -> list[str]:
-    """Non-empty values in first-seen order, case-insensitively distinct."""
-    seen: set[str] = set()
-    result: list[str] = []
-    for value in values:
-        key = value.casefold()
-        if value and key not in seen:
-            seen.add(key)
-            result.append(value)
-    return result
 
 
 def _document_url(feed, source_uri: str) -> str | None:

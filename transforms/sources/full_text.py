@@ -1,0 +1,86 @@
+"""``--fetch-articles``: a feed article's body replaced by the full text of its page.
+
+Feeds often carry a headline or a teaser only.  When the pipeline fetched the entry's
+page (``transforms/fetch.py``), ``with_full_text`` decides between the page's main text
+and the feed's own text.  The page wins only when extraction succeeds, its text is
+longer than the feed's and it is about the same thing: a cookie wall, a paywall
+notice or a redirect to a home page must not replace a real summary.  Otherwise the
+feed text stays and ``extraction`` records why, e.g.
+``feed-summary; full-text failed: fetch/http-404``, so the articles table shows how
+every body was obtained.  Pure: the page bytes come in, nothing is fetched here.
+"""
+from __future__ import annotations
+
+import re
+
+from transforms.identity import word_count
+from transforms.records import RejectError
+from transforms.sources.html_pages import EXTRACTION, extract_html_article
+
+# Share of the feed text's distinct content words the page text must contain.  A teaser
+# or headline shares most of its words with its article; an unrelated page (consent
+# wall, home page) shares few.  Low on purpose: standfirsts are written apart from the body.
+MIN_SHARED_WORDS = 0.3
+# Words this short are mostly function words in any Latin-script language.
+MIN_CONTENT_WORD_CHARS = 4
+_WORD = re.compile(r"\w+")
+
+
+def with_full_text(article: dict, page: bytes | None, fetch_error: str | None, *,
+                   content_type: str | None = None) -> dict:
+    """A copy of the feed ``article`` with the page's text as body when that is better.
+
+    ``page`` is the fetched HTML (None when the fetch failed), ``fetch_error`` the fetch's
+    ``error_reason`` slug (``http-404``, ``timeout``), ``content_type`` the page's
+    HTTP header.  The feed's URL, GUID and title are kept (they are the article's
+    identity); fields the feed lacks (authors, dates, tags, summary) are filled from
+    the page.
+    """
+    if fetch_error:
+        return _kept(article, f"fetch/{fetch_error}")
+    if page is None:
+        return _kept(article, "fetch/no-page")
+    try:
+        extracted = extract_html_article(page, article.get("url") or article["source_uri"],
+                                         article.get("url"), content_type=content_type)
+    except RejectError as error:
+        return _kept(article, f"{error.stage}/{error.reason}")
+
+    feed_words, page_words = word_count(article["body"]), word_count(extracted["body"])
+    if page_words <= feed_words:
+        return _kept(article, f"page text not longer than the feed's ({page_words} <= {feed_words} words)")
+    shared = shared_word_share(article["body"], extracted["body"])
+    if shared < MIN_SHARED_WORDS:
+        return _kept(article, f"page text does not match the entry ({shared:.0%} of the entry's words)")
+
+    merged = dict(article)
+    merged["body"] = extracted["body"]
+    merged["extraction"] = EXTRACTION
+    merged["subheadings"] = extracted["subheadings"]
+    # The feed's text becomes the standfirst when the feed had no separate summary.
+    merged["summary"] = article.get("summary") or article["body"]
+    for field in ("title", "published_at", "updated_at", "feed_language"):
+        if merged.get(field) is None:
+            merged[field] = extracted[field]
+    for field in ("authors", "tags"):
+        if not merged.get(field):
+            merged[field] = list(extracted[field])
+    return merged
+
+
+def shared_word_share(feed_text: str, page_text: str) -> float:
+    """Share of the feed text's distinct content words that occur in the page text."""
+    feed_words = _content_words(feed_text)
+    if not feed_words:
+        return 1.0  # nothing to compare (a headline of short words): trust the page
+    return len(feed_words & _content_words(page_text)) / len(feed_words)
+
+
+def _content_words(text: str) -> set[str]:
+    return {word for word in _WORD.findall(text.casefold()) if len(word) >= MIN_CONTENT_WORD_CHARS}
+
+
+def _kept(article: dict, reason: str) -> dict:
+    kept = dict(article)
+    kept["extraction"] = f"{article['extraction']}; full-text failed: {reason}"
+    return kept
