@@ -294,8 +294,8 @@ class _Exchange:
     """One request/response on the current thread: where its connection may go, and its watchdog.
 
     While active (``with exchange:``) the guarded connections of this thread take their
-    addresses from it and register with it; when the budget runs out, the watchdog timer shuts
-    the socket down so a blocked read returns at once.  ``disarm()`` must run before the
+    addresses from it and hand it their socket; when the budget runs out, the watchdog timer
+    shuts the socket down so a blocked read (headers or body) returns at once.  ``disarm()`` must run before the
     response is closed, so the timer can never touch a socket that was closed and reused.
     """
 
@@ -304,7 +304,7 @@ class _Exchange:
         self.expired = False
         self._budget_s = budget_s
         self._lock = threading.Lock()
-        self._connection = None
+        self._socket: socket.socket | None = None
         self._armed = False
         self._timer: threading.Timer | None = None
 
@@ -326,9 +326,12 @@ class _Exchange:
         if self._timer is not None:
             self._timer.cancel()
 
-    def attach(self, connection) -> None:
+    def watch(self, sock: socket.socket | None) -> None:
+        """Shut ``sock`` down when the budget runs out (at once if it already has)."""
         with self._lock:
-            self._connection = connection
+            self._socket = sock
+            if self.expired:
+                self._shutdown()
 
     def addresses_for(self, host: str, port: int) -> tuple[str, ...] | None:
         if (host.lower().rstrip("."), port) != (self.target.host, self.target.port):
@@ -340,11 +343,13 @@ class _Exchange:
             if not self._armed:
                 return
             self.expired = True
-            sock = getattr(self._connection, "sock", None)
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    # The base-class call works on the file descriptor, also under an SSLSocket.
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self._socket is not None and self._armed:
+            with contextlib.suppress(OSError):
+                # The base-class call acts on the file descriptor, also under an SSLSocket.
+                socket.socket.shutdown(self._socket, socket.SHUT_RDWR)
 
 
 def _active_exchange() -> _Exchange | None:
@@ -383,11 +388,13 @@ class _GuardedConnectionMixin:
             self.close()
             raise urllib3.exceptions.ConnectTimeoutError(self, "total deadline passed while connecting")
 
-    def request(self, *args, **kwargs):
+    def getresponse(self, *args, **kwargs):
+        # Hand the socket to the watchdog now: http.client drops ``self.sock`` for responses
+        # that end with the connection, but the response keeps reading from the same socket.
         exchange = _active_exchange()
         if exchange is not None:
-            exchange.attach(self)
-        return super().request(*args, **kwargs)
+            exchange.watch(self.sock)
+        return super().getresponse(*args, **kwargs)
 
 
 class _GuardedHTTPConnection(_GuardedConnectionMixin, urllib3.connection.HTTPConnection):
