@@ -122,14 +122,14 @@ MAX_FRAGMENT_WORDS = 10
 # Navigation, sharing and distribution words: a line made only of these is a menu, a
 # share bar or a "listen on" list, whatever the site ("Home | News | Sport",
 # "Share Tweet Email", "Online", "Mobile Apps", "Smart Speaker").  Phrases of up to
-# three words; see ``_is_vocabulary_line``.
+# four words; see ``_is_vocabulary_line``.
 FURNITURE_VOCABULARY = frozenset("""
 home menu search close more next previous prev
 news sport sports weather business politics world opinion culture lifestyle entertainment
 tech technology science health travel video videos audio live latest podcast podcasts
 newsletter newsletters subscribe subscription login logout register account profile
 share shares tweet email e-mail print facebook twitter x whatsapp linkedin pinterest
-reddit instagram youtube tiktok telegram messenger flipboard
+reddit instagram youtube tiktok telegram messenger flipboard pin
 online mobile app apps radio tv alexa listen watch
 contact about privacy terms cookies accessibility sitemap advertise advertisement sponsored
 comments comment
@@ -217,13 +217,13 @@ def _furniture_key(paragraph: str) -> str:
 
 
 def _is_vocabulary_line(key: str) -> bool:
-    """Whether the line is only navigation/share/channel words (phrases of 1-3 words)."""
+    """Whether the line is only navigation/share/channel words (phrases of 1-4 words)."""
     words = _SEPARATORS.sub(" ", key).split()
     if not words:
         return False
     position = 0
     while position < len(words):
-        for size in (3, 2, 1):
+        for size in (4, 3, 2, 1):
             if " ".join(words[position:position + size]) in FURNITURE_VOCABULARY:
                 position += size
                 break

@@ -70,17 +70,17 @@ def parse_article_text(text: str, source_uri: str, source_name: str | None = Non
     published_at, updated_at, blocks = _take_date_lines(blocks, now)
 
     paragraphs = [clean.join_lines(block) for block in blocks]
-    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
-        paragraphs = paragraphs[1:]  # scrapers often repeat the headline as the first line
     found = len(paragraphs)
     paragraphs = clean.strip_boilerplate(paragraphs)
+    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
+        paragraphs = paragraphs[1:]  # scrapers often repeat the headline as the first line
     paragraphs, subheadings = clean.split_subheadings(paragraphs)
     if not paragraphs:
         if found == 0:
             detail = f"the file has a title ({title!r}) but no body paragraphs"
         else:
             detail = (f"none of the {found} paragraphs after the title is body text "
-                      f"({len(subheadings)} subheadings, {found - len(subheadings)} page furniture)")
+                      f"({len(subheadings)} subheadings; the rest page furniture or a repeated title)")
         raise RejectError(STAGE, "no-body", detail, excerpt=text)
 
     return new_article(
@@ -122,20 +122,17 @@ def _take_date_lines(blocks: list[list[str]], now: dt.datetime | None
     """Read the date lines right after the title: ``(published_at, updated_at, rest)``.
 
     Furniture between the title and the date (a share bar) is skipped while looking and
-    left for ``strip_boilerplate``.  A line labelled "Updated"/"Modified" gives
+    left in place for ``strip_boilerplate``.  A line labelled "Updated"/"Modified" gives
     ``updated_at``; the first other date line gives ``published_at``.  Only lines that
     are just a date count (``find_date_line``), so a first paragraph that mentions a date
     stays in the body.
     """
     published_at = updated_at = None
-    kept: list[list[str]] = []
-    taken = 0
-    remaining = [list(block) for block in blocks]
-    while remaining and taken < MAX_DATE_LINES:
-        line = remaining[0][0]
+    date_lines: set[tuple[int, int]] = set()
+    for position, line in _lines_with_positions(blocks):
+        if len(date_lines) == MAX_DATE_LINES:
+            break
         if clean.is_furniture(line):
-            kept.append([line])
-            remaining = _without_first_line(remaining)
             continue
         value = find_date_line(line, now=now)
         if value is None:
@@ -147,9 +144,16 @@ def _take_date_lines(blocks: list[list[str]], now: dt.datetime | None
             published_at = value
         else:
             break
-        taken += 1
-        remaining = _without_first_line(remaining)
-    return published_at, updated_at, kept + remaining
+        date_lines.add(position)
+    rest = [[line for line_index, line in enumerate(block) if (block_index, line_index) not in date_lines]
+            for block_index, block in enumerate(blocks)]
+    return published_at, updated_at, [block for block in rest if block]
+
+
+def _lines_with_positions(blocks: list[list[str]]):
+    for block_index, block in enumerate(blocks):
+        for line_index, line in enumerate(block):
+            yield (block_index, line_index), line
 
 
 def _without_first_line(blocks: list[list[str]]) -> list[list[str]]:
