@@ -50,10 +50,7 @@ def parse_feed_list(data: bytes, source_uri: str) -> tuple[list[str], list[dict]
     try:
         data = decompress_if_gzip(data)
         root, _ = read_prolog(decode_prefix(data))
-        if root == "opml":
-            entries = list(_opml_entries(data))
-        else:
-            entries = list(_text_entries(data))
+        entries = _opml_entries(data) if root == "opml" else list(_text_entries(data))
     except RejectError as error:
         return [], [reject_from_error(error, source_uri=source_uri)]
 
@@ -122,15 +119,24 @@ def _text_entries(data: bytes):
         yield ListEntry(f"line {number}", line, problem)
 
 
-def _opml_entries(data: bytes):
-    """A ListEntry for each feed outline of an OPML document, depth first."""
+def _opml_entries(data: bytes) -> list[ListEntry]:
+    """A ListEntry for each feed outline of an OPML document, depth first.
+
+    The parser recovers what it can from broken XML; when that leaves no feed at all,
+    the XML error is the reason (rather than "empty list").
+    """
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as error:
         raise RejectError(STAGE, "bad-opml", f"not readable as XML: {error}", data) from error
-    if root is None:
-        raise RejectError(STAGE, "bad-opml", "not readable as XML", data)
+    entries = [] if root is None else list(_feed_outlines(root))
+    if not entries and parser.error_log:
+        raise RejectError(STAGE, "bad-opml", f"not readable as XML: {parser.error_log[0].message}", data)
+    return entries
+
+
+def _feed_outlines(root):
     for number, outline in enumerate(root.iter("{*}outline"), start=1):
         attributes = {name.lower(): value for name, value in outline.attrib.items()}
         label = attributes.get("title") or attributes.get("text") or ""
