@@ -334,7 +334,7 @@ def _names_a_subject(line: str) -> bool:
     return any(word[:1].isupper() and word != "I" for word in words[1:])
 
 
-def is_subheading(line: str, prev: str | None, next: str | None) -> bool:  # noqa: A002 - the brief's name
+def is_subheading(line: str, prev: str | None, next: str | None) -> bool:  # noqa: A002 - reads best at call sites
     """Whether ``line`` is a crosshead between the paragraphs ``prev`` and ``next``.
 
     A subheading is a short line without closing punctuation that starts with a capital

@@ -78,8 +78,11 @@ MAX_CONTROL_RATIO = 0.01
 
 # In UTF-16 text without a BOM that is mostly Latin script, the high byte of nearly every
 # code unit is NUL.  We want a clear majority in one position and almost none in the other.
+# In UTF-32 the highest byte of every code unit is NUL, and the next one for every
+# character of the Basic Multilingual Plane, so nearly all of them must be NUL.
 UTF16_MIN_NUL_SHARE = 0.4
-UTF16_MAX_OTHER_NUL_SHARE = 0.05
+UTF32_MIN_NUL_SHARE = 0.9
+MAX_OTHER_NUL_SHARE = 0.05
 
 # Legacy encodings from most to least widespread in news text, the tie-break when several
 # readings are equally plausible (a prior, in Bayesian terms).  windows-1252 comes first:
@@ -201,16 +204,16 @@ def _sniff_utf16_or_32(data: bytes) -> str | None:
             return data[position::4].count(0) / quads
 
         shares = [share_at(position) for position in range(4)]
-        if min(shares[2], shares[3]) >= 0.9 and shares[0] <= UTF16_MAX_OTHER_NUL_SHARE:
+        if min(shares[2], shares[3]) >= UTF32_MIN_NUL_SHARE and shares[0] <= MAX_OTHER_NUL_SHARE:
             return "utf-32-le"
-        if min(shares[0], shares[1]) >= 0.9 and shares[3] <= UTF16_MAX_OTHER_NUL_SHARE:
+        if min(shares[0], shares[1]) >= UTF32_MIN_NUL_SHARE and shares[3] <= MAX_OTHER_NUL_SHARE:
             return "utf-32-be"
     half = len(data) / 2
     even_share = data[0::2].count(0) / half
     odd_share = data[1::2].count(0) / half
-    if odd_share >= UTF16_MIN_NUL_SHARE and even_share <= UTF16_MAX_OTHER_NUL_SHARE:
+    if odd_share >= UTF16_MIN_NUL_SHARE and even_share <= MAX_OTHER_NUL_SHARE:
         return "utf-16-le"
-    if even_share >= UTF16_MIN_NUL_SHARE and odd_share <= UTF16_MAX_OTHER_NUL_SHARE:
+    if even_share >= UTF16_MIN_NUL_SHARE and odd_share <= MAX_OTHER_NUL_SHARE:
         return "utf-16-be"
     return None
 
@@ -296,10 +299,15 @@ def _mojibake_score(text: str) -> int:
     return score
 
 
+# Scripts that Chinese, Japanese and Korean text mixes inside one unspaced run.
+_EAST_ASIAN_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "FULLWIDTH", "HALFWIDTH", "IDEOGRAPHIC"})
+
+
 def _script_of(letter: str) -> str:
-    """First word of the Unicode name (LATIN, CYRILLIC, GREEK, CJK, HIRAGANA...)."""
+    """First word of the Unicode name (LATIN, CYRILLIC, GREEK...), East Asian scripts as one."""
     name = unicodedata.name(letter, "")
-    return name.split(" ", 1)[0] if name else "UNKNOWN"
+    script = name.split(" ", 1)[0].split("-", 1)[0] if name else "UNKNOWN"  # KATAKANA-HIRAGANA
+    return "CJK" if script in _EAST_ASIAN_SCRIPTS else script
 
 
 def _control_ratio(text: str) -> float:
