@@ -1,0 +1,673 @@
+"""Named entities of one article: cleaned mentions grouped under one canonical name each.
+
+``build_entity_index(body_doc, title_doc)`` is the thin spaCy part: it reads ``doc.ents``,
+trims every span (:func:`trim_entity_text`) and hands plain :class:`RawMention` values to
+:func:`index_mentions`, which does all the reasoning on strings and can be tested
+without a model.  The rules, in the order they are applied:
+
+1. **Cleaning.**  A leading "the", a possessive "'s" (except in names such as
+   ``McDonald's``), surrounding quotes and punctuation are trimmed and whitespace is
+   collapsed; the mention's offsets move with the trim.  Spans that cross a paragraph
+   break and spans of a name label with no letter in them are dropped as junk.
+2. **Label repairs** for errors of the small English model: a PERSON that is an
+   all-caps acronym is an ORG (or a GPE when it names a country: ``GB``); an ORG that
+   names a country (``UK``) is a GPE.
+3. **People.**  Titles (``Mr``, ``President``, ``Foreign Secretary``, ``Admiral Sir``...)
+   and lower-case role words before a name (``Wales physio Mark Davies``) are stripped.
+   Full names (two or more words) are grouped when one is a word-suffix of the other or
+   they share first and last word.  A one-word mention (``Putin``, ``Mr Putin``) joins the
+   one full name with that surname; when two full names share the surname it stays
+   apart.  A one-word mention that is nobody's surname joins the one full name with that
+   first name (``Gordon`` -> ``Gordon Brown``).  The canonical name is the most frequent
+   full form.
+4. **Surnames under other labels.**  A mention labelled ORG, GPE, LOC, FAC or NORP that is
+   a known person's full name or unambiguous surname joins that person (the model tags
+   "Putin" as ORG in some sentences) -- unless the article uses the word with that other
+   label at least twice and more often than as a bare PERSON, which keeps the company
+   ``Dell`` apart from ``Michael Dell``.
+5. **Label votes.**  Among the remaining mentions, one written form gets the label the
+   model gave it most often in the article (``Gazprom`` tagged GPE once and ORG five
+   times is an ORG).  A lone one-word PERSON that is a country, continent or region
+   (``the West``) becomes a place.
+6. **Places** (GPE, LOC) are named by :func:`transforms.nlp.places.canonical_place`, which
+   also gives the ISO 3166-1 alpha-2 country code and geo type.
+7. **Organisations** fold case, ``&``/``and`` and legal suffixes (``plc``, ``Inc``); an
+   acronym joins the long name it abbreviates when the article defines it
+   ("Mobile Data Association (MDA)") or its letters are the initials of exactly one
+   long name in the article (``MoD`` = Ministry of Defence, ``Apec``).  The long name is
+   the canonical name.
+8. Every other label (including DATE, MONEY, CARDINAL...) groups by folded text.
+
+Mentions in the title count towards an entity's ``mentions`` and can carry the
+canonical name, but only body mentions are listed in ``mentions`` (offsets are into
+the body).  A mention's ``label`` is its entity's label after the repairs above.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from transforms.nlp.places import canonical_place, is_broad_place, is_country, lookup_place
+
+PERSON = "PERSON"
+ORG = "ORG"
+GPE = "GPE"
+LOC = "LOC"
+NORP = "NORP"
+FAC = "FAC"
+PLACE_LABELS = frozenset({GPE, LOC})
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+# Labels the small model puts on people's surnames by mistake.
+SURNAME_CONFUSABLE_LABELS = frozenset({ORG, GPE, LOC, FAC, NORP})
+
+# ---------------------------------------------------------------------------------------
+# Cleaning spans
+# ---------------------------------------------------------------------------------------
+
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_EDGE_PUNCTUATION = "\"'“”‘’`«»()[]{}<>,;:!?*|/\\-–—•·"
+# "Vladimir Putin - who ..." / "John Prescott - were" / "Lloyd, Broster": the model runs
+# a name into the clause after a dash or the next name of a list.
+_PERSON_BREAK = re.compile(r"\s+[-–—]+\s+|\s*--\s*|,\s")
+_TRAILING_SCORE = re.compile(r"(?:\s+\(?\d+-\d+\)?)+\s*$")
+_POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$", re.IGNORECASE)
+# Names whose final 's is part of the name, not a possessive.
+POSSESSIVE_NAMES = frozenset(name.casefold() for name in (
+    "McDonald's", "Sainsbury's", "Moody's", "Standard & Poor's", "Standard and Poor's",
+    "Macy's", "Wendy's", "Kellogg's", "Lloyd's", "Christie's", "Sotheby's", "Domino's",
+    "Denny's", "Hardee's", "Dillard's", "Kohl's", "Lowe's", "Claire's", "Barclay's",
+    "Land's End", "Waterstone's", "Boots", "Harrod's", "St John's", "St Mary's",
+    "St Thomas's", "St George's", "St James's", "St Andrew's", "St Helen's", "St Kitts",
+))
+
+
+def trim_entity_text(text: str, label: str) -> tuple[int, int] | None:
+    """The ``(start, end)`` slice of an entity span's text worth keeping, or None for junk.
+
+    Junk: a span across a paragraph break, or a name (non-numeric label) without a
+    capital letter or a word starting with a letter ("--", "800bn", "striker").
+    Trimmed: surrounding whitespace and punctuation, a leading "the", a possessive
+    ending, a trailing sports score, and for PERSON anything after a spaced dash or a
+    comma.
+    A trailing full stop is kept after abbreviations (``U.S.``, ``Inc.``).
+    """
+    if _PARAGRAPH_BREAK.search(text):
+        return None
+    start, end = 0, len(text)
+    if label == PERSON:
+        # "Lloyd, Broster" (a list) and "John Prescott - were" (a clause): keep the first name.
+        cut = _PERSON_BREAK.search(text)
+        if cut and cut.start() > 0:
+            end = cut.start()
+
+    if label not in NUMERIC_LABELS:
+        # "Peter Luczak 7-6", "Czech Republic 7-5 6-3": a score after a name in results.
+        score = _TRAILING_SCORE.search(text, start, end)
+        if score and score.start() > start:
+            end = score.start()
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCTUATION):
+            start, changed = start + 1, True
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_PUNCTUATION):
+            end, changed = end - 1, True
+        if end > start and text[end - 1] == "." and not _is_abbreviation_end(text[start:end]):
+            end, changed = end - 1, True
+        if text[start:start + 4].casefold() == "the " and end - start > 4:
+            start, changed = start + 4, True
+        piece = text[start:end]
+        possessive = _POSSESSIVE.search(piece)
+        if possessive and piece.casefold() not in POSSESSIVE_NAMES and len(piece) > 2:
+            cut = 1 if possessive.group().casefold() in ("s'", "s’") else 2
+            end, changed = end - cut, True
+    if start >= end:
+        return None
+    if label not in NUMERIC_LABELS and not _looks_like_a_name(text[start:end]):
+        return None
+    return start, end
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """A name has a capital letter and a word that starts with a letter ("800bn", "striker" do not)."""
+    return any(ch.isupper() for ch in text) and any(word[:1].isalpha() for word in text.split())
+
+
+def _is_abbreviation_end(piece: str) -> bool:
+    """``U.S.``, ``Inc.``, ``St.``: a full stop that belongs to the name."""
+    last_word = piece.rsplit(None, 1)[-1]
+    return last_word.count(".") > 1 or len(last_word) <= 4
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------------------------
+# People's names
+# ---------------------------------------------------------------------------------------
+
+# Words that, before a name, are a title rather than part of the name.  Compared
+# case-folded without dots; multi-word titles ("Prime Minister", "Secretary of State",
+# "Admiral Sir") are runs of these words, with "of"/"for" + a capitalised word allowed
+# inside a run ("Secretary of State", "Minister for Europe").  Stripped while one word
+# of the name remains ("Mr Putin" -> "Putin").
+TITLE_WORDS = frozenset("""
+    mr mrs ms miss mx dr prof professor sir dame lord lady baroness baron earl duke duchess
+    count countess prince princess king queen pope emperor empress sheikh ayatollah imam
+    rabbi rev reverend father fr bishop archbishop cardinal president vice deputy prime
+    minister premier chancellor secretary foreign home defence defense health education
+    culture trade industry business transport justice environment treasury shadow state
+    attorney general gen admiral adm col colonel maj major capt captain lt lieutenant sgt
+    sergeant cpl corporal commander cdr brigadier marshal field rear officer inspector
+    detective det constable superintendent supt commissioner chief executive ceo chairman
+    chairwoman chair director senator sen rep representative congressman congresswoman gov
+    governor mayor councillor cllr judge mp mep ambassador envoy
+    spokesman spokeswoman spokesperson broadcaster presenter actor actress singer star
+    model coach manager boss striker midfielder defender goalkeeper keeper skipper centre
+    winger flanker scrum-half fly-half full-back author writer novelist producer economist
+    analyst comedian rapper chef dj veteran former ex late tory leader bookmaker sprinter
+    runner hurdler athlete cyclist swimmer boxer golfer jockey player champion seed seeds
+    rookie teenager newcomer
+""".split())
+# Nationalities the model runs into a name at the start of a sentence ("Kenyan Bernard
+# Lagat").  Stripped only when a full name (two words) remains, because some are also
+# first names ("German Gref").
+NATIONALITY_WORDS = frozenset("""
+    american british briton english englishman scottish scot scotsman welsh welshman irish
+    irishman french frenchman german italian spanish spaniard portuguese dutch dutchman
+    belgian swiss austrian swede swedish norwegian dane danish finn finnish icelandic pole
+    polish czech slovak hungarian romanian bulgarian greek turk turkish croatian serbian
+    slovenian ukrainian russian georgian belarusian latvian estonian lithuanian kazakh uzbek
+    chinese japanese korean indian pakistani afghan thai vietnamese indonesian filipino
+    malaysian singaporean australian kiwi canadian mexican cuban jamaican brazilian argentine
+    argentinian chilean colombian peruvian venezuelan uruguayan paraguayan ecuadorian
+    bolivian kenyan ethiopian nigerian ghanaian egyptian moroccan algerian tunisian libyan
+    zimbabwean ugandan tanzanian cameroonian senegalese ivorian israeli palestinian iranian
+    iraqi saudi syrian lebanese jordanian
+""".split())
+# Lower-case words that belong inside names ("Ludwig van Beethoven", "Charles de Gaulle").
+NAME_PARTICLES = frozenset("""
+    van von der den de del della di da dos das du la le al el bin ibn ben ter ten y st
+""".split())
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_TITLE_CONNECTORS = frozenset({"of", "for"})
+
+
+def _word_key(word: str) -> str:
+    return word.replace(".", "").casefold()
+
+
+def strip_titles(text: str) -> str:
+    """``President Vladimir Putin`` -> ``Vladimir Putin``; ``Mr Putin`` -> ``Putin``.
+
+    Leading title words are removed while at least one word would remain, so a name
+    that is only a title-like word ("Major", "King") is kept.
+    """
+    words = text.split()
+    i = 0
+    while i < len(words) - 1:
+        key = _word_key(words[i])
+        if key in TITLE_WORDS:
+            i += 1
+        elif key in NATIONALITY_WORDS and i + 2 < len(words):
+            i += 1
+        elif (key in _TITLE_CONNECTORS and i > 0 and i + 2 < len(words)
+              and _word_key(words[i - 1]) in TITLE_WORDS and words[i + 1][:1].isupper()):
+            i += 2  # "Secretary of State Antony Blinken": "of State" belongs to the title
+        else:
+            break
+    return " ".join(words[i:])
+
+
+def person_name(text: str) -> str:
+    """A person's name without titles or a role phrase before it.
+
+    ``Wales physio Mark Davies`` -> ``Mark Davies``: a lower-case word that is not a name
+    particle ("van", "de") marks the end of a description before the name.
+    """
+    words = normalize_space(text).split()
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
+        if word[:1].islower() and word.casefold() not in NAME_PARTICLES and i + 1 < len(words):
+            words = words[i + 1:]
+            break
+    return strip_titles(" ".join(words))
+
+
+def person_key(name: str) -> tuple[str, ...]:
+    """Case-folded words of a name without dots: ``Dr. J. Smith`` and ``dr j smith`` meet."""
+    return tuple(key for key in (_word_key(word) for word in name.split()) if key)
+
+
+def surname_of(key: tuple[str, ...]) -> str | None:
+    """Last word of a name key, skipping ``Jr``/``III``-style suffixes."""
+    words = [word for word in key if word not in NAME_SUFFIXES] or list(key)
+    return words[-1] if words else None
+
+
+def is_suffix_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """True when ``short``'s words end ``long`` ("Blair" / "Tony Blair")."""
+    return 0 < len(short) < len(long) and long[-len(short):] == short
+
+
+def same_person_full_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two full names of one person: one a suffix of the other, or same first and surname."""
+    if a == b or is_suffix_name(a, b) or is_suffix_name(b, a):
+        return True
+    return len(a) >= 2 and len(b) >= 2 and a[0] == b[0] and surname_of(a) == surname_of(b)
+
+
+def is_acronym(text: str) -> bool:
+    """An all-caps token such as ``NATO``, ``MI6``, ``GB`` (2-6 characters, no spaces)."""
+    compact = text.replace(".", "")
+    return (2 <= len(compact) <= 6 and compact.isalnum() and compact.isupper()
+            and sum(ch.isalpha() for ch in compact) >= 2)
+
+
+# ---------------------------------------------------------------------------------------
+# Organisations
+# ---------------------------------------------------------------------------------------
+
+ORG_LEGAL_SUFFIXES = frozenset({"plc", "inc", "ltd", "llc", "limited", "corp", "co", "ag", "sa",
+                                "nv", "gmbh", "se", "spa", "bv", "llp", "lp"})
+_FUNCTION_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "to", "at", "de", "&"})
+_ACRONYM_DEFINITION = re.compile(r"\s*\(\s*(?:the\s+)?([A-Za-z][A-Za-z0-9&]{1,9})\s*\)")
+
+
+def org_key(name: str) -> str:
+    """Comparison key for an organisation: case, ``&``/``and``, dots and legal suffixes folded."""
+    words = name.replace("&", " and ").replace(".", "").replace(",", " ").casefold().split()
+    while len(words) > 1 and words[-1] in ORG_LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def initials_variants(name: str) -> set[str]:
+    """Possible acronyms of a long name, case-folded.
+
+    With and without function words ("MoD" keeps the "o" of "of"), and with hyphenated
+    words as one word or several ("Co-operation" -> C, "Anti-Doping" -> AD).  Words that
+    are already acronyms contribute all their letters ("US Anti-Doping Agency" -> USADA).
+    """
+    variants = set()
+    for split_hyphens in (False, True):
+        for keep_function_words in (False, True):
+            letters = []
+            for word in name.replace("&", " & ").split():
+                parts = word.split("-") if split_hyphens else [word]
+                for part in parts:
+                    if not part or (part.casefold() in _FUNCTION_WORDS and not keep_function_words):
+                        continue
+                    if part == "&":
+                        continue
+                    letters.append(part.replace(".", "") if is_acronym(part) else part[0])
+            variants.add("".join(letters).casefold())
+    return variants
+
+
+def acronym_definitions(text: str, long_name_spans: list[tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """``Mobile Data Association (MDA)``: acronym -> span of the long name it follows.
+
+    ``long_name_spans`` are (start, end) offsets of organisation mentions in ``text``.
+    """
+    found = {}
+    for start, end in long_name_spans:
+        match = _ACRONYM_DEFINITION.match(text, end)
+        if match:
+            found.setdefault(match.group(1).casefold(), (start, end))
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# The index
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RawMention:
+    """One cleaned entity mention, before grouping.
+
+    ``start_char``/``end_char`` are offsets of the cleaned text in the body (or in the
+    title when ``in_title``); ``span_start``/``span_end`` are the model's original span
+    offsets, kept so :meth:`EntityIndex.canonical_for_span` finds untrimmed spans.
+    """
+    text: str
+    label: str
+    start_char: int
+    end_char: int
+    in_title: bool = False
+    span_start: int | None = None
+    span_end: int | None = None
+
+
+@dataclass
+class EntityIndex:
+    """Mentions and entities of one article, with name lookups for the other NLP steps."""
+    mentions: list[dict]
+    entities: list[dict]
+    people: list[str]
+    _span_canonical: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    _mention_starts: list[int] = field(default_factory=list, repr=False)
+    _person_lookup: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def canonical_for_span(self, span) -> str | None:
+        """Canonical name for an entity span of the body doc (or a span containing one mention).
+
+        An exact entity span (as the model gave it or as trimmed) answers directly; a
+        wider span ("the Russian leader Vladimir Putin") answers when the mentions inside
+        it all belong to one entity.
+        """
+        start, end = span.start_char, span.end_char
+        exact = self._span_canonical.get((start, end))
+        if exact is not None:
+            return exact
+        inside = set()
+        for i in range(bisect.bisect_left(self._mention_starts, start), len(self.mentions)):
+            mention = self.mentions[i]
+            if mention["start_char"] >= end:
+                break
+            if mention["end_char"] <= end:
+                inside.add(mention["canonical"])
+        return inside.pop() if len(inside) == 1 else None
+
+    def resolve_person(self, text: str) -> str | None:
+        """Canonical name of the article's person that ``text`` refers to, or None.
+
+        ``Mr Putin``, ``Putin``, ``President Putin``, ``Putin's`` and ``Vladimir Putin`` all
+        give ``Vladimir Putin`` when he is in the article; an ambiguous surname gives None.
+        """
+        trimmed = trim_entity_text(text, PERSON)
+        if trimmed is None:
+            return None
+        key = person_key(person_name(text[trimmed[0]:trimmed[1]]))
+        return self._person_lookup.get(" ".join(key)) if key else None
+
+
+@dataclass
+class _Item:
+    """Working state of one mention while :func:`index_mentions` groups them."""
+    raw: RawMention
+    text: str
+    label: str
+    group: tuple | None = None
+
+
+def build_entity_index(body_doc, title_doc=None) -> EntityIndex:
+    """The entity index of an article from its spaCy docs (see the module docstring)."""
+    raw = list(_raw_mentions(title_doc, in_title=True)) if title_doc is not None else []
+    raw.extend(_raw_mentions(body_doc, in_title=False))
+    return index_mentions(raw, body_doc.text)
+
+
+def _raw_mentions(doc, in_title: bool):
+    text = doc.text  # built from the tokens on every access: read it once
+    for ent in doc.ents:
+        kept = trim_entity_text(ent.text, ent.label_)
+        if kept is None:
+            continue
+        start, end = ent.start_char + kept[0], ent.start_char + kept[1]
+        yield RawMention(normalize_space(text[start:end]), ent.label_, start, end, in_title,
+                         ent.start_char, ent.end_char)
+
+
+def index_mentions(raw_mentions: list[RawMention], body_text: str = "") -> EntityIndex:
+    """Group cleaned mentions into entities (pure: no spaCy objects needed).
+
+    ``raw_mentions`` must be in reading order (title first, then body); ``body_text`` is
+    used only to find acronym definitions such as "Ministry of Defence (MoD)".
+    """
+    items = [_Item(m, m.text, m.label) for m in raw_mentions]
+    for item in items:
+        _repair_label(item)
+    items = [item for item in items if item.text]
+    people = _PersonGroups([item for item in items if item.label == PERSON])
+    _join_surnames_under_other_labels(items, people)
+    _vote_labels([item for item in items if item.group is None and item.label not in NUMERIC_LABELS])
+    place_info = {}
+    for item in items:
+        if item.group is None:
+            item.group = _group_key(item, place_info)
+    _merge_acronyms(items, body_text)
+    return _assemble(items, people, place_info)
+
+
+def _repair_label(item: _Item) -> None:
+    if item.label == PERSON:
+        name = person_name(item.text)
+        if is_acronym(name):
+            item.label = GPE if is_country(name) else ORG
+        elif not person_key(name):
+            item.text = ""
+    elif item.label == ORG and is_country(item.text):
+        item.label = GPE
+
+
+class _PersonGroups:
+    """People of the article: full names grouped, then one-word mentions attached."""
+
+    def __init__(self, person_items: list[_Item]):
+        self.forms: dict[tuple[str, ...], int] = {}     # full-name key -> group id
+        self.canonical: list[str] = []                  # group id -> canonical name
+        self.lookup: dict[str, str] = {}                # "putin" / "vladimir putin" -> canonical
+        full_counts: list[Counter] = []
+        singles = []
+        for item in person_items:
+            name = person_name(item.text)
+            key = person_key(name)
+            if len(key) >= 2:
+                gid = self._full_group(key, full_counts)
+                full_counts[gid][name] += 1
+                item.group = ("PERSON", gid)
+            else:
+                singles.append((item, key))
+        self.canonical = [_most_frequent_longest(counts) for counts in full_counts]
+        self.by_surname: dict[str, set[int]] = defaultdict(set)
+        self.by_first_name: dict[str, set[int]] = defaultdict(set)
+        for key, gid in self.forms.items():
+            self.by_surname[surname_of(key)].add(gid)
+            self.by_first_name[key[0]].add(gid)
+        for key, gid in self.forms.items():
+            self.lookup[" ".join(key)] = self.canonical[gid]
+        for word in set(self.by_surname) | set(self.by_first_name):
+            gid = self.group_for_word(word)
+            if gid is not None:
+                self.lookup[word] = self.canonical[gid]
+        for item, key in singles:
+            gid = self.group_for_word(key[0])
+            if gid is not None:
+                item.group = ("PERSON", gid)
+            # else: a person known by one name only, or an ambiguous surname; such
+            # mentions take part in the label vote before they are grouped.
+
+    def _full_group(self, key, full_counts) -> int:
+        gid = self.forms.get(key)
+        if gid is None:
+            gid = next((g for k, g in self.forms.items() if same_person_full_names(k, key)), None)
+            if gid is None:
+                gid = len(full_counts)
+                full_counts.append(Counter())
+            self.forms[key] = gid
+        return gid
+
+    def group_for_word(self, word: str) -> int | None:
+        """The one full-name group this single word names (surname first, then first name)."""
+        by_surname = self.by_surname.get(word, set())
+        if len(by_surname) == 1:
+            return next(iter(by_surname))
+        if by_surname:
+            return None  # two people share the surname: ambiguous
+        by_first = self.by_first_name.get(word, set())
+        return next(iter(by_first)) if len(by_first) == 1 else None
+
+    def group_for_name(self, name: str, surname_only: bool = True) -> int | None:
+        key = person_key(name)
+        if len(key) >= 2:
+            return self.forms.get(key)
+        if len(key) == 1:
+            by_surname = self.by_surname.get(key[0], set())
+            if len(by_surname) == 1:
+                return next(iter(by_surname))
+            if not surname_only:
+                return self.group_for_word(key[0])
+        return None
+
+
+def _most_frequent_longest(counts: Counter) -> str:
+    """Most frequent form; ties go to the longer, then to the first seen."""
+    order = {form: i for i, form in enumerate(counts)}
+    return max(counts, key=lambda form: (counts[form], len(form.split()), -order[form]))
+
+
+def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups) -> None:
+    """"Putin" tagged ORG (or GPE, NORP...) joins Vladimir Putin; the company Dell does not join Michael Dell."""
+    other_label_counts = Counter(item.text.casefold() for item in items
+                                 if item.label in SURNAME_CONFUSABLE_LABELS)
+    bare_person_counts = Counter(" ".join(person_key(person_name(item.text))) for item in items
+                                 if item.label == PERSON)
+    for item in items:
+        if item.label not in SURNAME_CONFUSABLE_LABELS:
+            continue
+        # Titles only: the lower-case-role rule of person_name would turn "Bank of
+        # England" into "England".
+        name = strip_titles(item.text)
+        gid = people.group_for_name(name)
+        if gid is None:
+            continue
+        has_title = len(person_key(name)) < len(person_key(item.text))
+        word = " ".join(person_key(name))
+        other_uses = other_label_counts[item.text.casefold()]
+        if has_title or len(person_key(name)) >= 2 or not (
+                other_uses >= 2 and other_uses > bare_person_counts[word]):
+            item.label = PERSON
+            item.group = ("PERSON", gid)
+
+
+def _vote_labels(items: list[_Item]) -> None:
+    """One written form, one label: the one the model gave it most often in the article."""
+    by_text: dict[str, Counter] = defaultdict(Counter)
+    for item in items:
+        by_text[item.text.casefold()][item.label] += 1
+    for item in items:
+        votes = by_text[item.text.casefold()]
+        if len(votes) > 1:
+            item.label = max(votes, key=lambda label: votes[label])  # ties: first seen
+        if item.label == PERSON and len(person_key(item.text)) == 1 and is_broad_place(item.text):
+            place = lookup_place(item.text)
+            item.label = LOC if place.country_code is None else GPE
+            item.group = None
+
+
+def _group_key(item: _Item, place_info: dict) -> tuple:
+    if item.label == PERSON:  # a person known by one word here, or an ambiguous surname
+        return ("PERSON-1", " ".join(person_key(person_name(item.text))))
+    if item.label in PLACE_LABELS:
+        name, code, geo_type = canonical_place(item.text)
+        key = ("PLACE", name.casefold())
+        place_info[key] = (name, code, geo_type)
+        return key
+    if item.label == ORG:
+        return (ORG, org_key(item.text))
+    return (item.label, item.text.casefold())
+
+
+def _merge_acronyms(items: list[_Item], body_text: str) -> None:
+    """Fold an organisation's acronym into its long name (see rule 7 of the module docstring)."""
+    org_items = [item for item in items if item.group and item.group[0] == ORG]
+    long_groups: dict[tuple, str] = {}
+    for item in org_items:
+        if len(item.text.split()) >= 2:
+            long_groups.setdefault(item.group, item.text)
+    if not long_groups:
+        return
+    spans = [(item.raw.start_char, item.raw.end_char) for item in org_items
+             if not item.raw.in_title and item.group in long_groups]
+    group_at = {(item.raw.start_char, item.raw.end_char): item.group for item in org_items
+                if not item.raw.in_title}
+    defined = {acronym: group_at[span] for acronym, span in acronym_definitions(body_text, spans).items()}
+    by_initials: dict[str, set] = defaultdict(set)
+    for group, text in long_groups.items():
+        for variant in initials_variants(text):
+            if len(variant) >= 2:
+                by_initials[variant].add(group)
+    for item in org_items:
+        if not _may_be_acronym(item.text):
+            continue
+        acronym = item.text.replace(".", "").casefold()
+        target = defined.get(acronym)
+        if target is None and len(by_initials.get(acronym, ())) == 1:
+            target = next(iter(by_initials[acronym]))
+        if target is not None:
+            item.group = target
+
+
+def _may_be_acronym(text: str) -> bool:
+    """One word that could abbreviate a long name: ``NATO``, ``MoD``, ``Apec``."""
+    if " " in text or not text[:1].isupper() or len(text) > 10:
+        return False
+    return len(text) <= 6 or sum(ch.isupper() for ch in text) >= 2
+
+
+def _assemble(items: list[_Item], people: _PersonGroups, place_info: dict) -> EntityIndex:
+    groups: dict[tuple, list[_Item]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    entities, canonical_of = [], {}
+    for position, (group, members) in enumerate(groups.items()):
+        forms = Counter(item.text for item in members)
+        labels = Counter(item.label for item in members)
+        label = max(labels, key=lambda lab: labels[lab])
+        code = geo_type = None
+        if group[0] == "PERSON":
+            name = people.canonical[group[1]]
+        elif group[0] == "PERSON-1":
+            name = _most_frequent_longest(Counter(person_name(item.text) for item in members))
+        elif group in place_info:
+            name, code, geo_type = place_info[group]
+        elif group[0] == ORG:
+            long_forms = Counter({form: n for form, n in forms.items() if len(form.split()) >= 2})
+            name = _most_frequent_longest(long_forms or forms)
+        else:
+            name = _most_frequent_longest(forms)
+        canonical_of[group] = (name, label)
+        body_starts = [item.raw.start_char for item in members if not item.raw.in_title]
+        entities.append((position, {
+            "name": name,
+            "label": label,
+            "mentions": len(members),
+            "forms": [form for form, _ in _ordered_by_count(forms)],
+            "first_char": min(body_starts) if body_starts else None,
+            "country_code": code,
+            "geo_type": geo_type,
+        }))
+    entities.sort(key=lambda pair: (-pair[1]["mentions"], pair[0]))
+
+    mentions, span_canonical = [], {}
+    for item in sorted((i for i in items if not i.raw.in_title), key=lambda i: i.raw.start_char):
+        name, label = canonical_of[item.group]
+        raw = item.raw
+        mentions.append({"text": item.text, "label": label, "start_char": raw.start_char,
+                         "end_char": raw.end_char, "canonical": name})
+        span_canonical[(raw.start_char, raw.end_char)] = name
+        if raw.span_start is not None:
+            span_canonical[(raw.span_start, raw.span_end)] = name
+
+    person_names = []
+    for item in items:  # reading order: title, then body
+        name, label = canonical_of[item.group]
+        if label == PERSON and name not in person_names:
+            person_names.append(name)
+    lookup = dict(people.lookup)
+    for name in person_names:
+        lookup.setdefault(" ".join(person_key(name)), name)
+    return EntityIndex(mentions=mentions, entities=[entity for _, entity in entities],
+                       people=person_names, _span_canonical=span_canonical,
+                       _mention_starts=[m["start_char"] for m in mentions],
+                       _person_lookup=lookup)
+
+
+def _ordered_by_count(counts: Counter):
+    """Items most frequent first, ties in first-seen order (Counter keeps insertion order)."""
+    order = {key: i for i, key in enumerate(counts)}
+    return sorted(counts.items(), key=lambda pair: (-pair[1], order[pair[0]]))

