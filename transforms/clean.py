@@ -18,14 +18,18 @@ Vocabulary used below:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 # --------------------------------------------------------------------------- whitespace
 
 # Characters that render as nothing and only break matching and word counts: zero-width
 # space/joiners, word joiner, soft hyphen, BOM.  (U+200D ZWJ is kept: it is part of emoji.)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u2060\u00ad\ufeff"), None)
+# Control characters that are not whitespace (whitespace ones are collapsed below) go too.
+_DROPPED = dict.fromkeys(
+    [*map(ord, "\u200b\u200c\u2060\u00ad\ufeff"),
+     *(code for code in [*range(0x20), *range(0x7F, 0xA0)] if not chr(code).isspace())],
+    None,
+)
 _SPACE_RUN = re.compile(r"\s+")
 # A word broken across a line end by a hyphen and continued in lower case ("inter-\nnational").
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-\n(?=[a-zà-ÿ])")
@@ -38,9 +42,7 @@ def normalize_whitespace(text: str) -> str:
     so "10\u00a0000" becomes "10 000"; control characters (a stray DOS ^Z, form feeds)
     are dropped because nothing downstream can use them.
     """
-    text = text.translate(_INVISIBLE)
-    text = "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc")
-    return _SPACE_RUN.sub(" ", text).strip()
+    return _SPACE_RUN.sub(" ", text.translate(_DROPPED)).strip()
 
 
 def join_lines(lines: Sequence[str]) -> str:

@@ -103,7 +103,10 @@ MAX_PROPOSED_CANDIDATES = 6
 # Mojibake shows from the first paragraphs on; scoring a sample keeps big files cheap.
 SCORE_SAMPLE_CHARS = 20_000
 
-ALLOWED_CONTROL = frozenset("\t\n\r\f\v")
+# Every Unicode control character (category Cc: C0, DEL, C1) except tab, newline, vertical
+# tab, form feed and carriage return.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")  # C0 only: 0x80-0x9F are text in legacy code pages
 # Typographic characters that legitimately touch letters in real text (apostrophes in
 # "don’t", dashes in "2004–05", a degree sign...), so they are not evidence of mojibake.
 WORD_INTERNAL_SYMBOLS = frozenset("’‘'-–—·.°&/")
@@ -169,7 +172,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
     # Binary data without NULs (or with a magic number we do not know) must not be
     # mistaken for some exotic 8-bit encoding: every legacy codec "decodes" it.
-    control_bytes = sum(1 for byte in data if byte < 0x20 and chr(byte) not in ALLOWED_CONTROL)
+    control_bytes = len(_CONTROL_BYTES.findall(data))
     if control_bytes / len(data) > MAX_CONTROL_RATIO:
         raise RejectError(STAGE, "binary-content",
                           f"{control_bytes / len(data):.1%} of the bytes are control bytes and the data is "
@@ -278,7 +281,7 @@ def _mojibake_score(text: str) -> int:
       read as cp1251; "пПЕГХДЕМР": KOI8-R read as cp1251).  ASCII words are exempt:
       camel-case brands ("iPhone", "YouTube") are common in news.
     """
-    score = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL)
+    score = len(_CONTROL_CHARS.findall(text))
     for previous, current, following in zip(text, text[1:], text[2:]):
         if (ord(current) > 0x7F and not current.isalnum() and not current.isspace()
                 and current not in WORD_INTERNAL_SYMBOLS
@@ -313,8 +316,7 @@ def _script_of(letter: str) -> str:
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL)
-    return controls / len(text)
+    return len(_CONTROL_CHARS.findall(text)) / len(text)
 
 
 def _label(codec: str) -> str:
