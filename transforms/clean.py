@@ -269,9 +269,9 @@ def leading_furniture_count(paragraphs: Sequence[str]) -> int:
     The block is the run of furniture and short fragments before the first real
     paragraph; it is cut up to and including its innermost furniture paragraph.
     Fragments between two furniture lines or between the page edge and furniture
-    ("Online" among "Listen live" links) go with them; fragments inside the last
-    furniture line (a subtitle, a dateline, "Headingley") stay, because nothing marks
-    them as furniture.
+    ("Online" among "Listen live" links) go with them; fragments on the article side of
+    the innermost furniture line (a subtitle, a dateline, "Headingley", a closing line
+    of the article) stay, because nothing marks them as furniture.
     """
     cut = 0
     for index, paragraph in enumerate(paragraphs):
