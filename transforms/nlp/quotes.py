@@ -286,6 +286,8 @@ def is_scare_quote(text: str) -> bool:
 # 2. Cues and speakers on the parsed doc
 # ---------------------------------------------------------------------------------------
 
+ACCORDING_TO = "according to"
+GO_ON = "go on"                      # "He went on: ..."
 # Lemmas of verbs that report speech (the cue of a quotation).
 CUE_LEMMAS = frozenset({
     "say", "tell", "add", "warn", "reply", "continue", "insist", "argue", "explain", "stress",
@@ -302,12 +304,11 @@ CUE_LEMMAS = frozenset({
 # when a partial quotation merely depends on them ("if Western countries continue with
 # what he calls "unfriendly" actions").
 FRAME_ONLY_CUES = frozenset({"continue", "add", "answer", "counter", "repeat", "agree", "note",
-                             "state", "report", "ask", "cry"})
+                             "state", "report", "ask", "cry", GO_ON})
 # Cues that label rather than introduce: a quotation right after them is embedded.
 LABELLING_CUES = frozenset({"call", "dub", "brand", "label", "term", "describe", "accuse", "threaten"})
 # Parts of speech that start a new clause: a frame with one of these is not just a speaker.
 _CLAUSE_POS = frozenset({"VERB", "AUX", "SCONJ"})
-ACCORDING_TO = "according to"
 
 _HONORIFIC_GENDER = {
     "mr": "m", "mister": "m", "sir": "m", "lord": "m", "baron": "m", "king": "m",
@@ -316,6 +317,8 @@ _HONORIFIC_GENDER = {
     "queen": "f", "princess": "f", "duchess": "f", "countess": "f", "madam": "f",
     "madame": "f", "mme": "f", "frau": "f", "señora": "f",
 }
+# Honorifics dropped from a name we keep in its surface form ("Mr Davies" -> "Davies").
+_PLAIN_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mister"})
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _GROUP_PRONOUNS = frozenset({"it", "they"})
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
@@ -331,9 +334,9 @@ OFFICE_NOUNS = frozenset({
     "pope", "judge", "prosecutor", "lawyer", "attorney", "manager", "coach", "founder",
     "professor", "candidate", "peer", "lord", "baroness", "politician", "campaigner",
     "economist", "analyst", "author", "actor", "actress", "singer", "star", "player",
-    "captain", "officer", "commissioner", "chancellor", "deputy", "veteran", "businessman",
-    "businesswoman", "entrepreneur", "investor", "billionaire", "tycoon", "owner", "mother",
-    "father", "woman", "man", "doctor", "scientist", "researcher", "expert", "editor",
+    "captain", "officer", "commissioner", "deputy", "veteran", "businessman",
+    "businesswoman", "entrepreneur", "investor", "billionaire", "tycoon", "owner", "doctor",
+    "scientist", "researcher", "expert", "editor", "co-chairman", "secretary-general",
 })
 # Unnamed sources: "a spokesman", "the prime minister's official spokesman", "officials"
 # are people the article does not name, so they never refer back to a named person.
@@ -377,6 +380,11 @@ ROLE_EQUIVALENTS = {
 DISTINGUISHING_MODIFIERS = frozenset({
     "shadow", "former", "deputy", "vice", "junior", "acting", "interim", "assistant", "ex",
 })
+# Modifiers that describe the holder rather than the office ("the new home secretary").
+INCIDENTAL_MODIFIERS = frozenset({
+    "new", "current", "outgoing", "incoming", "then", "embattled", "beleaguered", "veteran",
+    "influential", "powerful", "controversial", "popular", "newly", "long-serving", "serving",
+})
 # Place or party qualifiers that name the same thing in different forms.
 _QUALIFIER_ALIASES = [
     frozenset({"us", "u.s.", "usa", "america", "american", "united states", "washington"}),
@@ -415,6 +423,8 @@ class _Title:
 
     words: list[str]
     qualifiers: list[str]
+    required: tuple[str, ...] = ()     # a description's modifiers the title must also have
+
 
     def offices(self) -> set[str]:
         return _role_key(self.words)
@@ -422,6 +432,8 @@ class _Title:
     def fulfils(self, wanted: frozenset[str], description: _Title) -> bool:
         if not (self.offices() & wanted):
             return False
+        if not set(description.required) <= set(self.words):
+            return False                 # "the foreign secretary" is not "Home Secretary X"
         mine = set(self.words) & DISTINGUISHING_MODIFIERS
         theirs = set(description.words) & DISTINGUISHING_MODIFIERS
         if mine != theirs:
@@ -510,6 +522,9 @@ def cue_of(token) -> str | None:
     if token.pos_ not in ("VERB", "AUX"):
         return None
     lemma = token.lemma_.lower()
+    if lemma == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in token.children) \
+            and not any(c.dep_ == "xcomp" for c in token.children):
+        return GO_ON                                 # "He went on: ..." ("went on to say": the cue is "say")
     if lemma not in CUE_LEMMAS:
         return None
     if token.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in token.children):
@@ -611,19 +626,31 @@ def _choose_cue(view: _DocView, quote: _Quote, before: list, after: list):
     introduced = _introduces(before, before_cues)
     if introduced and before_cues:
         return before_cues[-1], True
+    dependent_cues = [t for t in before_cues + after_cues if cue_of(t) not in FRAME_ONLY_CUES]
+    embedded = any(not t.is_punct for t in before)
+    if embedded:                                 # a partial quotation: its own clause's cue first
+        cue = _ancestor_cue(quote, dependent_cues)
+        if cue is not None:
+            return cue, introduced
     if after_cues and _frames_after(quote, after, after_cues[0]):
         return after_cues[0], introduced
-    dependent_cues = [t for t in before_cues + after_cues if cue_of(t) not in FRAME_ONLY_CUES]
-    return _ancestor_cue(quote, dependent_cues), introduced
+    return (None if embedded else _ancestor_cue(quote, dependent_cues)), introduced
 
 
-def _subject_token(cue_token):
-    """The cue's grammatical subject, inherited through 'went on to say', 'and added', 'adding'."""
+def _subject_token(cue_token, owner: list[int]):
+    """The cue's grammatical subject, inherited through 'went on to say', 'and added', 'adding'.
+
+    Words inside quotations are never the subject of the frame around them (the parser
+    sometimes hangs the quoted clause's subject on the cue).
+    """
     token = cue_token
     for _ in range(4):
-        for child in token.children:
-            if child.dep_ == "nsubj":
-                return child
+        subjects = [c for c in token.children if c.dep_ == "nsubj" and owner[c.i] < 0]
+        if subjects:
+            # Two subjects are an apposition the parser split ("The chairman ..., Guy Mansfield
+            # QC warned"): the name is the better one.
+            named = [c for c in subjects if c.ent_type_ or c.pos_ == "PROPN"]
+            return (named or subjects)[-1] if len(subjects) > 1 else subjects[0]
         if token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token:
             token = token.head
             continue
@@ -643,11 +670,12 @@ def _according_to_object(cue_token):
     return None
 
 
-def _inverted_subject(cue_token, window: list):
-    """``said Mr X``: the first noun after a cue that opens the after-window."""
-    for token in window:
-        if token.i <= cue_token.i:
-            continue
+def _inverted_subject(cue_token, after: list):
+    """``"...," said Mr X``: the first noun after a cue that opens the after-window."""
+    words = [t for t in after if not t.is_punct]
+    if not words or words[0].i != cue_token.i:
+        return None
+    for token in words[1:]:
         if token.pos_ in ("PROPN", "NOUN", "PRON"):
             head = token
             while head.head.i > head.i and head.head.pos_ in ("PROPN", "NOUN") and head.dep_ == "compound":
@@ -670,16 +698,16 @@ def _is_passive(token) -> bool:
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
 
 
-def _speaker_token(cue_token, before: list, after: list):
+def _speaker_token(view: _DocView, cue_token, after: list):
+    """The token naming who speaks through ``cue_token`` (subject, agent, object of 'according to')."""
     if cue_of(cue_token) == ACCORDING_TO:
         return _according_to_object(cue_token)
     if _is_passive(cue_token):
         return _agent(cue_token)
-    subject = _subject_token(cue_token)
+    subject = _subject_token(cue_token, view.owner)
     if subject is not None:
         return subject
-    window = after if after and cue_token.i >= after[0].i else before
-    return _inverted_subject(cue_token, window)
+    return _inverted_subject(cue_token, after)
 
 
 # --- resolution ------------------------------------------------------------------------
@@ -740,6 +768,30 @@ def _name_chain(token):
     return token.doc[start: token.i + 1]
 
 
+def _unrecognised_name(view: _DocView, token) -> _Speaker | None:
+    """A subject that is a name the NER missed: 'Mr Davies, 60, said', 'Lord Nicholls ... said'.
+
+    A name after an honorific, or one the index knows as a person, is a person; other
+    proper-noun subjects that are not office words keep their surface form without a label.
+    """
+    chain = _name_chain(token)
+    if chain is None:
+        return None
+    honorific = _HONORIFIC_GENDER.get(chain[0].lower_.rstrip("."))
+    name = view.index.resolve_person(chain.text)
+    if name is not None:
+        if honorific and name not in view.genders:
+            view.genders[name] = honorific
+        return _Speaker(name, "PERSON", "explicit", honorific or _gender_of(view, name))
+    if honorific and len(chain) >= 2:
+        surface = chain[1:].text if chain[0].lower_.rstrip(".") in _PLAIN_HONORIFICS else chain.text
+        view.genders.setdefault(surface, honorific)
+        return _Speaker(surface, "PERSON", "explicit", honorific)
+    if len(chain) >= 2 and not any(t.lower_ in OFFICE_NOUNS or t.lower_ in ORG_NOUNS for t in chain):
+        return _Speaker(chain.text, None, "explicit")
+    return None
+
+
 def _gender_of(view: _DocView, name: str | None) -> str | None:
     return view.genders.get(name) if name else None
 
@@ -789,14 +841,16 @@ def _resolve_pronoun(view: _DocView, pronoun, char: int) -> _Speaker | None:
 
 
 def _description(token) -> _Title:
-    """Words and place/party qualifiers of a role description headed by ``token``."""
-    words, qualifiers = [token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_], []
+    """Words, place/party qualifiers and required modifiers of a description headed by ``token``."""
+    words, qualifiers, required = [token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_], [], []
     for child in token.children:
         if child.dep_ in ("amod", "compound", "nmod", "poss") and child.i < token.i:
-            if child.ent_type_ in ("NORP", "GPE", "LOC", "ORG") or (child.pos_ == "PROPN" and child.dep_ == "poss"):
+            if child.ent_type_ or child.pos_ == "PROPN":
                 qualifiers.append(child.text.rstrip("'’s") if child.dep_ == "poss" else child.text)
+            elif child.lower_ not in INCIDENTAL_MODIFIERS:
+                required.append(child.lower_)
             words.append(child.lower_)
-    return _Title(words=words, qualifiers=qualifiers)
+    return _Title(words=words, qualifiers=qualifiers, required=tuple(required))
 
 
 def _determiner(token) -> str | None:
@@ -812,6 +866,8 @@ def _resolve_description(view: _DocView, token, char: int) -> _Speaker | None:
     """A common-noun subject ("the Russian president", "the ministry") to a named entity."""
     head = token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_
     determiner = _determiner(token)
+    if token.tag_ in ("NNS", "NNPS"):
+        return None                                  # "officials said": several unnamed people
     represented = _represented_organisation(view, token) if head in REPRESENTATIVE_NOUNS else None
     if represented is not None:
         return represented
@@ -830,7 +886,9 @@ def _resolve_description(view: _DocView, token, char: int) -> _Speaker | None:
         return None                                  # several people hold that title
     if head in ORG_NOUNS:
         return _resolve_org_description(view, head, char)
-    if head in OFFICE_NOUNS and head not in UNNAMED_SOURCE_NOUNS and determiner != "poss":
+    introduces_someone = any(c.dep_ in ("prep", "appos", "relcl") for c in token.children)
+    if head in OFFICE_NOUNS and head not in UNNAMED_SOURCE_NOUNS and determiner != "poss" \
+            and not introduces_someone:          # "the chairman of the Bar Council" is someone new
         return _latest_named_subject(view, char, "PERSON", _noun_gender(head))
     return None
 
@@ -898,6 +956,10 @@ def _resolve_mention(view: _DocView, token) -> _Speaker | None:
             if chain is not None and len(chain) >= 2:
                 name = view.index.resolve_person(chain.text)
                 return _Speaker(name or chain.text, "PERSON", "explicit", _gender_of(view, name))
+    if token.pos_ == "PROPN":
+        named = _unrecognised_name(view, token)
+        if named is not None:
+            return named
     if token.pos_ in ("NOUN", "PROPN"):
         return _resolve_description(view, token, token.idx)
     return None
@@ -984,7 +1046,9 @@ def _is_person_noun(token) -> bool:
 def _collect_subjects(view: _DocView) -> None:
     """Subjects outside quotations, in text order, resolved as we go (antecedents for pronouns)."""
     for token in view.doc:
-        if token.dep_ not in ("nsubj", "nsubjpass") or view.owner[token.i] >= 0:
+        # "The report was welcomed by X." (a main clause's agent; not "..., which was conducted by Y")
+        is_agent = token.dep_ == "pobj" and token.head.dep_ == "agent" and token.head.head.dep_ == "ROOT"
+        if not (token.dep_ in ("nsubj", "nsubjpass") or is_agent) or view.owner[token.i] >= 0:
             continue
         speaker = _resolve_mention(view, token)
         if speaker is not None and not speaker.name:
@@ -1025,7 +1089,7 @@ def _previous_sentence_speaker(view: _DocView, quote: _Quote, before: list) -> _
         if _is_terminator(view, token) or _is_paragraph_break(token):
             return None
         if cue_of(token):
-            subject = _subject_token(token)
+            subject = _subject_token(token, view.owner)
             if subject is not None:
                 speaker = _resolve_token(view, subject)
                 if speaker is not None and speaker.name:
@@ -1041,7 +1105,7 @@ def _attribute(view: _DocView, quote: _Quote) -> None:
     quote.is_partial = not starts_sentence and not introduced
     if cue_token is not None:
         quote.cue = cue_of(cue_token)
-        speaker_token = _speaker_token(cue_token, before, after)
+        speaker_token = _speaker_token(view, cue_token, after)
         speaker = _resolve_token(view, speaker_token) if speaker_token is not None else None
         if speaker is not None and speaker.name:
             quote.speaker = speaker
