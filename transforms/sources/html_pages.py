@@ -3,14 +3,18 @@
 Settings, chosen by measurement (``bench/html_f1.py``, 60 pages of the scrapinghub
 article-extraction benchmark, token-level F1 against the ground truth):
 
-=====================================================  =======
-trafilatura settings                                   mean F1
-=====================================================  =======
-defaults (comments and tables included)                 0.965
-favor_recall                                            0.964
-favor_precision                                         0.974
-favor_precision, no comments, no tables (used here)     0.975
-=====================================================  =======
+=========================================================  =======
+trafilatura settings                                       mean F1
+=========================================================  =======
+defaults (comments and tables included)                     0.9652
+favor_recall                                                0.9642
+favor_precision                                             0.9741
+favor_precision, no comments, no tables                     0.9747
+the same, first line dropped when it repeats the title      0.9755 (used here)
+=========================================================  =======
+
+Taking the defaults' text when the precise one is much shorter does not pay: even an
+oracle picking the better of the two per page reaches only 0.9752.
 
 The bytes are decoded here rather than by trafilatura, which ignores the page's
 declared charset (it tries UTF-8, then charset-normalizer's guess).  Order: byte order
@@ -44,6 +48,10 @@ EXTRACT_OPTIONS = {
     "include_links": False,
     "deduplicate": False,
 }
+# trafilatura falls back to whatever text a page has; less than this (a menu label, the
+# heading of a cookie notice) is not an article.  No benchmark page comes near it.
+MIN_BODY_CHARS = 50
+
 # htmldate (inside trafilatura) returns the time and offset too when the page states them.
 DATE_OPTIONS = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 
@@ -74,9 +82,13 @@ def extract_html_article(data: bytes, source_uri: str, url: str | None = None, *
         raise RejectError(STAGE, "no-main-text", "the page is empty", data)
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                            date_extraction_params=DATE_OPTIONS, **EXTRACT_OPTIONS)
-    body = _paragraphs(document.text if document is not None else "")
-    if not body:
+    if document is None:
         raise RejectError(STAGE, "no-main-text", "trafilatura found no main text in the page", html)
+    title = normalize_inline(document.title) or None
+    body = _paragraphs(document.text, title)
+    if len(body) < MIN_BODY_CHARS:
+        raise RejectError(STAGE, "no-main-text", f"trafilatura found {len(body)} characters of text "
+                          f"(fewer than {MIN_BODY_CHARS}): {body[:80]!r}", html)
 
     page_url = canonicalize_url(document.url, base=url) or canonicalize_url(url)
     return new_article(
@@ -84,7 +96,7 @@ def extract_html_article(data: bytes, source_uri: str, url: str | None = None, *
         source_uri=source_uri,
         source_name=normalize_inline(document.sitename) or host_of(page_url) or None,
         url=page_url,
-        title=normalize_inline(document.title) or None,
+        title=title,
         authors=split_authors(document.author),
         tags=_tags(document),
         subheadings=_subheadings(document),
@@ -141,10 +153,16 @@ def _codec(label: str) -> str | None:
         return None
 
 
-def _paragraphs(text: str | None) -> str:
-    """trafilatura puts one block per line; the body separates paragraphs by a blank line."""
-    lines = (normalize_inline(line) for line in (text or "").splitlines())
-    return "\n\n".join(line for line in lines if line)
+def _paragraphs(text: str | None, title: str | None) -> str:
+    """trafilatura puts one block per line; the body separates paragraphs by a blank line.
+
+    A first line that repeats the title (the page's <h1>) is dropped: the headline has
+    its own column.  On the benchmark this raises the mean F1 from 0.9747 to 0.9755.
+    """
+    lines = [line for line in (normalize_inline(raw) for raw in (text or "").splitlines()) if line]
+    if lines and title and lines[0].casefold() == title.casefold():
+        lines = lines[1:]
+    return "\n\n".join(lines)
 
 
 def _subheadings(document) -> list[str]:
