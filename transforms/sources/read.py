@@ -8,7 +8,6 @@ that source only; the others carry on.
 from __future__ import annotations
 
 import logging
-import os
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -36,11 +35,6 @@ def read_path(path: str, max_bytes: int) -> bytes:
     return data
 
 
-def source_name_for_path(path: str) -> str:
-    """A readable source name for a file: its folder's name (``seeds``, ``bbc/politics`` -> ``politics``)."""
-    return os.path.basename(os.path.dirname(path.rstrip("/"))) or path
-
-
 def parse_source_bytes(data: bytes, uri: str, *, url: str | None = None,
                        content_type: str | None = None) -> tuple[list[dict], list[dict]]:
     """Turn one source's bytes into (articles, rejects) according to what the bytes are."""
@@ -55,7 +49,7 @@ def parse_source_bytes(data: bytes, uri: str, *, url: str | None = None,
     if kind == "html":
         return [extract_html_article(data, uri, url=url)], []
     if kind == "text":
-        return [parse_article_file(data, uri, source_name_for_path(uri))], []
+        return [parse_article_file(data, uri)], []
     # OPML or a URL list given as --input: say how to use it rather than guessing.
     raise RejectError("detect", f"{kind}-as-input",
                       "this is a list of feeds; pass it with --feeds so each feed in it is read", data)
