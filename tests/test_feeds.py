@@ -7,6 +7,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import FIXTURES_DIR
+from transforms.html_text import html_to_text
 from transforms.sources.feeds import (FEED_CONTENT, FEED_SUMMARY, FEED_TITLE_ONLY, entry_guid,
                                       normalize_language, parse_feed)
 
@@ -214,3 +215,47 @@ def test_entry_guid_precedence():
 ])
 def test_normalize_language(tag, language):
     assert normalize_language(tag) == language
+
+
+def test_one_odd_entry_does_not_cost_the_feed_its_other_entries(monkeypatch):
+    from transforms.sources import feeds
+
+    real_entry_url = feeds.entry_url
+
+    def entry_url(entry, base_url):
+        if entry.get("title") == "Headline only":
+            raise TypeError("unexpected value")
+        return real_entry_url(entry, base_url)
+
+    monkeypatch.setattr(feeds, "entry_url", entry_url)
+    articles, rejects = parse_fixture("headlines.rss")
+    assert len(articles) == 3
+    bad = [r for r in rejects if r["reason"] == "bad-entry"]
+    assert len(bad) == 1 and bad[0]["detail"] == "TypeError: unexpected value"
+    assert bad[0]["excerpt"] == "Headline only"
+
+
+# --- HTML fragments of feeds to text ----------------------------------------------------------
+
+@pytest.mark.parametrize("html, text", [
+    ("<p>Hello &amp; <b>world</b></p><p>Second<br>line</p>", "Hello & world\n\nSecond\nline"),
+    ("one<br><br>two<br/>three", "one\n\ntwo\nthree"),
+    ("<script>track()</script><style>p{}</style>Text <!-- note --> goes on", "Text goes on"),
+    ("<div><ul><li>first</li><li>second</li></ul></div>tail", "first\n\nsecond\n\ntail"),
+    ("<pre>line 1\nline 2</pre>", "line 1\nline 2"),
+    ("<?xml version='1.0' encoding='utf-8'?><p>declared</p>", "declared"),
+    ("plain &amp; text\n\nnext paragraph\nwrapped line", "plain & text\n\nnext paragraph wrapped line"),
+    ("<p>no\u00a0break\u200b space\u00ad</p>", "no break space"),
+    ("<img src='x.png'><iframe src='ad'></iframe>", ""),
+    ("", ""),
+    (None, ""),
+])
+def test_html_to_text(html, text):
+    assert html_to_text(html) == text
+
+
+@pytest.mark.parametrize("depth", [1000, 5000])
+def test_html_to_text_survives_deep_nesting(depth):
+    # past libxml2's limit (2048) the text between the tags is still kept
+    html = "<div>" * depth + "deep <script>x()</script>text" + "</div>" * depth
+    assert html_to_text(html) == "deep text"

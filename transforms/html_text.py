@@ -33,6 +33,9 @@ DROPPED_TAGS = frozenset({
 # non-joiner, word joiner, soft hyphen, byte order mark.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"))
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_DROPPED_BLOCKS = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+
 
 # Markers in the token stream built while walking the tree.
 _LINE_BREAK = object()
@@ -49,13 +52,16 @@ def html_to_text(html: str | None) -> str:
     if "<" not in html:
         return plain_to_text(_html.unescape(html))
     root = _parse(html)
-    if root is None:
-        return plain_to_text(_html.unescape(html))
-    return _assemble(_walk(root))
+    text = _assemble(_walk(root)) if root is not None else ""
+    if not text:
+        # libxml2 drops what sits deeper than 2048 elements, and gives up on some broken
+        # markup; the text between the tags must not be lost with it.
+        text = plain_to_text(_html.unescape(_TAG.sub(" ", _DROPPED_BLOCKS.sub(" ", html))))
+    return text
 
 
 def normalize_inline(text: str | None) -> str:
-    """One line of text: entities unescaped, invisible characters removed, whitespace collapsed."""
+    """One line of text: NFC, invisible characters removed, runs of whitespace as one space."""
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
@@ -86,7 +92,10 @@ def _parse(html: str):
     # lxml refuses str input that carries an encoding declaration.
     html = _XML_DECLARATION.sub("", html, count=1)
     try:
-        return lxml_html.fragment_fromstring(html, create_parent="div")
+        # A parser per call: lxml parsers must not be shared between threads.  huge_tree
+        # lifts libxml2's nesting limit from 256 to 2048 elements; feed markup nests deeply.
+        parser = lxml_html.HTMLParser(huge_tree=True)
+        return lxml_html.fragment_fromstring(html, create_parent="div", parser=parser)
     except (etree.ParserError, ValueError):
         return None
 

@@ -10,11 +10,11 @@ with a cap on the decompressed size.
 """
 from __future__ import annotations
 
-import codecs
 import re
 import zlib
 from pathlib import PurePosixPath
 
+from transforms.encoding import BYTE_ORDER_MARKS
 from transforms.records import RejectError
 
 FEED, HTML, TEXT, OPML, FEED_LIST = "feed", "html", "text", "opml", "feed-list"
@@ -32,11 +32,6 @@ HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 OPML_EXTENSIONS = frozenset({".opml"})
 FEED_LIST_EXTENSIONS = frozenset({".feeds", ".urls"})
 
-# Byte order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 # '<' or '<?' in UTF-16/32 without a BOM (XML 1.0 appendix F).
 _BOMLESS = (
     (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
@@ -92,7 +87,7 @@ def decompress_if_gzip(data: bytes, *, limit: int = MAX_DECOMPRESSED_BYTES) -> b
 
 def unicode_encoding_of(data: bytes) -> tuple[str | None, int]:
     """(codec, BOM length) when a BOM or the UTF-16/32 byte pattern of '<' gives the encoding."""
-    for bom, codec in _BOMS:
+    for bom, codec in BYTE_ORDER_MARKS:
         if data.startswith(bom):
             return codec, len(bom)
     for pattern, codec in _BOMLESS:
