@@ -114,6 +114,16 @@ def test_legacy_encodings(corpus_results):
     jn = corpus_results["rssparser__encoding.rss"][1]  # ISO-8859-1
     assert jn[0]["source_name"] == "Jornal de Notícias - Últimas Notícias"
     assert jn[0]["title"] == "Mãe de utente é a nova presidente da Raríssimas"
+    # no encoding declared anywhere: feedparser without chardet reads these as windows-1252
+    # or ISO-8859-2; the second reading through transforms.encoding gets them right
+    koi8 = corpus_results["feedparser_illformed_chardet__koi8r.xml"][1][0]
+    assert koi8["title"] == "Как пережить новогоднюю ночь"
+    shift_jis = corpus_results["feedparser_illformed_chardet__shiftjis.xml"][1][0]
+    assert shift_jis["title"] == "DrecomRSSに記事投稿が反映されない…"
+    tis620 = corpus_results["feedparser_illformed_chardet__tis620.xml"][1][0]
+    assert tis620["body"].startswith("สำนักงานส่งเสริมอุตสาหกรรมซอฟต์แวร์แห่งชาติ")
+    hebrew = corpus_results["feedparser_illformed_chardet__windows1255.xml"][1][0]
+    assert hebrew["body"].startswith("האם תדפיס נייר של אתר אינטרנט")
 
 
 def test_dates_feedparser_cannot_read(corpus_results):

@@ -201,6 +201,27 @@ def test_content_type_charset_is_used():
     assert article["title"] == "Ελληνικά"
 
 
+def test_undeclared_legacy_encoding_is_detected_not_read_as_windows_1252():
+    # no XML declaration, not UTF-8: feedparser alone would read windows-1251 as windows-1252
+    text = ("<rss version=\"2.0\"><channel><title>Новости</title><item><title>Президент подписал закон</title>"
+            "<description>Закон вступает в силу с первого января следующего года.</description></item>"
+            "</channel></rss>")
+    (article,), _ = parse_feed(text.encode("windows-1251"), "news.xml")
+    assert article["source_name"] == "Новости"
+    assert article["title"] == "Президент подписал закон"
+
+
+def test_utf8_with_a_stray_byte_stays_utf8():
+    # declared UTF-8, one latin-1 byte: the rest must not turn into "Ã©" mojibake
+    data = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Café</title>'
+            '<item><title>Résumé of the día</title><description>Naïve text, then a bad byte: ').encode() + \
+        b"\xe9</description></item></channel></rss>"
+    (article,), _ = parse_feed(data, "stray.xml")
+    assert article["source_name"] == "Café"
+    assert article["title"] == "Résumé of the día"
+    assert article["body"] == "Naïve text, then a bad byte: \ufffd"
+
+
 def test_entry_guid_precedence():
     assert entry_guid({"id": " urn:x:1 "}, "https://x.org/a", "T") == "urn:x:1"
     assert entry_guid({}, "https://x.org/a", "T") == "https://x.org/a"

@@ -12,12 +12,17 @@ every entry becomes an article or an entry reject, and a feed without entries be
 feed reject that carries feedparser's exception.
 
 Encodings are feedparser's business (BOM, HTTP charset, XML declaration, then UTF-8 and
-windows-1252).  Without chardet an undeclared legacy encoding falls back to
-windows-1252; no text is lost (every byte maps to a character) though non-Latin text
-comes out as mojibake, which the language stage then flags.
+windows-1252) until it has to guess.  Without chardet its guess for an undeclared or
+wrongly declared legacy encoding is windows-1252, which turns KOI8-R, Shift_JIS or
+TIS-620 text into mojibake.  When feedparser says it overrode the encoding
+(``CharacterEncodingOverride``) the bytes get a second reading: mostly valid UTF-8 with
+a few bad bytes stays UTF-8 (the bad bytes become U+FFFD instead of the whole feed
+becoming mojibake), anything else goes to ``transforms.encoding``'s detection, and the
+feed is parsed again from the re-encoded UTF-8 when that reading differs.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import io
@@ -27,8 +32,9 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import feedparser
+from feedparser.exceptions import CharacterEncodingOverride
 
-from transforms import dates
+from transforms import dates, encoding
 from transforms.html_text import distinct, html_to_text, normalize_inline, plain_to_text
 from transforms.records import FEED, RejectError, new_article, new_reject, reject_from_error
 from transforms.sources.detect import decompress_if_gzip
@@ -48,6 +54,11 @@ ORIGINAL_LINK_KEYS = ("feedburner_origlink", "pheedo_origlink")
 # Languages dateparser tries for a feed that states none: the common feed languages.
 DEFAULT_DATE_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "ru")
 
+# Up to this share of U+FFFD among the non-ASCII characters, bytes that are mostly valid
+# UTF-8 are read as UTF-8 with replacements (at least one bad byte is always allowed).
+MAX_BAD_UTF8_SHARE = 0.05
+
+_XML_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 _LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9-_]*)?\s*$")
 
 
@@ -77,6 +88,9 @@ def parse_feed(data: bytes, source_uri: str, *, content_type: str | None = None)
         return [], [_feed_reject(source_uri, "not-a-feed", "the document is empty", data)]
 
     parsed = run_feedparser(data, source_uri, content_type)
+    redecoded = redecode_guessed_encoding(data, parsed)
+    if redecoded is not None:
+        parsed = run_feedparser(redecoded, source_uri)
     context = feed_context(parsed, source_uri)
     articles: list[dict] = []
     rejects: list[dict] = []
@@ -108,6 +122,43 @@ def run_feedparser(data: bytes, source_uri: str, content_type: str | None = None
         headers["content-location"] = source_uri
     return feedparser.parse(io.BytesIO(data), response_headers=headers,
                             resolve_relative_uris=False, sanitize_html=True)
+
+
+def redecode_guessed_encoding(data: bytes, parsed) -> bytes | None:
+    """The feed as UTF-8 bytes when feedparser guessed its encoding and a better reading exists.
+
+    None when feedparser did not have to guess, or when the second reading agrees with it.
+    """
+    if not isinstance(parsed.get("bozo_exception"), CharacterEncodingOverride) or data.isascii():
+        return None
+    text = _mostly_utf8(data)
+    if text is None:
+        try:
+            text, detected = encoding.decode_bytes(data)
+        except RejectError:
+            return None
+        if _same_codec(detected, parsed.get("encoding")):
+            return None
+    text = text.lstrip("\ufeff")
+    # The declaration must now say what the bytes are.
+    return _XML_DECLARED_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """``data`` read as UTF-8 with replacements, if it is UTF-8 with a few bad bytes."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for character in text if ord(character) > 0x7F) - bad
+    if good and bad <= max(1, MAX_BAD_UTF8_SHARE * (good + bad)):
+        return text
+    return None
+
+
+def _same_codec(first: str | None, second: str | None) -> bool:
+    try:
+        return codecs.lookup(first or "").name == codecs.lookup(second or "").name
+    except LookupError:
+        return False
 
 
 def feed_context(parsed, source_uri: str) -> FeedContext:
