@@ -239,7 +239,8 @@ def entry_guid(entry, url: str | None, title: str | None) -> str:
         return url
     # Title and date identify a headline; entries without a title need their text too.
     text = "" if title else _text_of(entry.get("summary_detail"), entry.get("summary"))
-    key = "\x1f".join((title or "", entry.get("published") or entry.get("updated") or "", text))
+    when = entry.get("published") or dict.get(entry, "updated") or ""
+    key = "\x1f".join((title or "", when, text))
     return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
