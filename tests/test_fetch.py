@@ -339,9 +339,10 @@ def test_trickling_body_ends_at_the_total_deadline(server, sleep, framing):
     assert server.completed == []  # the fetch ended while the server was still trickling
 
 
-def test_trickling_headers_end_at_the_total_deadline(server, sleep):
-    server.route("/trickle", Reply(302, headers={"Location": "/elsewhere", "X-Pad": "p" * 400},
-                                   trickle_s=0.05, trickle_headers=True))
+@pytest.mark.parametrize("status, headers", [(200, {"X-Pad": "p" * 400}),
+                                             (302, {"Location": "/elsewhere", "X-Pad": "p" * 400})])
+def test_trickling_headers_end_at_the_total_deadline(server, sleep, status, headers):
+    server.route("/trickle", Reply(status, b"body", headers, trickle_s=0.05, trickle_headers=True))
     with Fetcher(make_config(total_deadline=0.6), sleep=sleep) as fetcher:
         result = fetcher.fetch(server.url("/trickle"))
     assert result.error_reason == "deadline-exceeded" and server.completed == []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import re
 import socket
 import urllib.parse
 from typing import Callable, Iterable
@@ -36,6 +37,8 @@ Resolver = Callable[..., list]
 # Ranges that `ipaddress` (Python 3.11) reports as global although they must not be reached.
 _SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT, RFC 6598
 _NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: last 32 bits are IPv4
+# Letters, digits, "-", "." and "_" (seen in real names), or an IPv6 literal (with an optional %zone).
+_HOST_CHARS = re.compile(r"[a-z0-9._-]+|[0-9a-f:.]+(%[a-z0-9._-]+)?")
 
 
 class BlockedURL(Exception):
@@ -140,12 +143,14 @@ def _ascii_host(hostname: str) -> str:
     host = hostname.rstrip(".")
     if not host:
         raise BlockedURL("bad-url", "URL has an empty host")
-    if host.isascii():
-        return host
-    try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError as exc:
-        raise BlockedURL("bad-url", f"host {hostname!r} is not a valid internationalised name: {exc}") from None
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            raise BlockedURL("bad-url", f"host {hostname!r} is not a valid internationalised name: {exc}") from None
+    if not _HOST_CHARS.fullmatch(host):
+        raise BlockedURL("bad-url", f"host {hostname!r} has characters no host name or IP literal has")
+    return host
 
 
 def _split(url: str) -> tuple[urllib.parse.SplitResult, str, int]:
