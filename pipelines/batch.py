@@ -40,12 +40,18 @@ def fetch_config_for(config: RunConfig):
                        allowed_hosts=frozenset(config.allow_hosts))
 
 
-def discover_sources(config: RunConfig) -> list[SourceRef]:
-    """Expand --input and --feeds; raises InputError with a one-line explanation."""
+def discover_sources(config: RunConfig) -> tuple[list[SourceRef], list[dict]]:
+    """(sources, rejects) from --input and --feeds; raises InputError with a one-line explanation.
+
+    The rejects are feed-list lines that name no feed; they go to the rejects dataset.
+    """
     feed_entries: list[str] = []
+    rejects: list[dict] = []
     for list_path in config.feeds:
-        feed_entries.extend(read_feed_list(list_path))
-    return expand_inputs(list(config.inputs), feed_entries)
+        feeds, list_rejects = read_feed_list(list_path)
+        feed_entries.extend(feeds)
+        rejects.extend(list_rejects)
+    return expand_inputs(list(config.inputs), feed_entries), rejects
 
 
 def existing_keys(p, output_dir: str, column: str, label: str):
@@ -60,7 +66,7 @@ def existing_keys(p, output_dir: str, column: str, label: str):
 
 
 def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, *, validators=None,
-          state_writer=None):
+          state_writer=None, discovery_rejects=()):
     """Wire the batch pipeline onto ``p``; returns the manifest PCollection."""
     needs_http = any(ref.kind == "url" for ref in refs) or config.fetch_articles
     fetch_config = fetch_config_for(config) if needs_http else None
@@ -85,7 +91,8 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
 
     enriched = deduped["articles"] | "Enrich" >> Enrich(config.spacy_model, max_batch_size=config.nlp_batch_size)
 
-    rejects = ((read_out[read.REJECTS], normalized.rejects, enriched.rejects)
+    rejects = ((p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)),
+                read_out[read.REJECTS], normalized.rejects, enriched.rejects)
                | "AllRejects" >> beam.Flatten())
     files = (enriched.articles, rejects) | "Write" >> WriteDatasets(config.output, config.run_id, started_at)
 
@@ -116,10 +123,13 @@ def run(argv=None, save_main_session=True):
     config, beam_args = parse_args(argv, "batch")
     logging.getLogger().setLevel(config.log_level)
     try:
-        refs = discover_sources(config)
+        refs, discovery_rejects = discover_sources(config)
     except (InputError, OSError) as error:
         sys.stderr.write(f"news-ingest batch: error: {error}\n")
         return 2
+    for reject in discovery_rejects:
+        LOG.warning("feed list %s: %s %s (%s)", reject["source_uri"], reject["item_key"], reject["reason"],
+                    reject["detail"])
     if not refs:
         sys.stderr.write("news-ingest batch: error: the inputs name no files or feeds\n")
         return 2
@@ -136,7 +146,8 @@ def run(argv=None, save_main_session=True):
     started_at = dt.datetime.now(dt.timezone.utc)
     LOG.info("run %s: %d sources -> %s", config.run_id, len(refs), config.output)
     with beam.Pipeline(options=options) as p:
-        build(p, config, refs, started_at, validators=validators, state_writer=state_writer)
+        build(p, config, refs, started_at, validators=validators, state_writer=state_writer,
+              discovery_rejects=discovery_rejects)
     from transforms.run_manifest import format_summary, manifest_path, read_manifest
 
     manifest = read_manifest(manifest_path(config.output, config.run_id))

@@ -34,7 +34,7 @@ LOG = logging.getLogger("news_ingest.stream")
 
 
 def build(p, config: RunConfig, refs: list[SourceRef], *, start: float, stop: float | None = None,
-          validators=None):
+          validators=None, discovery_rejects=()):
     """Wire the streaming pipeline onto ``p``."""
     needs_http = any(ref.kind == "url" for ref in refs) or config.fetch_articles
     fetch_config = fetch_config_for(config) if needs_http else None
@@ -53,7 +53,9 @@ def build(p, config: RunConfig, refs: list[SourceRef], *, start: float, stop: fl
     normalized = raw_articles | "Normalize" >> Normalize(None)
     deduped = normalized.articles | "Deduplicate" >> DeduplicateStream()
     enriched = deduped["articles"] | "Enrich" >> Enrich(config.spacy_model, max_batch_size=config.nlp_batch_size)
-    rejects = (read_out[read.REJECTS], normalized.rejects, enriched.rejects) | "AllRejects" >> beam.Flatten()
+    rejects = ((p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)),
+                read_out[read.REJECTS], normalized.rejects, enriched.rejects)
+               | "AllRejects" >> beam.Flatten())
 
     def windowed(pcoll, label):
         return pcoll | f"Window_{label}" >> beam.WindowInto(window.FixedWindows(config.window_seconds))
@@ -80,7 +82,7 @@ def run(argv=None, save_main_session=True) -> int:
     config, beam_args = parse_args(argv, "stream")
     logging.getLogger().setLevel(config.log_level)
     try:
-        refs = discover_sources(config)
+        refs, discovery_rejects = discover_sources(config)
     except (InputError, OSError) as error:
         sys.stderr.write(f"news-ingest stream: error: {error}\n")
         return 2
@@ -97,7 +99,7 @@ def run(argv=None, save_main_session=True) -> int:
              config.poll_interval, config.output)
     with beam.Pipeline(options=options) as p:
         build(p, config, refs, start=start, stop=stop,
-              validators=load_validators(validators_path(config.output)))
+              validators=load_validators(validators_path(config.output)), discovery_rejects=discovery_rejects)
     return 0
 
 

@@ -85,9 +85,13 @@ def expand_inputs(inputs: list[str], feed_urls: list[str] = ()) -> list[SourceRe
     return sorted(refs)
 
 
-def read_feed_list(path: str) -> list[str]:
-    """The feeds named by a ``--feeds`` file (URL list or OPML); relative paths resolve against its folder."""
-    from transforms.records import RejectError
+def read_feed_list(path: str) -> tuple[list[str], list[dict]]:
+    """(feeds, rejects) of a ``--feeds`` file (URL list or OPML).
+
+    Relative paths resolve against the list's folder.  Lines that name no feed become
+    reject rows (stage ``discover``) rather than failing the run; an unreadable list
+    file is an InputError.
+    """
     from transforms.sources.feed_lists import parse_feed_list
 
     try:
@@ -95,7 +99,4 @@ def read_feed_list(path: str) -> list[str]:
             data = handle.read()
     except (OSError, IOError) as error:
         raise InputError(f"--feeds {path!r}: cannot read: {error}") from error
-    try:
-        return parse_feed_list(data, path)
-    except RejectError as error:
-        raise InputError(f"--feeds {path!r}: {error.reason}: {error.detail}") from error
+    return parse_feed_list(data, path)
