@@ -76,7 +76,7 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
                 | "Read" >> read.ReadSources(fetch_config, validators, config.max_file_bytes))
     raw_articles = read_out[read.ARTICLES]
     if config.fetch_articles:
-        from transforms.full_text import FetchFullText
+        from transforms.sources.full_text import FetchFullText
 
         raw_articles = raw_articles | "FullText" >> FetchFullText(fetch_config)
     normalized = raw_articles | "Normalize" >> Normalize(started_at)
@@ -133,13 +133,14 @@ def run(argv=None, save_main_session=True):
     if not refs:
         sys.stderr.write("news-ingest batch: error: the inputs name no files or feeds\n")
         return 2
-    from transforms.http_state import load_validators, save_validators, validators_path
+    from transforms.http_state import load_validators, merge_validators, save_validators, state_path
 
-    state_path = validators_path(config.output)
-    validators = load_validators(state_path)
+    validators_file = state_path(config.output)
+    validators = load_validators(validators_file)
 
-    def state_writer(new_validators, _path=state_path, _old=validators):
-        save_validators(_path, {**_old, **new_validators})
+    def state_writer(updates, _path=validators_file, _old=validators):
+        if updates:
+            save_validators(_path, merge_validators(_old, updates))
 
     options = PipelineOptions(beam_args)
     options.view_as(SetupOptions).save_main_session = save_main_session

@@ -47,7 +47,7 @@ def build(p, config: RunConfig, refs: list[SourceRef], *, start: float, stop: fl
                 | "Read" >> read.ReadSources(fetch_config, validators, config.max_file_bytes))
     raw_articles = read_out[read.ARTICLES]
     if config.fetch_articles:
-        from transforms.full_text import FetchFullText
+        from transforms.sources.full_text import FetchFullText
 
         raw_articles = raw_articles | "FullText" >> FetchFullText(fetch_config)
     normalized = raw_articles | "Normalize" >> Normalize(None)
@@ -86,7 +86,7 @@ def run(argv=None, save_main_session=True) -> int:
     except (InputError, OSError) as error:
         sys.stderr.write(f"news-ingest stream: error: {error}\n")
         return 2
-    from transforms.http_state import load_validators, validators_path
+    from transforms.http_state import load_validators, state_path
 
     options = PipelineOptions(beam_args)
     options.view_as(SetupOptions).save_main_session = save_main_session
@@ -99,7 +99,7 @@ def run(argv=None, save_main_session=True) -> int:
              config.poll_interval, config.output)
     with beam.Pipeline(options=options) as p:
         build(p, config, refs, start=start, stop=stop,
-              validators=load_validators(validators_path(config.output)), discovery_rejects=discovery_rejects)
+              validators=load_validators(state_path(config.output)), discovery_rejects=discovery_rejects)
     return 0
 
 

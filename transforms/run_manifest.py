@@ -100,7 +100,9 @@ class WriteManifestFn(beam.DoFn):
 
     def process(self, _, counts, rejects_by_reason, duplicates_by_key, files, validators):
         if self._state_writer is not None:
-            self._state_writer(dict(validators))
+            # Saved only here, after the data is committed: a failed run must not make the
+            # next one skip feeds whose entries it never wrote.
+            self._state_writer(list(validators))
         manifest = build_manifest(
             run_id=self._run_id, mode=self._mode, started_at=self._started_at,
             finished_at=dt.datetime.now(dt.timezone.utc), inputs=self._inputs, options=self._options,

@@ -7,14 +7,19 @@ longer than the feed's and it is about the same thing: a cookie wall, a paywall
 notice or a redirect to a home page must not replace a real summary.  Otherwise the
 feed text stays and ``extraction`` records why, e.g.
 ``feed-summary; full-text failed: fetch/http-404``, so the articles table shows how
-every body was obtained.  Pure: the page bytes come in, nothing is fetched here.
+every body was obtained.  ``with_full_text`` is pure (the page bytes come in); the
+``FetchFullText`` PTransform at the end does the polite fetching around it.
 """
 from __future__ import annotations
 
+import logging
 import re
 
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
 from transforms.identity import word_count
-from transforms.records import RejectError
+from transforms.records import FEED, RejectError
 from transforms.sources.html_pages import EXTRACTION, extract_html_article
 
 # Share of the feed text's distinct content words the page text must contain.  A teaser
@@ -24,6 +29,7 @@ MIN_SHARED_WORDS = 0.3
 # Words this short are mostly function words in any Latin-script language.
 MIN_CONTENT_WORD_CHARS = 4
 _WORD = re.compile(r"\w+")
+LOG = logging.getLogger(__name__)
 
 
 def with_full_text(article: dict, page: bytes | None, fetch_error: str | None, *,
@@ -84,3 +90,59 @@ def _kept(article: dict, reason: str) -> dict:
     kept = dict(article)
     kept["extraction"] = f"{article['extraction']}; full-text failed: {reason}"
     return kept
+
+
+class FetchFullTextFn(beam.DoFn):
+    """Fetch each feed entry's page politely and swap in its text (``with_full_text``).
+
+    One ``PoliteFetcher`` per DoFn instance: robots.txt is read once per host and worker,
+    and requests to a host are spaced and capped however many threads the worker runs.
+    """
+
+    def __init__(self, fetch_config, politeness_config=None):
+        self._fetch_config = fetch_config
+        self._politeness_config = politeness_config
+        self._fetcher = None
+        self.replaced = Metrics.counter("full_text", "replaced")
+        self.kept_feed_text = Metrics.counter("full_text", "kept_feed_text")
+
+    def setup(self):
+        from transforms.fetch import Fetcher
+        from transforms.politeness import PoliteFetcher
+
+        self._fetcher = PoliteFetcher(Fetcher(self._fetch_config), self._politeness_config)
+
+    def teardown(self):
+        if self._fetcher is not None:
+            self._fetcher.fetcher.close()
+
+    def process(self, article):
+        url = article.get("url")
+        if article.get("source_type") != FEED or not url:
+            yield article
+            return
+        result = self._fetcher.fetch(url)
+        content_type = (result.headers or {}).get("content-type")
+        updated = with_full_text(article, result.body if result.ok else None,
+                                 None if result.ok else result.error_reason, content_type=content_type)
+        if updated["extraction"] == EXTRACTION:
+            self.replaced.inc()
+        else:
+            self.kept_feed_text.inc()
+            LOG.info("kept feed text for %s: %s", url, updated["extraction"])
+        yield updated
+
+
+class FetchFullText(beam.PTransform):
+    """Feed articles -> the same articles with the full page text where it could be fetched.
+
+    A reshuffle first spreads entries of one big feed over workers (each still polite
+    per host), instead of fetching them all in the worker that parsed the feed.
+    """
+
+    def __init__(self, fetch_config, politeness_config=None):
+        super().__init__()
+        self._fn = FetchFullTextFn(fetch_config, politeness_config)
+
+    def expand(self, articles):
+        return articles | "Spread" >> beam.Reshuffle() | "FetchPages" >> beam.ParDo(self._fn)

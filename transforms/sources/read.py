@@ -14,13 +14,14 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from transforms import records
+from transforms.http_state import validator_update
 from transforms.records import RejectError
 
 LOG = logging.getLogger(__name__)
 
 ARTICLES = "articles"
 REJECTS = "rejects"
-VALIDATORS = "validators"   # (url, {"etag":..., "last_modified":...}) for the next run's conditional GET
+VALIDATORS = "validators"   # http_state.validator_update() results, for the next run's conditional GET
 UNCHANGED = "unchanged"     # feed URLs that answered 304 Not Modified
 
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -112,11 +113,15 @@ class ReadSourceFn(beam.DoFn):
         if self._fetcher is None:
             raise RejectError("fetch", "fetching-disabled", "URL inputs need the HTTP client configured")
         result = self._fetcher.fetch(ref.uri, validators=self._validators.get(ref.uri))
-        if result.etag or result.last_modified:
-            fresh = {"etag": result.etag, "last_modified": result.last_modified}
+        update = validator_update(result)
+        if update is not None:
+            url, entry = update
             # Remembered in this worker too, so a streaming job's next poll is conditional.
-            self._validators[ref.uri] = fresh
-            yield beam.pvalue.TaggedOutput(VALIDATORS, (ref.uri, fresh))
+            if entry is None:
+                self._validators.pop(url, None)
+            else:
+                self._validators[url] = entry
+            yield beam.pvalue.TaggedOutput(VALIDATORS, update)
         if result.not_modified:
             self.not_modified.inc()
             LOG.info("not modified since last run: %s", ref.uri)
