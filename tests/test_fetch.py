@@ -16,9 +16,8 @@ import tracemalloc
 import zlib
 
 import pytest
-from urllib3.util import connection as urllib3_connection
 
-from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver, make_test_tls
+from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver, make_test_tls, refuse_non_loopback
 from transforms.fetch import (BodyDecoder, FetchConfig, Fetcher, FetchFailure, FetchResult, backoff_delay,
                               conditional_headers, default_user_agent, is_retryable_status, parse_retry_after)
 
@@ -47,17 +46,8 @@ class RecordingSleep:
 
 @pytest.fixture(autouse=True)
 def only_loopback(monkeypatch):
-    """Record every address the fetcher connects to; refuse (and fail) anything not loopback."""
-    real = urllib3_connection.create_connection
-    seen = []
-
-    def guarded(address, *args, **kwargs):
-        seen.append(address[0])
-        assert address[0] == "127.0.0.1", f"test tried to connect to {address[0]}"
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(urllib3_connection, "create_connection", guarded)
-    return seen
+    """Addresses the fetcher connected to; anything but 127.0.0.1 fails the test."""
+    return refuse_non_loopback(monkeypatch)
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 import threading
 
 import pytest
-from urllib3.util import connection as urllib3_connection
 
-from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver
+from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver, refuse_non_loopback
 from transforms.fetch import FetchConfig, Fetcher, FetchResult
 from transforms.politeness import (PARSED, REFUSED, UNAVAILABLE, UNREACHABLE, PoliteFetcher, PolitenessConfig,
                                    robots_policy_from_result, robots_url_for)
@@ -30,13 +29,8 @@ class FakeTime:
 
 @pytest.fixture(autouse=True)
 def only_loopback(monkeypatch):
-    real = urllib3_connection.create_connection
-
-    def guarded(address, *args, **kwargs):
-        assert address[0] == "127.0.0.1", f"test tried to connect to {address[0]}"
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(urllib3_connection, "create_connection", guarded)
+    """Addresses the fetcher connected to; anything but 127.0.0.1 fails the test."""
+    return refuse_non_loopback(monkeypatch)
 
 
 @pytest.fixture

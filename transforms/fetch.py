@@ -7,8 +7,11 @@ pipeline can turn into a reject row.  What it guarantees, and how:
 * **Bounded time.**  Connect and read timeouts bound each socket operation; the total
   deadline bounds the whole call (every redirect hop, retry and backoff wait).  A server
   that trickles one byte per second never trips a read timeout, so each request runs under
-  a watchdog timer that shuts the socket down when the deadline passes; the blocked read
-  then returns and the call ends as ``deadline-exceeded``.
+  a watchdog timer that shuts the socket down when the deadline passes (TLS handshake,
+  headers or body); the blocked read then returns and the call ends as ``deadline-exceeded``.
+  Not covered: the DNS lookup itself (``getaddrinfo`` cannot be interrupted; the system
+  resolver's own timeouts bound it), and a TCP connect attempt (bounded by connect_timeout
+  per address).
 * **Bounded memory.**  The body is read from the raw stream in pieces and reading stops at
   ``max_body_bytes``.  gzip/deflate are inflated here, incrementally, with zlib's
   ``max_length`` so a gzip bomb stops at ``max_decompressed_bytes`` instead of filling RAM.
@@ -370,9 +373,11 @@ class _GuardedConnectionMixin:
             if exchange.expired:
                 break
             try:
-                return _urllib3_connection.create_connection(
+                sock = _urllib3_connection.create_connection(
                     (address, self.port), self.timeout, source_address=self.source_address,
                     socket_options=self.socket_options)
+                exchange.watch(sock)  # from here on (TLS handshake included) the deadline can cut it
+                return sock
             except socket.timeout:
                 error = urllib3.exceptions.ConnectTimeoutError(
                     self, f"connection to {self.host} ({address}) timed out after {self.timeout}s")
@@ -381,16 +386,10 @@ class _GuardedConnectionMixin:
                     self, f"failed to connect to {self.host} ({address}): {exc}")
         raise error
 
-    def connect(self) -> None:
-        super().connect()
-        exchange = _active_exchange()
-        if exchange is not None and exchange.expired:  # the watchdog fired before the socket existed
-            self.close()
-            raise urllib3.exceptions.ConnectTimeoutError(self, "total deadline passed while connecting")
-
     def getresponse(self, *args, **kwargs):
-        # Hand the socket to the watchdog now: http.client drops ``self.sock`` for responses
-        # that end with the connection, but the response keeps reading from the same socket.
+        # A kept-alive connection was not created for this exchange: hand its socket to the
+        # watchdog here.  (The socket itself, not the connection: http.client drops ``self.sock``
+        # for responses that end with the connection, but keeps reading from it.)
         exchange = _active_exchange()
         if exchange is not None:
             exchange.watch(self.sock)
@@ -591,8 +590,10 @@ class Fetcher:
             return FetchFailure("timeout", detail, url=url, transient=True)
         if isinstance(exc, (requests.exceptions.SSLError, urllib3.exceptions.SSLError)):
             return FetchFailure("tls-error", detail, url=url)
-        if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader)):
+        if isinstance(exc, requests.exceptions.InvalidURL):
             return FetchFailure("bad-url", detail, url=url)
+        if isinstance(exc, requests.exceptions.InvalidHeader):  # a User-Agent or Accept from the config
+            return FetchFailure("bad-request", detail, url=url)
         return FetchFailure("connection-error", detail, url=url, transient=True)
 
     def _session(self) -> requests.Session:
