@@ -66,13 +66,14 @@ from typing import NamedTuple
 # ---------------------------------------------------------------------------------------
 
 SCARE_MAX_WORDS = 4  # "under five words" is a scare quote or a short phrase, not a statement
+# How many sentences back a quotation without a frame may look for whose speech it continues.
+FOLLOW_ON_SENTENCES = 3
 
 _OPEN, _CLOSE = "open", "close"
 _OPENING_PUNCTUATION = "([{—–-/"
 _CLOSING_PUNCTUATION = ".,;:!?)]}—–-…/"
 _SENTENCE_END = ".!?…"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Apostrophes that stand at a word's start and look like an opening single quote.
 _LEADING_ELISION = re.compile(r"['‘’](?:\d0s|n['’]|em\b|til\b|cause\b|tis\b|twas\b)", re.IGNORECASE)
 
@@ -274,7 +275,8 @@ def quote_text(text: str, span: QuoteSpan) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words separated by whitespace ("military-technical response" is two words)."""
+    return len(text.split())
 
 
 def is_scare_quote(text: str) -> bool:
@@ -298,7 +300,7 @@ CUE_LEMMAS = frozenset({
     "tweet", "describe", "reveal", "report", "caution", "plead", "demand", "retort",
     "counter", "protest", "assert", "affirm", "mutter", "shout", "cry",
     "exclaim", "answer", "whisper", "recount", "testify", "threaten", "call", "dub", "brand",
-    "label", "term",
+    "label", "term", "speak", "pledge", "hail",
 })
 # Cues that only report speech when they frame a quotation ("he continued: ..."), not
 # when a partial quotation merely depends on them ("if Western countries continue with
@@ -317,10 +319,17 @@ _HONORIFIC_GENDER = {
     "queen": "f", "princess": "f", "duchess": "f", "countess": "f", "madam": "f",
     "madame": "f", "mme": "f", "frau": "f", "señora": "f",
 }
-# Honorifics dropped from a name we keep in its surface form ("Mr Davies" -> "Davies").
-_PLAIN_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mister"})
-_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
-_GROUP_PRONOUNS = frozenset({"it", "they"})
+# Honorifics that mark a person without telling the gender ("Dr Houck explained").
+_NEUTRAL_HONORIFICS = frozenset({
+    "dr", "prof", "professor", "rev", "reverend", "fr", "cllr", "councillor", "judge",
+    "gen", "general", "col", "colonel", "capt", "captain", "sgt", "sergeant", "insp",
+    "inspector", "det", "supt", "cdr", "commander", "adm", "admiral", "rabbi", "imam",
+    "sheikh", "archbishop", "bishop", "cardinal",
+})
+# Letters after a name that the model sometimes takes for an organisation ("Guy Mansfield QC").
+_POST_NOMINALS = frozenset({"qc", "kc", "mp", "mep", "msp", "am", "obe", "mbe", "cbe", "frs", "phd", "jr", "sr"})
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_GROUP_PRONOUNS = frozenset({"it", "its", "they", "their"})
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 _ENTITY_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 
@@ -338,6 +347,20 @@ OFFICE_NOUNS = frozenset({
     "businesswoman", "entrepreneur", "investor", "billionaire", "tycoon", "owner", "doctor",
     "scientist", "researcher", "expert", "editor", "co-chairman", "secretary-general",
 })
+# Other words for people by what they do: with the office nouns, the heads of descriptions
+# such as "the defender told The Guardian" that refer back to the person being discussed.
+ROLE_NOUNS = OFFICE_NOUNS | frozenset({
+    "defender", "striker", "midfielder", "goalkeeper", "keeper", "forward", "winger",
+    "skipper", "champion", "winner", "runner-up", "athlete", "runner", "swimmer", "golfer",
+    "boxer", "batsman", "bowler", "jockey", "trainer", "rider", "driver", "cyclist",
+    "producer", "writer", "novelist", "artist", "musician", "rapper", "comedian",
+    "presenter", "host", "chef", "designer", "pilot", "teenager", "student", "pupil",
+    "teacher", "victim", "suspect", "defendant", "singer-songwriter", "star", "veteran",
+    "retiree", "pensioner", "graduate", "officer", "engineer", "inventor", "developer",
+})
+# Nouns that name people in general; they never refer back to a particular named person.
+GENERIC_PERSON_NOUNS = frozenset({"man", "woman", "person", "people", "someone", "child", "boy",
+                                  "girl", "guy", "member", "one"})
 # Unnamed sources: "a spokesman", "the prime minister's official spokesman", "officials"
 # are people the article does not name, so they never refer back to a named person.
 UNNAMED_SOURCE_NOUNS = frozenset({
@@ -345,8 +368,6 @@ UNNAMED_SOURCE_NOUNS = frozenset({
     "adviser", "advisor", "correspondent", "reporter", "witness", "resident", "observer",
     "diplomat", "people", "person", "someone", "colleague", "friend", "ally", "critic",
 })
-# People who speak for an organisation: their words are the organisation's when it is named.
-REPRESENTATIVE_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative"})
 # Words heading a description of an organisation ("the ministry", "the company").
 ORG_NOUNS = frozenset({
     "ministry", "department", "government", "party", "company", "firm", "group", "bank",
@@ -466,6 +487,8 @@ class _Subject:
     is_person: bool
     gender: str | None
     plural: bool = False
+    sentence: int = 0          # start of its sentence (for preferring main-clause subjects)
+    main_clause: bool = False
 
 
 @dataclass
@@ -514,8 +537,9 @@ def _is_terminator(view: _DocView, token) -> bool:
 def cue_of(token) -> str | None:
     """The cue a token stands for: a reporting verb's lemma, or 'according to'; else None.
 
-    A passive participle ("Asked by Sky's correspondent, Mr Putin said") reports someone
-    else's speech and is not the quotation's cue.
+    A bare passive participle ("a plan described as ...") does not say who spoke and is
+    not a cue; with an agent ("described by one union as", "Asked by Sky's correspondent")
+    it is, and the agent is its speaker.
     """
     if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
         return ACCORDING_TO
@@ -527,7 +551,8 @@ def cue_of(token) -> str | None:
         return GO_ON                                 # "He went on: ..." ("went on to say": the cue is "say")
     if lemma not in CUE_LEMMAS:
         return None
-    if token.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in token.children):
+    if token.tag_ == "VBN" and not any(c.dep_ == "agent" or (c.dep_ == "aux" and c.lemma_.lower() == "have")
+                                       for c in token.children):
         return None
     return lemma
 
@@ -568,24 +593,27 @@ def _after_window(view: _DocView, quote: _Quote) -> list:
     return window
 
 
-def _ancestor_cue(quote: _Quote, cues: list) -> object | None:
-    """The nearest cue among the ancestors of the quotation's words in the dependency parse."""
+def _ancestor_cues(quote: _Quote, cues: list) -> list:
+    """Cues among the ancestors of the quotation's words in the parse, nearest first.
+
+    Several when speech is reported inside reported speech: in 'Mr Howard said the police
+    had said ID cards could "help ..."' the police's *said* comes first, then Howard's.
+    """
     if not cues:
-        return None
+        return []
     cue_ids = {t.i for t in cues}
-    best, best_depth = None, None
+    depth_of: dict[int, int] = {}
     doc = cues[0].doc
     for token in doc[quote.first: quote.last + 1]:
         if quote.first <= token.head.i <= quote.last:
             continue                                  # only words attached outside the quotation
         for depth, ancestor in enumerate(token.ancestors):
-            if ancestor.i in cue_ids and (best_depth is None or depth < best_depth):
-                best, best_depth = ancestor, depth
-                break
-    return best
+            if ancestor.i in cue_ids and depth < depth_of.get(ancestor.i, depth + 1):
+                depth_of[ancestor.i] = depth
+    return [doc[i] for i in sorted(depth_of, key=lambda i: (depth_of[i], -i))]
 
 
-def _introduces(before: list, before_cues: list) -> bool:
+def _introduces(quote: _Quote, before: list, before_cues: list, after: list) -> bool:
     """Whether the frame before a quotation introduces it: ``X said: "``, ``X said, "``, ``said "``."""
     if not before:
         return False
@@ -594,7 +622,9 @@ def _introduces(before: list, before_cues: list) -> bool:
         return True
     cue = cue_of(last)
     if cue:
-        return cue not in LABELLING_CUES         # 'what he calls "unfriendly"' is embedded
+        # 'what he calls "unfriendly"' and 'saying "several hundred" people are' are embedded.
+        runs_on = bool(after) and not after[0].is_punct and not quote.text[:1].isupper()
+        return cue not in LABELLING_CUES and not runs_on
     if last.text == "," and before_cues and before_cues[-1].i >= last.i - 6:
         between = [t for t in before if before_cues[-1].i < t.i < last.i]
         return not any(t.pos_ in _CLAUSE_POS for t in between)
@@ -615,26 +645,29 @@ def _frames_after(quote: _Quote, after: list, cue_token) -> bool:
     return ends_open and subject_only
 
 
-def _choose_cue(view: _DocView, quote: _Quote, before: list, after: list):
-    """(cue token or None, whether the quotation is introduced by a colon or a cue).
+def _choose_cues(quote: _Quote, before: list, after: list) -> tuple[list, bool]:
+    """(candidate cue tokens, best first; whether the quotation is introduced by a colon or cue).
 
     In order: the cue introducing the quotation, the cue framing it from behind, the
-    nearest cue the quotation's words depend on in the parse (partial quotations).
+    cues the quotation's words depend on in the parse (partial quotations, nearest
+    first), and 'according to' anywhere in the sentence.  The caller takes the first
+    candidate whose speaker it can name, else keeps the first one's cue.
     """
     before_cues = [t for t in before if cue_of(t)]
     after_cues = [t for t in after if cue_of(t)]
-    introduced = _introduces(before, before_cues)
+    introduced = _introduces(quote, before, before_cues, after)
     if introduced and before_cues:
-        return before_cues[-1], True
+        return [before_cues[-1]], True
     dependent_cues = [t for t in before_cues + after_cues if cue_of(t) not in FRAME_ONLY_CUES]
+    according = [t for t in before_cues + after_cues if cue_of(t) == ACCORDING_TO]
     embedded = any(not t.is_punct for t in before)
-    if embedded:                                 # a partial quotation: its own clause's cue first
-        cue = _ancestor_cue(quote, dependent_cues)
-        if cue is not None:
-            return cue, introduced
-    if after_cues and _frames_after(quote, after, after_cues[0]):
-        return after_cues[0], introduced
-    return (None if embedded else _ancestor_cue(quote, dependent_cues)), introduced
+    framing = [after_cues[0]] if after_cues and _frames_after(quote, after, after_cues[0]) else []
+    if embedded:                                 # a partial quotation: its own clause's cues first
+        candidates = _ancestor_cues(quote, dependent_cues) + framing
+    else:
+        candidates = framing or _ancestor_cues(quote, dependent_cues)
+    candidates += [t for t in according if t not in candidates]
+    return candidates, introduced
 
 
 def _subject_token(cue_token, owner: list[int]):
@@ -651,7 +684,7 @@ def _subject_token(cue_token, owner: list[int]):
             # QC warned"): the name is the better one.
             named = [c for c in subjects if c.ent_type_ or c.pos_ == "PROPN"]
             return (named or subjects)[-1] if len(subjects) > 1 else subjects[0]
-        if token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token:
+        if token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token and owner[token.head.i] < 0:
             token = token.head
             continue
         break
@@ -675,13 +708,16 @@ def _inverted_subject(cue_token, after: list):
     words = [t for t in after if not t.is_punct]
     if not words or words[0].i != cue_token.i:
         return None
+    doc = cue_token.doc
     for token in words[1:]:
+        if token.lower_ in ("year", "years") and token.i + 2 < len(doc) and _is_age_description(doc[token.i + 2]):
+            return doc[token.i + 2]                  # "added the 30-year-old"
         if token.pos_ in ("PROPN", "NOUN", "PRON"):
             head = token
             while head.head.i > head.i and head.head.pos_ in ("PROPN", "NOUN") and head.dep_ == "compound":
                 head = head.head
             return head
-        if token.pos_ not in ("DET", "ADJ", "PUNCT"):
+        if token.pos_ not in ("DET", "ADJ", "NUM", "PUNCT"):
             return None
     return None
 
@@ -698,12 +734,37 @@ def _is_passive(token) -> bool:
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
 
 
+def _named_after_inverted_cue(view: _DocView, cue_token, after: list):
+    """``"...," said Tory shadow secretary Caroline Spelman``: the name in the inverted frame.
+
+    The parser often misreads the title words of an inverted frame, so the first person
+    (else organisation) entity between the cue and the next clause is taken directly
+    ("said EEF chief economist, Steve Radley", "said Mr Blair, who ...").
+    """
+    words = [t for t in after if not t.is_punct]
+    if not words or words[0].i != cue_token.i:
+        return None
+    phrase = []                                  # up to the next clause: "said Mr X, adding that Y"
+    for token in words[1:]:
+        if token.pos_ in _CLAUSE_POS or (token.pos_ == "PRON" and token.dep_ == "nsubj"):
+            break
+        phrase.append(token)
+    for label in ("PERSON", "ORG"):
+        named = [t for t in phrase if t.i in view.entity_of and view.entity_of[t.i].label_ == label]
+        if named:
+            return view.entity_of[named[0].i].root
+    return None
+
+
 def _speaker_token(view: _DocView, cue_token, after: list):
     """The token naming who speaks through ``cue_token`` (subject, agent, object of 'according to')."""
     if cue_of(cue_token) == ACCORDING_TO:
         return _according_to_object(cue_token)
     if _is_passive(cue_token):
         return _agent(cue_token)
+    inverted = _named_after_inverted_cue(view, cue_token, after)
+    if inverted is not None:
+        return inverted
     subject = _subject_token(cue_token, view.owner)
     if subject is not None:
         return subject
@@ -716,13 +777,55 @@ def _entity_index(doc) -> dict[int, object]:
     return {token.i: ent for ent in doc.ents for token in ent}
 
 
-def _honorific_gender(doc, ent) -> str | None:
+def _honorific(word: str) -> str | None:
+    """'m' or 'f' for a gendered honorific, '' for a neutral one (Dr, Prof), None otherwise."""
+    word = word.lower().rstrip(".")
+    if word in _HONORIFIC_GENDER:
+        return _HONORIFIC_GENDER[word]
+    return "" if word in _NEUTRAL_HONORIFICS else None
+
+
+def _honorific_before(doc, ent) -> str | None:
+    """The honorific that opens or precedes an entity span ('' when it tells no gender)."""
     tokens = [t for t in ent[:1]] + ([doc[ent.start - 1]] if ent.start > 0 else [])
     for token in tokens:
-        gender = _HONORIFIC_GENDER.get(token.lower_.rstrip("."))
-        if gender:
-            return gender
+        honorific = _honorific(token.text)
+        if honorific is not None:
+            return honorific
     return None
+
+
+def _honorific_gender(doc, ent) -> str | None:
+    return _honorific_before(doc, ent) or None
+
+
+def _strip_honorifics(text: str) -> str:
+    """'Lord Nicholls' -> 'Nicholls', 'Guy Mansfield QC' -> 'Guy Mansfield' (gold-style names)."""
+    words = text.split()
+    while len(words) > 1 and _honorific(words[0]) is not None:
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower().strip(".,") in _POST_NOMINALS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _looks_like_person(ent) -> bool:
+    """A span the model labelled otherwise that ends in a post-nominal ('Guy Mansfield QC')."""
+    words = ent.text.split()
+    return len(words) >= 3 and words[-1].lower().strip(".") in _POST_NOMINALS \
+        and all(w[:1].isupper() for w in words)
+
+
+def _is_role_word(word: str) -> bool:
+    """Whether a (lower-case) noun names a person by role: listed, or an -ist/-man/-woman noun."""
+    return word in ROLE_NOUNS or word.endswith(("ist", "man", "woman")) and word not in ("list", "human")
+
+
+def _is_age_description(token) -> bool:
+    """'the 30-year-old' (the parser makes *old* the subject)."""
+    doc = token.doc
+    return token.lower_ == "old" and token.i >= 2 and doc[token.i - 1].text == "-" \
+        and doc[token.i - 2].lower_ in ("year", "years")
 
 
 def _noun_gender(word: str) -> str | None:
@@ -741,10 +844,12 @@ def _canonical(view: _DocView, ent) -> tuple[str, str]:
     A name the index does not know keeps its surface form (without "the" or "'s").
     """
     index = view.index
-    if ent.label_ == "PERSON" or _honorific_gender(view.doc, ent) is not None:
+    if ent.label_ == "PERSON" or _honorific_before(view.doc, ent) is not None or _looks_like_person(ent):
         name = (index.canonical_for_span(ent) if ent.label_ == "PERSON" else None) \
-            or index.resolve_person(ent.text) or index.canonical_for_span(ent)
-        return name or _clean_surface(ent.text), "PERSON"
+            or index.resolve_person(ent.text) or index.resolve_person(_strip_honorifics(ent.text))
+        if name is None and ent.label_ == "PERSON":
+            name = index.canonical_for_span(ent)
+        return name or _strip_honorifics(_clean_surface(ent.text)), "PERSON"
     name = index.canonical_for_span(ent)
     if name is not None:
         return name, view.labels.get(name, ent.label_)
@@ -777,16 +882,17 @@ def _unrecognised_name(view: _DocView, token) -> _Speaker | None:
     chain = _name_chain(token)
     if chain is None:
         return None
-    honorific = _HONORIFIC_GENDER.get(chain[0].lower_.rstrip("."))
+    honorific = _honorific(chain[0].text)
     name = view.index.resolve_person(chain.text)
     if name is not None:
         if honorific and name not in view.genders:
             view.genders[name] = honorific
         return _Speaker(name, "PERSON", "explicit", honorific or _gender_of(view, name))
-    if honorific and len(chain) >= 2:
-        surface = chain[1:].text if chain[0].lower_.rstrip(".") in _PLAIN_HONORIFICS else chain.text
-        view.genders.setdefault(surface, honorific)
-        return _Speaker(surface, "PERSON", "explicit", honorific)
+    if honorific is not None and len(chain) >= 2:
+        surface = _strip_honorifics(chain.text)
+        if honorific:
+            view.genders.setdefault(surface, honorific)
+        return _Speaker(surface, "PERSON", "explicit", honorific or None)
     if len(chain) >= 2 and not any(t.lower_ in OFFICE_NOUNS or t.lower_ in ORG_NOUNS for t in chain):
         return _Speaker(chain.text, None, "explicit")
     return None
@@ -815,17 +921,22 @@ def _resolve_pronoun(view: _DocView, pronoun, char: int) -> _Speaker | None:
     word = pronoun.lower_
     if word in _PRONOUN_GENDER:
         wanted = _PRONOUN_GENDER[word]
-        for subject in _subjects_before(view, char):
-            if not subject.is_person or subject.plural or \
-                    not _compatible(_subject_gender(view, subject), wanted):
-                continue
-            if subject.speaker is None:
-                return None                          # "the spokesman said ... he added"
-            name = subject.speaker.name
-            if subject.speaker.label == "PERSON" and name not in view.genders:
-                view.genders[name] = wanted          # learnt: "Hazel Blears ... she said"
-            return _Speaker(name, subject.speaker.label, "pronoun", wanted)
-        return None
+        people = [s for s in _subjects_before(view, char) if s.is_person and not s.plural
+                  and _compatible(_subject_gender(view, s), wanted)]
+        if not people:
+            return None
+        # In the latest sentence with a candidate, a main clause's subject is preferred
+        # ("Baroness Boothroyd said she believed Tony Blair initiated ... . "...," she told"),
+        # and among those one known to have the pronoun's gender.
+        latest = [s for s in people if s.sentence == people[0].sentence]
+        main = [s for s in latest if s.main_clause]
+        subject = next((s for s in main if _subject_gender(view, s) == wanted), (main or latest)[0])
+        if subject.speaker is None:
+            return None                              # "the spokesman said ... he added"
+        name = subject.speaker.name
+        if subject.speaker.label == "PERSON" and name not in view.genders:
+            view.genders[name] = wanted              # learnt: "Hazel Blears ... she said"
+        return _Speaker(name, subject.speaker.label, "pronoun", wanted)
     if word in _GROUP_PRONOUNS:
         paragraph = view.paragraph_of(char)
         for subject in _subjects_before(view, char):
@@ -868,9 +979,6 @@ def _resolve_description(view: _DocView, token, char: int) -> _Speaker | None:
     determiner = _determiner(token)
     if token.tag_ in ("NNS", "NNPS"):
         return None                                  # "officials said": several unnamed people
-    represented = _represented_organisation(view, token) if head in REPRESENTATIVE_NOUNS else None
-    if represented is not None:
-        return represented
     if determiner in ("a", "an", "another", "some", "one"):
         return None                                  # an indefinite description is someone new
     description = _description(token)
@@ -886,25 +994,22 @@ def _resolve_description(view: _DocView, token, char: int) -> _Speaker | None:
         return None                                  # several people hold that title
     if head in ORG_NOUNS:
         return _resolve_org_description(view, head, char)
-    introduces_someone = any(c.dep_ in ("prep", "appos", "relcl") for c in token.children)
-    if head in OFFICE_NOUNS and head not in UNNAMED_SOURCE_NOUNS and determiner != "poss" \
-            and not introduces_someone:          # "the chairman of the Bar Council" is someone new
-        return _latest_named_subject(view, char, "PERSON", _noun_gender(head))
-    return None
+    return _refer_back(view, token, head, determiner, char)
 
 
-def _represented_organisation(view: _DocView, token) -> _Speaker | None:
-    """'a spokeswoman for Human Rights Watch', 'a Downing Street spokesman': the organisation speaks."""
-    related = [c for c in token.children if c.dep_ in ("compound", "nmod", "poss")]
-    for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "at"):
-            related.extend(c for c in prep.children if c.dep_ == "pobj")
-    for candidate in related:
-        ent = view.entity_of.get(candidate.i)
-        if ent is not None and ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
-            name, label = _canonical(view, ent)
-            return _Speaker(name, label, "explicit")
-    return None
+def _refer_back(view: _DocView, token, head: str, determiner: str | None, char: int) -> _Speaker | None:
+    """A definite role description no title matches ("the defender", "the Salford MP", "the
+    30-year-old") is the person the text is about: the latest named person subject of this
+    or the previous paragraph.  Unnamed sources, generic nouns, possessive descriptions
+    ("the prime minister's spokesman") and descriptions that introduce someone ("the
+    chairman of the Bar Council") do not refer back."""
+    if head in UNNAMED_SOURCE_NOUNS or head in GENERIC_PERSON_NOUNS or determiner == "poss":
+        return None
+    if not (_is_role_word(head) or _is_age_description(token)):
+        return None
+    if any(c.dep_ in ("prep", "appos", "relcl") for c in token.children):
+        return None
+    return _latest_named_subject(view, char, "PERSON", _noun_gender(head))
 
 
 def _resolve_org_description(view: _DocView, head: str, char: int) -> _Speaker | None:
@@ -923,7 +1028,7 @@ def _latest_named_subject(view: _DocView, char: int, label: str, gender: str | N
         if subject.paragraph < paragraph - 1:
             break
         speaker = subject.speaker
-        if speaker is not None and speaker.label == label and \
+        if speaker is not None and speaker.label == label and not subject.plural and \
                 _compatible(gender, _subject_gender(view, subject)):
             return _Speaker(speaker.name, label, "explicit", gender or speaker.gender)
     return None
@@ -960,6 +1065,13 @@ def _resolve_mention(view: _DocView, token) -> _Speaker | None:
         named = _unrecognised_name(view, token)
         if named is not None:
             return named
+    if _is_age_description(token):
+        return _refer_back(view, token, "year-old", _determiner(token), token.idx)
+    if token.pos_ == "NOUN" and not _is_person_noun(token):
+        # "His sales pitch adds", "the company's statement said": the owner speaks.
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            return _resolve_mention(view, owner)
     if token.pos_ in ("NOUN", "PROPN"):
         return _resolve_description(view, token, token.idx)
     return None
@@ -974,7 +1086,7 @@ def _title_before(doc, ent) -> _Title | None:
     while i >= 0 and ent.start - i <= 6:
         token = doc[i]
         low = token.lower_.rstrip(".")
-        if low in _HONORIFIC_GENDER:
+        if _honorific(low) is not None and low not in OFFICE_NOUNS:
             i -= 1
             continue
         if token.pos_ in ("PROPN", "NOUN", "ADJ") and not token.is_space:
@@ -1037,10 +1149,13 @@ def _build_view(body_doc, index) -> _DocView:
 
 def _is_person_noun(token) -> bool:
     """A common noun naming a person by office or role ("minister", "spokeswoman", "officials")."""
+    if _is_age_description(token):
+        return True
     if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_:
         return False
     word = token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_
-    return word in OFFICE_NOUNS or word in UNNAMED_SOURCE_NOUNS or _noun_gender(word) is not None
+    return _is_role_word(word) or word in UNNAMED_SOURCE_NOUNS or word in GENERIC_PERSON_NOUNS \
+        or _noun_gender(word) is not None
 
 
 def _collect_subjects(view: _DocView) -> None:
@@ -1061,20 +1176,28 @@ def _collect_subjects(view: _DocView) -> None:
         is_person = person_noun or speaker.label == "PERSON"
         gender = (speaker.gender if speaker else None) or _noun_gender(token.lower_)
         plural = token.tag_ in ("NNS", "NNPS") or token.lower_ in ("they", "we")
-        view.subjects.append(_Subject(token.idx, view.paragraph_of(token.idx), speaker, is_person, gender, plural))
+        verb = token.head.head if is_agent else token.head
+        main_clause = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+        view.subjects.append(_Subject(token.idx, view.paragraph_of(token.idx), speaker, is_person, gender,
+                                      plural, token.sent.start_char, main_clause))
 
 
 # ---------------------------------------------------------------------------------------
 # 3. Putting it together
 # ---------------------------------------------------------------------------------------
 
-def _previous_sentence_speaker(view: _DocView, quote: _Quote, before: list) -> _Speaker | None:
-    """The speaker of the sentence right before a frameless quotation (its quotation's or cue's)."""
+def _previous_speaker(view: _DocView, quote: _Quote, before: list) -> _Speaker | None:
+    """Whose speech a frameless quotation continues, looking back over the last few sentences.
+
+    Walking back from the quotation, the first of these wins: a quotation with a known
+    speaker, a reporting verb with a nameable subject, or a named person who is a
+    sentence's subject ("Mr Herren says ... He is in negotiations ... "All books ..."").
+    A quotation without a speaker stops the search, as does the limit of
+    ``FOLLOW_ON_SENTENCES`` sentences or the start of the paragraph before.
+    """
     doc = view.doc
     i = (before[0].i if before else quote.first) - 1
-    # Step back over the boundary (terminator, paragraph break) between the two sentences.
-    while i >= 0 and (doc[i].is_space or _is_terminator(view, doc[i])):
-        i -= 1
+    sentences, paragraph_breaks = 0, 0
     while i >= 0:
         token = doc[i]
         other = view.owner[i]
@@ -1082,36 +1205,52 @@ def _previous_sentence_speaker(view: _DocView, quote: _Quote, before: list) -> _
             previous = view.quotes[other]
             if previous.speaker is not None and previous.speaker.name:
                 return previous.speaker
-            if previous.first < quote.first and previous.ends_sentence and previous.last < i + 1 and previous.cue:
-                return None
+            if not previous.is_partial:
+                return None                          # the speech just before has no known speaker
             i = previous.first - 1
             continue
-        if _is_terminator(view, token) or _is_paragraph_break(token):
-            return None
+        if _is_paragraph_break(token) or _is_terminator(view, token):
+            paragraph_breaks += _is_paragraph_break(token)
+            while i > 0 and (doc[i - 1].is_space or _is_terminator(view, doc[i - 1])):
+                i -= 1
+                paragraph_breaks += _is_paragraph_break(doc[i])
+            sentences += 1
+            if sentences > FOLLOW_ON_SENTENCES or paragraph_breaks > 1:
+                return None
+            i -= 1
+            continue
         if cue_of(token):
             subject = _subject_token(token, view.owner)
-            if subject is not None:
-                speaker = _resolve_token(view, subject)
-                if speaker is not None and speaker.name:
-                    return speaker
+            speaker = _resolve_token(view, subject) if subject is not None else None
+            if speaker is not None and speaker.name:
+                return speaker
+        elif token.dep_ == "nsubj" and token.i in view.subject_speaker:
+            speaker = view.subject_speaker[token.i]
+            if speaker.label == "PERSON" and speaker.name:
+                return speaker
         i -= 1
     return None
 
 
 def _attribute(view: _DocView, quote: _Quote) -> None:
+    """Set the quotation's cue, speaker and is_partial."""
     before, after = _before_window(view, quote), _after_window(view, quote)
-    cue_token, introduced = _choose_cue(view, quote, before, after)
+    cues, introduced = _choose_cues(quote, before, after)
     starts_sentence = not any(not t.is_punct for t in before)
     quote.is_partial = not starts_sentence and not introduced
-    if cue_token is not None:
-        quote.cue = cue_of(cue_token)
+    for cue_token in cues:
         speaker_token = _speaker_token(view, cue_token, after)
         speaker = _resolve_token(view, speaker_token) if speaker_token is not None else None
         if speaker is not None and speaker.name:
-            quote.speaker = speaker
+            quote.cue, quote.speaker = cue_of(cue_token), speaker
+            return
+        if speaker_token is not None and (_is_person_noun(speaker_token) or speaker_token.lower_ in _PRONOUN_GENDER):
+            break                                # an unnamed person spoke ("the man claimed he was "..."")
+    if cues:
+        quote.cue = cue_of(cues[0])              # a cue whose speaker we cannot name ("a spokesman")
         return
-    if starts_sentence and not after:
-        previous = _previous_sentence_speaker(view, quote, before)
+    if starts_sentence:                          # a quotation with no frame at all
+        previous = _previous_speaker(view, quote, before)
         if previous is not None:
             quote.speaker = _Speaker(previous.name, previous.label, "follow-on", previous.gender)
 
