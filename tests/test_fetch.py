@@ -137,6 +137,18 @@ def test_changed_resource_answers_200_despite_old_validators(server, fetcher):
     assert result.ok and not result.not_modified and result.body == b"<rss>new</rss>"
 
 
+def test_connections_are_reused_after_304_redirects_and_small_error_pages(server, fetcher, only_loopback):
+    server.route("/feed.xml", _conditional)
+    server.route("/moved", Reply(301, b"see /feed.xml", {"Location": "/feed.xml"}))
+    server.route("/gone", Reply(410, b"gone"))
+    fetcher.fetch(server.url("/feed.xml"))
+    fetcher.fetch(server.url("/feed.xml"), {"etag": ETAG})
+    fetcher.fetch(server.url("/moved"), {"etag": ETAG})
+    fetcher.fetch(server.url("/gone"))
+    fetcher.fetch(server.url("/feed.xml"))
+    assert len(server.requests) == 6 and len(only_loopback) == 1  # one TCP connection for all
+
+
 def test_validators_that_could_inject_headers_are_not_sent():
     assert conditional_headers({"etag": '"a"\r\nX-Evil: 1', "last_modified": LAST_MODIFIED}) == {
         "If-Modified-Since": LAST_MODIFIED}

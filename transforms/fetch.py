@@ -61,6 +61,7 @@ PROJECT_URL = "https://github.com/news-ingest/news-ingest"
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _READ_CHUNK_BYTES = 64 * 1024
+_DISCARD_MAX_BYTES = 16 * 1024  # unwanted bodies up to this size are read so the connection can be reused
 _DETAIL_CHARS = 300
 
 
@@ -421,6 +422,20 @@ class _GuardedAdapter(requests.adapters.HTTPAdapter):
         raise requests.exceptions.InvalidProxyURL("proxies are disabled: the connection must go to the vetted address")
 
 
+def _discard_small_body(response: requests.Response, headers: dict[str, str]) -> None:
+    """Read an unwanted but small, declared-length body (304, redirect, error page) to its end.
+
+    A connection can only go back to the pool once its response is fully read; closing it
+    instead would cost a new TCP+TLS handshake for the next feed on the same host.  Larger or
+    undeclared bodies are not worth the bytes: the connection is dropped with the response.
+    Runs under the exchange's watchdog.
+    """
+    declared = headers.get("content-length", "").strip()
+    if response.status_code == 304 or (declared.isdigit() and int(declared) <= _DISCARD_MAX_BYTES):
+        with contextlib.suppress(urllib3.exceptions.HTTPError, OSError):
+            response.raw.read(_DISCARD_MAX_BYTES + 1, decode_content=False)
+
+
 @dataclasses.dataclass
 class _Hop:
     url: str
@@ -536,6 +551,8 @@ class Fetcher:
         if exchange.expired:  # headers cut short by the watchdog: never act on a truncated Location
             raise FetchFailure("deadline-exceeded", f"total deadline of {self.config.total_deadline}s passed "
                                "while reading the response headers", url=url, status=status)
+        if not 200 <= status <= 299:
+            _discard_small_body(response, headers)
         if status in REDIRECT_STATUSES:
             location = headers.get("location", "").strip()
             if not location:
