@@ -177,6 +177,20 @@ def test_redirect_loop_ends_as_too_many_redirects(server, fetcher):
     assert len(server.requests) == fetcher.config.max_redirects + 1
 
 
+def test_utf8_location_is_followed_to_the_right_path(server, fetcher):
+    server.route("/old", Reply(302, headers={"Location": "/été".encode("utf-8").decode("latin-1")}))
+    server.route("/%C3%A9t%C3%A9", Reply(200, b"summer"))
+    result = fetcher.fetch(server.url("/old"))
+    assert result.ok and result.body == b"summer" and result.final_url == server.url("/été")
+
+
+@pytest.mark.parametrize("location", ["/\xe9t\xe9", "http://[bad/"])
+def test_unusable_location_is_a_result_not_an_exception(server, fetcher, location):
+    server.route("/old", Reply(302, headers={"Location": location}))  # Latin-1 bytes, or a broken URL
+    result = fetcher.fetch(server.url("/old"))
+    assert result.error_reason in ("bad-response", "bad-redirect") and result.attempts == 1
+
+
 def test_redirect_without_location(server, fetcher):
     server.route("/a", Reply(302))
     assert fetcher.fetch(server.url("/a")).error_reason == "bad-redirect"

@@ -75,7 +75,8 @@ def test_scheme_is_case_insensitive():
     assert vetted.url == "http://news.example:8080/a" and vetted.port == 8080
 
 
-@pytest.mark.parametrize("url", ["http://", "http:///path", "http://host.example:99999/", "http://[::1/"])
+@pytest.mark.parametrize("url", ["http://", "http:///path", "http://host.example:99999/", "http://[::1/",
+                                 "http://host.example:0/"])
 def test_malformed_urls(url):
     assert _blocked(url, {"host.example": [PUBLIC_V4]}).reason == "bad-url"
 

@@ -422,6 +422,14 @@ class _GuardedAdapter(requests.adapters.HTTPAdapter):
         raise requests.exceptions.InvalidProxyURL("proxies are disabled: the connection must go to the vetted address")
 
 
+def _utf8_header(value: str) -> str:
+    """Undo http.client's Latin-1 decoding of a header that servers send as UTF-8 (Location with accents)."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
 def _discard_small_body(response: requests.Response, headers: dict[str, str]) -> None:
     """Read an unwanted but small, declared-length body (304, redirect, error page) to its end.
 
@@ -537,7 +545,8 @@ class Fetcher:
             try:
                 response = self._session().get(target.url, headers=headers, stream=True, allow_redirects=False,
                                                timeout=timeout, verify=self.config.ca_bundle or True)
-            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+                # ValueError: requests decodes a redirect's Location as UTF-8 even when not following it.
                 raise self._transport_failure(exc, url, exchange, deadline) from None
             try:
                 return self._read_hop(url, response, exchange, deadline)
@@ -554,11 +563,16 @@ class Fetcher:
         if not 200 <= status <= 299:
             _discard_small_body(response, headers)
         if status in REDIRECT_STATUSES:
-            location = headers.get("location", "").strip()
+            location = _utf8_header(headers.get("location", "").strip())
             if not location:
                 raise FetchFailure("bad-redirect", f"HTTP {status} without a Location header",
                                    url=url, status=status, headers=headers)
-            return _Hop(url, status, headers, location=urllib.parse.urljoin(url, location))
+            try:
+                target = urllib.parse.urljoin(url, location)
+            except ValueError as exc:  # e.g. "http://[bad/"
+                raise FetchFailure("bad-redirect", f"unusable Location {location!r}: {exc}",
+                                   url=url, status=status, headers=headers) from None
+            return _Hop(url, status, headers, location=target)
         if status == 304:
             return _Hop(url, status, headers)
         if not 200 <= status <= 299:
@@ -611,6 +625,8 @@ class Fetcher:
             return FetchFailure("bad-url", detail, url=url)
         if isinstance(exc, requests.exceptions.InvalidHeader):  # a User-Agent or Accept from the config
             return FetchFailure("bad-request", detail, url=url)
+        if isinstance(exc, ValueError) and not isinstance(exc, requests.RequestException):
+            return FetchFailure("bad-response", detail, url=url)
         return FetchFailure("connection-error", detail, url=url, transient=True)
 
     def _session(self) -> requests.Session:

@@ -164,6 +164,8 @@ def _split(url: str) -> tuple[urllib.parse.SplitResult, str, int]:
         raise BlockedURL("bad-scheme", f"scheme {parts.scheme or '(none)'!r} is not http or https")
     if not parts.hostname:
         raise BlockedURL("bad-url", f"URL {url!r} has no host")
+    if port == 0:
+        raise BlockedURL("bad-url", f"URL {url!r} has port 0")
     return parts, _ascii_host(parts.hostname), port or DEFAULT_PORTS[scheme]
 
 
