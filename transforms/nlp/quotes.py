@@ -745,8 +745,11 @@ def _named_after_inverted_cue(view: _DocView, cue_token, after: list):
     if not words or words[0].i != cue_token.i:
         return None
     phrase = []                                  # up to the next clause: "said Mr X, adding that Y"
+    doc = cue_token.doc
     for token in words[1:]:
-        if token.pos_ in _CLAUSE_POS or (token.pos_ == "PRON" and token.dep_ == "nsubj"):
+        after_comma = token.i > 0 and doc[token.i - 1].text == ","
+        if token.pos_ == "SCONJ" or (token.pos_ == "PRON" and token.dep_ == "nsubj") \
+                or (token.pos_ in ("VERB", "AUX") and after_comma):
             break
         phrase.append(token)
     for label in ("PERSON", "ORG"):

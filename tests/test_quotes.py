@@ -1,0 +1,457 @@
+"""Tests for transforms.nlp.quotes: quote marks on raw text, attribution, canonical speakers.
+
+Three layers:
+
+* ``find_quote_spans`` and friends are pure string functions, tested without a model;
+* the news conventions of attribution are tested on short hand-written texts with the
+  spaCy model and a stand-in entity index (``StandInIndex``: the two methods quotes.py
+  uses, with the contract's behaviour), so a change in the entity module cannot hide
+  or cause a regression here;
+* end-to-end tests run the real ``build_entity_index`` on the seed article and on BBC
+  politics articles from the shared corpus, with speakers read off the articles by hand.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from transforms.nlp.quotes import (
+    QuoteSpan,
+    extract_quotes,
+    find_quote_spans,
+    is_scare_quote,
+    paragraph_spans,
+    quote_text,
+    word_count,
+)
+
+CONTRACT_KEYS = {"text", "speaker", "speaker_label", "cue", "start_char", "end_char", "paragraphs",
+                 "is_scare", "attribution", "is_partial"}
+
+
+def texts(text: str) -> list[str]:
+    return [quote_text(text, span) for span in find_quote_spans(text)]
+
+
+# ---------------------------------------------------------------------------------------
+# Quote marks on the raw text
+# ---------------------------------------------------------------------------------------
+
+def test_straight_double_quotes_with_offsets_covering_the_marks():
+    text = 'He said "we will win" and left. "Next one," she added.'
+    spans = find_quote_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ['"we will win"', '"Next one,"']
+    assert texts(text) == ["we will win", "Next one,"]
+    assert all(s.terminated for s in spans)
+
+
+def test_curly_quotes_keep_apostrophes_inside():
+    text = "Mr Putin said the US has missiles at \u201cRussia\u2019s doorstep\u201d and more."
+    assert texts(text) == ["Russia\u2019s doorstep"]
+
+
+def test_guillemets_and_low_opening_marks():
+    assert texts("Er sagte \u201eNein\u201c und \u00abnon merci\u00bb.") == ["Nein", "non merci"]
+
+
+def test_colon_without_a_space_still_opens():
+    assert texts('Mr X said:"We will win." Then he left.') == ["We will win."]
+
+
+def test_apostrophes_are_not_quote_marks():
+    text = "Russia doesn't want 'unconditional security guarantees', Putin's aides say."
+    assert texts(text) == ["unconditional security guarantees"]
+
+
+@pytest.mark.parametrize("text", [
+    "They met at the Joneses' house.",
+    "Music of the '90s and rock 'n' roll.",
+    "It's O'Brien's turn, isn't it?",
+    "Fans chanted 'em all night.",
+])
+def test_elisions_and_possessives_make_no_quotation(text):
+    assert find_quote_spans(text) == []
+
+
+def test_single_quotes_nested_in_double_quotes_belong_to_the_outer_quotation():
+    text = "\"He called it 'absurd' and left,\" she said."
+    assert texts(text) == ["He called it 'absurd' and left,"]
+
+
+def test_quotation_over_three_paragraphs_is_one_span():
+    text = ('Mr Putin said: "Our actions will depend on security.\n\n'
+            '"In this sense we have made it clear.\n\n'
+            '"We are not deploying our missiles."\n\n'
+            'The conference went on.')
+    [span] = find_quote_spans(text)
+    assert len(span.parts) == 3
+    assert text[span.start] == '"' and text[span.end - 1] == '"'
+    assert quote_text(text, span) == ("Our actions will depend on security.\n\n"
+                                      "In this sense we have made it clear.\n\n"
+                                      "We are not deploying our missiles.")
+
+
+def test_closed_quotation_and_new_paragraph_quotation_are_two():
+    text = '"We want security," he said.\n\n"We put it straight."'
+    assert texts(text) == ["We want security,", "We put it straight."]
+
+
+def test_merged_paragraphs_continue_the_open_quotation():
+    text = ('Ms Hewitt said: "We have already taken it up to 26 weeks. "We are going to extend '
+            'the pay." She said mothers were entitled to leave.')
+    [span] = find_quote_spans(text)
+    assert quote_text(text, span) == "We have already taken it up to 26 weeks. We are going to extend the pay."
+    assert len(span.parts) == 2 and span.terminated
+
+
+def test_unclosed_quotation_ends_at_its_paragraph_end():
+    text = ('Lord Nicholls said: "Indefinite imprisonment is anathema.\n\n'
+            'In a statement, detainee A said: "I hope now for release."')
+    spans = find_quote_spans(text)
+    assert texts(text) == ["Indefinite imprisonment is anathema.", "I hope now for release."]
+    assert not spans[0].terminated
+    assert spans[0].end == text.index("\n\n")
+
+
+def test_opening_mark_mid_sentence_starts_a_new_quotation():
+    text = 'He called it "good and she said "bad" loudly.'
+    assert texts(text) == ["good and she said", "bad"]
+
+
+def test_stray_closing_mark_is_ignored():
+    text = 'It was over.” Then he said “fine” and went.'
+    assert texts(text) == ["fine"]
+
+
+def test_no_marks_no_quotations():
+    assert find_quote_spans("") == []
+    assert find_quote_spans("Plain text without quotations.") == []
+
+
+def test_quote_span_is_a_plain_tuple():
+    [span] = find_quote_spans('"Hi there," he said.')
+    assert isinstance(span, QuoteSpan) and span.start == 0 and span.end == len('"Hi there,"')
+
+
+def test_paragraph_spans_skip_blank_lines_and_trim():
+    text = "One.\n\n  Two.  \n \n\nThree."
+    assert [text[s:e] for s, e in paragraph_spans(text)] == ["One.", "Two.", "Three."]
+
+
+@pytest.mark.parametrize("text, words, scare", [
+    ("fooled", 1, True),
+    ("military-technical response", 2, True),
+    ("five waves of expansion", 4, True),
+    ("ball is in the West's court", 6, False),
+    ("We want to ensure our security,", 6, False),
+])
+def test_scare_quotes_are_under_five_words(text, words, scare):
+    assert word_count(text) == words
+    assert is_scare_quote(text) is scare
+
+
+# ---------------------------------------------------------------------------------------
+# Attribution conventions (spaCy model + stand-in entity index)
+# ---------------------------------------------------------------------------------------
+
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "president", "the"}
+
+
+def _bare_name(text: str) -> str:
+    words = [w for w in text.split() if w.lower().rstrip(".") not in _TITLES]
+    return re.sub(r"['\u2019]s$", "", " ".join(words))
+
+
+class StandInIndex:
+    """The two EntityIndex methods quotes.py uses, for the people named in ``people``.
+
+    ``canonical_for_span`` names a PERSON span by the listed full name with its surname and
+    any other entity by its text without "the"; ``resolve_person`` does the same for text.
+    """
+
+    def __init__(self, people: list[str]):
+        self.people = people
+
+    def resolve_person(self, text: str) -> str | None:
+        name = _bare_name(text)
+        if not name:
+            return None
+        return next((p for p in self.people if p == name or p.split()[-1] == name.split()[-1]), None)
+
+    def canonical_for_span(self, span) -> str | None:
+        if span.label_ == "PERSON":
+            return self.resolve_person(span.text)
+        return _bare_name(span.text) or None
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from transforms.nlp.model import load_model
+
+    return load_model()
+
+
+def quotes_of(nlp, text: str, people=()) -> list[dict]:
+    doc = nlp(text)
+    return extract_quotes(doc, StandInIndex(list(people)))
+
+
+def only(quotes: list[dict], starting: str) -> dict:
+    found = [q for q in quotes if q["text"].startswith(starting)]
+    assert len(found) == 1, (starting, [q["text"] for q in quotes])
+    return found[0]
+
+
+def test_rows_are_plain_values_with_the_contract_keys(nlp):
+    body = '"We want to ensure our security," Mr Putin said.'
+    [row] = quotes_of(nlp, body, ["Vladimir Putin"])
+    assert set(row) == CONTRACT_KEYS
+    assert row == {"text": "We want to ensure our security,", "speaker": "Vladimir Putin",
+                   "speaker_label": "PERSON", "cue": "say", "start_char": 0, "end_char": body.index(" Mr"),
+                   "paragraphs": 1, "is_scare": False, "is_partial": False, "attribution": "explicit"}
+
+
+def test_empty_document_has_no_quotations(nlp):
+    assert extract_quotes(nlp(""), StandInIndex([])) == []
+
+
+@pytest.mark.parametrize("body, cue", [
+    ('"There must be no further expansion of NATO," said Mr Putin.', "say"),
+    ('Mr Putin said: "There must be no further expansion of NATO."', "say"),
+    ('Mr Putin, the Russian leader, warned: "There must be no further expansion of NATO."', "warn"),
+    ('"There must be no further expansion of NATO," Mr Putin insisted on Thursday.', "insist"),
+    ('According to Mr Putin, "there must be no further expansion of NATO eastward".', "according to"),
+])
+def test_explicit_frames_name_the_canonical_speaker(nlp, body, cue):
+    [row] = quotes_of(nlp, "Vladimir Putin held a news conference.\n\n" + body, ["Vladimir Putin"])
+    assert (row["speaker"], row["cue"], row["attribution"]) == ("Vladimir Putin", cue, "explicit")
+    assert not row["is_scare"] and not row["is_partial"]
+
+
+def test_pronoun_after_the_quotation_is_the_latest_person_of_that_gender(nlp):
+    body = ('Patricia Hewitt spoke after Gordon Brown. Ms Hewitt said the plan was ready. '
+            '"It will be paid for by taxpayers, not by employers," she told the BBC.')
+    row = only(quotes_of(nlp, body, ["Patricia Hewitt", "Gordon Brown"]), "It will be paid")
+    assert (row["speaker"], row["cue"], row["attribution"]) == ("Patricia Hewitt", "tell", "pronoun")
+
+
+def test_follow_on_quotation_in_the_same_and_the_next_paragraph(nlp):
+    body = ('"We want to ensure our security," Mr Putin said. "We put it straight: no expansion eastward."\n\n'
+            '"We are not threatening anybody at all."')
+    rows = quotes_of(nlp, body, ["Vladimir Putin"])
+    assert [(r["speaker"], r["attribution"]) for r in rows] == [
+        ("Vladimir Putin", "explicit"), ("Vladimir Putin", "follow-on"), ("Vladimir Putin", "follow-on")]
+    assert rows[1]["cue"] is None
+
+
+def test_interrupted_quotation_both_halves_are_the_speakers(nlp):
+    body = '"Our actions will depend on security," Mr Putin said, "and not on the negotiation process."'
+    rows = quotes_of(nlp, body, ["Vladimir Putin"])
+    assert [r["speaker"] for r in rows] == ["Vladimir Putin", "Vladimir Putin"]
+    assert [r["is_partial"] for r in rows] == [False, False]
+
+
+def test_role_description_resolves_to_the_one_person_with_that_title(nlp):
+    body = ('President Vladimir Putin met US President Joe Biden.\n\n'
+            'The Russian president continued: "What would the Americans think if we deployed missiles there?"')
+    row = only(quotes_of(nlp, body, ["Vladimir Putin", "Joe Biden"]), "What would")
+    assert (row["speaker"], row["cue"]) == ("Vladimir Putin", "continue")
+
+
+def test_ambiguous_or_unnamed_descriptions_keep_the_cue_without_a_speaker(nlp):
+    body = ('President Vladimir Putin met President Joe Biden.\n\n'
+            'The president said: "We have agreed to keep talking next year."\n\n'
+            'A spokesman said: "The talks were long and very useful."')
+    rows = quotes_of(nlp, body, ["Vladimir Putin", "Joe Biden"])
+    assert [(r["speaker"], r["cue"], r["attribution"]) for r in rows] == [
+        (None, "say", None), (None, "say", None)]
+
+
+def test_organisation_speaks_as_itself(nlp):
+    body = 'The Ministry of Defence said: "The two military leaders discussed regional security issues."'
+    [row] = quotes_of(nlp, body)
+    assert (row["speaker"], row["speaker_label"]) == ("Ministry of Defence", "ORG")
+
+
+def test_unnamed_person_in_nested_reported_speech_is_not_the_reporter(nlp):
+    body = 'Mr Kilroy-Silk said the man claimed he was "doing it in the name of his religion".'
+    [row] = quotes_of(nlp, body, ["Robert Kilroy-Silk"])
+    assert row["speaker"] is None and row["cue"] == "claim" and row["is_partial"]
+
+
+def test_partial_and_scare_quotations_in_reported_speech(nlp):
+    body = ('Speaking at his annual news conference, Mr Putin said the US has missiles at '
+            '"Russia\'s doorstep" and the "ball is in the West\'s court" in relation to security.')
+    doorstep, ball = quotes_of(nlp, body, ["Vladimir Putin"])
+    assert (doorstep["is_scare"], doorstep["is_partial"]) == (True, True)
+    assert (ball["is_scare"], ball["is_partial"]) == (False, True)
+    assert ball["speaker"] == doorstep["speaker"] == "Vladimir Putin"
+
+
+def test_quotation_without_any_cue_or_previous_speaker_has_none(nlp):
+    body = 'The poster read "lowest mortgage rate for forty years in this country" in red.'
+    [row] = quotes_of(nlp, body)
+    assert (row["speaker"], row["cue"], row["attribution"], row["is_partial"]) == (None, None, None, True)
+
+
+# ---------------------------------------------------------------------------------------
+# End to end with the real entity index: the seed article
+# ---------------------------------------------------------------------------------------
+
+# The seed's cross-heads (subheadings) and the page furniture that starts after its body.
+SEED_SUBHEADINGS = {
+    "Putin says NATO 'fooled' Russia and keeps expanding",
+    "Russian leader says West has supported terrorists",
+    "Putin says Russia is not preparing to invade Ukraine",
+}
+SEED_FURNITURE_START = "Rate this item"
+SEED_DATE = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
+
+
+def seed_body(seed_path) -> str:
+    """Paragraphs after the date line, without cross-heads and trailing furniture."""
+    paragraphs = [p.strip() for p in seed_path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    first = next(i for i, p in enumerate(paragraphs) if SEED_DATE.match(p)) + 1
+    last = next(i for i, p in enumerate(paragraphs) if p.startswith(SEED_FURNITURE_START))
+    return "\n\n".join(p for p in paragraphs[first:last] if p not in SEED_SUBHEADINGS)
+
+
+def real_quotes(nlp, body: str, title: str | None = None) -> list[dict]:
+    from transforms.nlp.entities import build_entity_index
+
+    doc = nlp(body)
+    return extract_quotes(doc, build_entity_index(doc, nlp(title) if title else None))
+
+
+# (first words, last words, paragraphs) of the seven statements, in order.
+SEED_STATEMENTS = [
+    ("We want to ensure our security,", "our security,", 1),
+    ("We put it straight:", "expansion of NATO eastward.", 1),
+    ("Our actions will depend", "on the doorstep of our house.", 3),
+    ("What would the Americans think", "missiles over there?", 1),
+    ("And you keep demanding", "We are not threatening anybody.", 2),
+    ("Sometimes it seems to me", "no equal security.", 2),
+    ("What else did you need?", "I know that.", 2),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(nlp, seed_path):
+    body = seed_body(seed_path)
+    return body, real_quotes(nlp, body)
+
+
+def test_seed_body_is_built_as_specified(seed_quotes):
+    body, _ = seed_quotes
+    assert body.startswith("Russia doesn't want conflict with Ukraine")
+    assert body.endswith("Russia has denied it is preparing a military advance.")
+    assert not any(heading in body for heading in SEED_SUBHEADINGS)
+
+
+def test_seed_has_exactly_seven_statements_all_by_putin(seed_quotes):
+    body, quotes = seed_quotes
+    statements = [q for q in quotes if not q["is_scare"] and not q["is_partial"]]
+    assert len(statements) == len(SEED_STATEMENTS)
+    for quote, (first, last, paragraphs) in zip(statements, SEED_STATEMENTS):
+        assert quote["speaker"] == "Vladimir Putin", quote
+        assert quote["speaker_label"] == "PERSON"
+        assert quote["text"].startswith(first) and quote["text"].endswith(last), quote["text"]
+        assert quote["paragraphs"] == paragraphs
+        covered = body[quote["start_char"]:quote["end_char"]]
+        assert covered[0] == '"' and covered[-1] == '"'
+        # The quoted text is the covered text without its marks (continuation marks dropped).
+        assert covered.replace('"', "") == quote["text"]
+
+
+def test_seed_statement_cues_and_attributions(seed_quotes):
+    _, quotes = seed_quotes
+    statements = [q for q in quotes if not q["is_scare"] and not q["is_partial"]]
+    assert [(q["cue"], q["attribution"]) for q in statements] == [
+        ("say", "explicit"), (None, "follow-on"), ("say", "explicit"), ("continue", "explicit"),
+        ("say", "explicit"), ("reply", "explicit"), ("continue", "explicit")]
+
+
+def test_seed_scare_and_partial_quotations(seed_quotes):
+    _, quotes = seed_quotes
+    others = {q["text"]: q for q in quotes if q["is_scare"] or q["is_partial"]}
+    assert set(others) == {
+        "unconditional security guarantees", "Russia's doorstep", "ball is in the West's court",
+        "fooled", "five waves of expansion", "severe consequences", "military-technical response",
+        "unfriendly"}
+    assert others["ball is in the West's court"]["is_scare"] is False
+    assert others["severe consequences"]["speaker"] == "Joe Biden"
+    assert others["fooled"]["speaker"] == "Vladimir Putin"
+
+
+# ---------------------------------------------------------------------------------------
+# End to end: BBC politics articles, speakers read by hand
+# ---------------------------------------------------------------------------------------
+
+# Every quotation of five or more words in each article: (first words, speaker).
+BBC_SPEAKERS = {
+    # Merged paragraphs: the first quotation runs on over `26 weeks. "We are going to ...`.
+    "001.txt": [
+        ("We have already doubled the length of maternity pay", "Patricia Hewitt"),
+        ("We have made a firm commitment.", "Patricia Hewitt"),
+        ("These plans were announced by Gordon Brown", "Theresa May"),
+        ("While mothers would welcome any extra maternity pay", "Sandra Gidley"),
+        ("While the majority of any salary costs", "David Frost"),
+    ],
+    # "He went on:", a quotation over a real paragraph break, "he said", a follow-on.
+    "118.txt": [
+        ("One of the top priorities will be a better deal for victims.", "Falconer"),
+        ("Giving evidence is a nerve-wracking experience", "Falconer"),
+        ("You are never going to get rid of some element", "Falconer"),
+        ("But you can make people believe", "Falconer"),
+    ],
+    # "Mr Davies, 60, said" (a name the model misses) and "He said in a statement:".
+    "144.txt": [
+        ("It was a frightening experience.", "Quentin Davies"),
+        ("Naturally, I was afraid they would use a knife", "Quentin Davies"),
+        ("Two of them held me from behind", "Quentin Davies"),
+    ],
+    # "she told" after "Baroness Boothroyd ... said she believed Tony Blair initiated ...".
+    "287.txt": [
+        ("Now we have to take care of it ourselves", "Betty Boothroyd"),
+        ("I think we need to look very carefully", "Falconer"),
+        ("How it interacts with the Commons", "Falconer"),
+        ("I would really like to see a Speaker", "Betty Boothroyd"),
+        ("I don't go for the idea of somebody", "Betty Boothroyd"),
+    ],
+    # Inverted frame with a long title: `," said Tory shadow local government secretary Caroline Spelman.`
+    "339.txt": [
+        ("Mutual homes will offer people the opportunity", "Charles Kennedy"),
+        ("This is typical of Lib Dem hypocrisy,", "Caroline Spelman"),
+        ("They claim that they want to help people", "Caroline Spelman"),
+        ("However, as usual, the Lib Dems' proposals", "Keith Hill"),
+    ],
+}
+
+
+def bbc_article(corpus_dir, name: str) -> tuple[str, str]:
+    """(title, body) of a BBC dataset file: the first line is the title, paragraphs follow."""
+    text = (corpus_dir / "text" / "bbc" / "politics" / name).read_text(encoding="utf-8")
+    title, _, rest = text.partition("\n")
+    body = "\n\n".join(p.strip() for p in rest.split("\n\n") if p.strip())
+    return title.strip(), body
+
+
+@pytest.mark.parametrize("name", sorted(BBC_SPEAKERS))
+def test_bbc_politics_quotations_and_speakers(nlp, corpus_dir, name):
+    title, body = bbc_article(corpus_dir, name)
+    quotes = real_quotes(nlp, body, title)
+    statements = [q for q in quotes if not q["is_scare"]]
+    expected = BBC_SPEAKERS[name]
+    assert len(statements) == len(expected), [q["text"][:40] for q in statements]
+    for quote, (first_words, speaker) in zip(statements, expected):
+        assert quote["text"].startswith(first_words), (quote["text"][:60], first_words)
+        assert quote["speaker"] == speaker, (first_words, quote)
+        assert body[quote["start_char"] + 1:].startswith(quote["text"][:20])
+
+
+def test_bbc_merged_paragraph_quotation_is_one_quotation(nlp, corpus_dir):
+    _, body = bbc_article(corpus_dir, "001.txt")
+    first = only(real_quotes(nlp, body), "We have already doubled")
+    assert "26 weeks. We are going to extend the pay to nine months" in first["text"]
+    assert first["text"].endswith("by the end of the next Parliament.")
