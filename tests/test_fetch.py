@@ -17,7 +17,8 @@ import zlib
 
 import pytest
 
-from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver, make_test_tls, refuse_non_loopback
+from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver, make_test_tls
+from tests.fixtures.http_server import only_loopback  # noqa: F401  (autouse: no connection beyond 127.0.0.1)
 from transforms.fetch import (BodyDecoder, FetchConfig, Fetcher, FetchFailure, FetchResult, backoff_delay,
                               conditional_headers, default_user_agent, is_retryable_status, parse_retry_after)
 
@@ -42,12 +43,6 @@ class RecordingSleep:
 
     def __call__(self, seconds):
         self.waits.append(seconds)
-
-
-@pytest.fixture(autouse=True)
-def only_loopback(monkeypatch):
-    """Addresses the fetcher connected to; anything but 127.0.0.1 fails the test."""
-    return refuse_non_loopback(monkeypatch)
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ import threading
 
 import pytest
 
-from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver, refuse_non_loopback
+from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver
+from tests.fixtures.http_server import only_loopback  # noqa: F401  (autouse: no connection beyond 127.0.0.1)
 from transforms.fetch import FetchConfig, Fetcher, FetchResult
 from transforms.politeness import (PARSED, REFUSED, UNAVAILABLE, UNREACHABLE, PoliteFetcher, PolitenessConfig,
                                    robots_policy_from_result, robots_url_for)
@@ -25,12 +26,6 @@ class FakeTime:
     def sleep(self, seconds):
         self.waits.append(round(seconds, 6))
         self.now += seconds
-
-
-@pytest.fixture(autouse=True)
-def only_loopback(monkeypatch):
-    """Addresses the fetcher connected to; anything but 127.0.0.1 fails the test."""
-    return refuse_non_loopback(monkeypatch)
 
 
 @pytest.fixture

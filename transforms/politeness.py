@@ -130,6 +130,10 @@ class PoliteFetcher:
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
 
+    def close(self) -> None:
+        """Close the wrapped fetcher's connections."""
+        self.fetcher.close()
+
     def fetch(self, url: str, validators: Mapping[str, str] | None = None) -> FetchResult:
         parts = urllib.parse.urlsplit(url)
         host = (parts.hostname or "").lower()
