@@ -384,6 +384,11 @@ ANAPHORIC_ORG_NOUNS = frozenset({
     "company", "firm", "group", "bank", "airline", "carrier", "retailer", "insurer",
     "lender", "maker", "manufacturer", "giant", "club", "broadcaster", "charity", "team",
 })
+# Things that carry an author's or organisation's words ("said an FA statement").
+COMMUNICATION_NOUNS = frozenset({
+    "statement", "letter", "report", "release", "message", "note", "post", "tweet", "website",
+    "blog", "email", "pitch", "announcement", "filing", "document", "memo", "column", "advert",
+})
 # Description heads and the titles that fulfil them ("the Russian leader" = its president).
 ROLE_EQUIVALENTS = {
     "leader": frozenset({"leader", "president", "premier", "prime minister"}),
@@ -930,10 +935,11 @@ def _resolve_pronoun(view: _DocView, pronoun, char: int) -> _Speaker | None:
             return None
         # In the latest sentence with a candidate, a main clause's subject is preferred
         # ("Baroness Boothroyd said she believed Tony Blair initiated ... . "...," she told"),
-        # and among those one known to have the pronoun's gender.
+        # and among those one known to have the pronoun's gender; failing a main clause
+        # (a misparse), the sentence's first candidate, which usually governs the others.
         latest = [s for s in people if s.sentence == people[0].sentence]
         main = [s for s in latest if s.main_clause]
-        subject = next((s for s in main if _subject_gender(view, s) == wanted), (main or latest)[0])
+        subject = next((s for s in main if _subject_gender(view, s) == wanted), main[0] if main else latest[-1])
         if subject.speaker is None:
             return None                              # "the spokesman said ... he added"
         name = subject.speaker.name
@@ -1071,8 +1077,12 @@ def _resolve_mention(view: _DocView, token) -> _Speaker | None:
     if _is_age_description(token):
         return _refer_back(view, token, "year-old", _determiner(token), token.idx)
     if token.pos_ == "NOUN" and not _is_person_noun(token):
-        # "His sales pitch adds", "the company's statement said": the owner speaks.
+        # "His sales pitch adds", "the company's statement said": the owner speaks; so does
+        # the organisation named before a statement ("said an FA statement").
         owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if owner is None and token.lemma_.lower() in COMMUNICATION_NOUNS:
+            owner = next((c for c in token.children if c.dep_ == "compound" and c.i in view.entity_of
+                          and view.entity_of[c.i].label_ in _GROUP_LABELS | {"FAC"}), None)
         if owner is not None:
             return _resolve_mention(view, owner)
     if token.pos_ in ("NOUN", "PROPN"):
@@ -1161,16 +1171,42 @@ def _is_person_noun(token) -> bool:
         or _noun_gender(word) is not None
 
 
+def _antecedent_role(view: _DocView, token) -> tuple[str, object] | None:
+    """(role, verb) when ``token`` can be the antecedent of a later pronoun, else None.
+
+    Subjects; agents of a main-clause passive ("The report was welcomed by X"); named
+    possessors of a non-person subject ("Williams' track beat songs by ..."); and people
+    introduced with an apposition ("... came from Brian Gammage, vice-president of ...").
+    Agents in relative clauses ("an interview, which was conducted by Y") are left out.
+    """
+    if view.owner[token.i] >= 0:
+        return None
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        return "subject", token.head
+    if token.dep_ == "pobj" and token.head.dep_ == "agent" and token.head.head.dep_ == "ROOT":
+        return "agent", token.head.head
+    if token.ent_type_ != "PERSON":
+        return None
+    if token.dep_ == "poss" and token.head.dep_ in ("nsubj", "nsubjpass") and not _is_person_noun(token.head):
+        return "possessor", token.head.head
+    ent = view.entity_of.get(token.i)
+    if ent is not None and ent.root.i == token.i and any(c.dep_ == "appos" and c.pos_ == "NOUN" for c in token.children):
+        return "introduced", None
+    return None
+
+
 def _collect_subjects(view: _DocView) -> None:
-    """Subjects outside quotations, in text order, resolved as we go (antecedents for pronouns)."""
+    """Antecedent candidates outside quotations, in text order, resolved as we go."""
     for token in view.doc:
-        # "The report was welcomed by X." (a main clause's agent; not "..., which was conducted by Y")
-        is_agent = token.dep_ == "pobj" and token.head.dep_ == "agent" and token.head.head.dep_ == "ROOT"
-        if not (token.dep_ in ("nsubj", "nsubjpass") or is_agent) or view.owner[token.i] >= 0:
+        found = _antecedent_role(view, token)
+        if found is None:
             continue
+        role, verb = found
         speaker = _resolve_mention(view, token)
         if speaker is not None and not speaker.name:
             speaker = None
+        if role != "subject" and (speaker is None or speaker.label != "PERSON"):
+            continue
         if speaker is not None:
             view.subject_speaker[token.i] = speaker
         person_noun = _is_person_noun(token)
@@ -1179,8 +1215,7 @@ def _collect_subjects(view: _DocView) -> None:
         is_person = person_noun or speaker.label == "PERSON"
         gender = (speaker.gender if speaker else None) or _noun_gender(token.lower_)
         plural = token.tag_ in ("NNS", "NNPS") or token.lower_ in ("they", "we")
-        verb = token.head.head if is_agent else token.head
-        main_clause = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+        main_clause = verb is not None and (verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"))
         view.subjects.append(_Subject(token.idx, view.paragraph_of(token.idx), speaker, is_person, gender,
                                       plural, token.sent.start_char, main_clause))
 
