@@ -331,6 +331,7 @@ _POST_NOMINALS = frozenset({"qc", "kc", "mp", "mep", "msp", "am", "obe", "mbe", 
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _GROUP_PRONOUNS = frozenset({"it", "its", "they", "their"})
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+_SURNAME_CONFUSABLE_LABELS = frozenset({"ORG", "PRODUCT", "WORK_OF_ART", "FAC", "NORP"})
 _ENTITY_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 
 # Words that may head a description of a person's office; a definite description with
@@ -858,6 +859,13 @@ def _canonical(view: _DocView, ent) -> tuple[str, str]:
         if name is None and ent.label_ == "PERSON":
             name = index.canonical_for_span(ent)
         return name or _strip_honorifics(_clean_surface(ent.text)), "PERSON"
+    if ent.label_ in _SURNAME_CONFUSABLE_LABELS and len(ent) == 1:
+        # The small model tags surnames as organisations ("Nair told the BBC", "said
+        # Campbell"); a one-word name that is the surname of a person in the article is
+        # that person here, where it is who speaks or is spoken of.
+        person = index.resolve_person(_clean_surface(ent.text))
+        if person is not None:
+            return person, "PERSON"
     name = index.canonical_for_span(ent)
     if name is not None:
         return name, view.labels.get(name, ent.label_)
@@ -1270,6 +1278,18 @@ def _previous_speaker(view: _DocView, quote: _Quote, before: list) -> _Speaker |
     return None
 
 
+def _colon_frame_speaker(view: _DocView, before: list) -> _Speaker | None:
+    """``Mr Dean is confident though: "..."``: the named subject of the clause before a colon."""
+    inside = {t.i for t in before}
+    roots = [t for t in before if t.head.i not in inside or t.head.i == t.i]
+    for root in roots:
+        subject = next((c for c in root.children if c.dep_ == "nsubj" and c.i in inside), None)
+        speaker = _resolve_token(view, subject) if subject is not None else None
+        if speaker is not None and speaker.name and speaker.label in ("PERSON", "ORG"):
+            return speaker
+    return None
+
+
 def _attribute(view: _DocView, quote: _Quote) -> None:
     """Set the quotation's cue, speaker and is_partial."""
     before, after = _before_window(view, quote), _after_window(view, quote)
@@ -1287,6 +1307,11 @@ def _attribute(view: _DocView, quote: _Quote) -> None:
     if cues:
         quote.cue = cue_of(cues[0])              # a cue whose speaker we cannot name ("a spokesman")
         return
+    if introduced and before[-1].text == ":":
+        speaker = _colon_frame_speaker(view, before)
+        if speaker is not None:
+            quote.speaker = speaker
+            return
     if starts_sentence:                          # a quotation with no frame at all
         previous = _previous_speaker(view, quote, before)
         if previous is not None:
