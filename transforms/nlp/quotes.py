@@ -9,50 +9,67 @@ Three steps, each a pure function of its inputs:
    mark follows a word); apostrophes (``doesn't``, ``Jones'``, ``'90s``, ``rock 'n' roll``)
    are not quote marks.  Quotations running over several paragraphs follow the news
    convention: the closing mark is omitted at the end of a paragraph and the opening mark
-   is repeated at the start of the next one.  Text whose paragraphs were merged (the BBC
-   dataset: ``said: "We have ... 26 weeks. "We are going ...``) shows the same thing
-   inside one paragraph: an opening mark right after a finished sentence, while a
-   quotation is still open, continues that quotation.  A double-quoted quotation that is
-   never closed ends at its paragraph's end (or where the next quotation opens); a single
-   quote that is never closed is dropped, because it is more likely a stray apostrophe.
+   is repeated at the start of the next one; that is ONE quotation.  Text whose
+   paragraphs were merged (the BBC dataset: ``said: "We have ... 26 weeks. "We are going
+   ...``) shows the same thing inside one paragraph: an opening mark right after a
+   finished sentence, while a quotation is still open, continues that quotation.  A
+   double-quoted quotation that is never closed ends at its paragraph's end (or where the
+   next quotation opens); a single quote that is never closed is dropped, because it is
+   more likely a stray apostrophe.  ``text`` is the quoted words without any mark, the
+   parts joined by a blank line across paragraphs and by a space within one.
 2. **Attribution** on the spaCy doc (``extract_quotes``): the *frame* of a quotation is
    the text of its sentence outside any quotation, before and after it.  A cue (a
-   reporting verb such as *say, tell, add, warn, reply, continue, insist*, or *according
-   to*) is looked for in the frame, in this order: a cue that introduces the quotation
-   (``X said: "..."``, ``X said, "..."``, ``said "..."``); a cue after a quotation that
-   ends open (``"...," X said.``, ``"...?" asked X``, ``"...", he told the BBC``); a cue
-   the quotation depends on in the parse (partial quotes in reported speech:
-   ``X said the US has missiles at "Russia's doorstep"``).  The speaker is the cue's
-   subject in the dependency parse (inherited through ``went on to say``, ``and added``,
-   ``adding``), the object of *according to*, or the noun after an inverted cue
-   (``said Mr X``).  A quotation with no frame at all (it is a whole sentence and no cue
-   follows it) right after a sentence with a known speaker (a quotation's or a reporting
-   verb's) is that speaker's: attribution ``"follow-on"``.
+   reporting verb such as *say, tell, add, warn, reply, continue, insist*, *went on*, or
+   *according to*) is looked for in the frame, in this order: a cue that introduces the
+   quotation (``X said: "..."``, ``X said, "..."``, ``said "..."``); a cue after a
+   quotation that ends open (``"...," X said.``, ``"...?" asked X``, ``"...", he told the
+   BBC``); the cues the quotation depends on in the parse (partial quotations in reported
+   speech: ``X said the US has missiles at "Russia's doorstep"``), nearest first, going
+   out to the reporter when the inner speaker cannot be named but is no person ("Mr
+   Howard said the police had said ID cards could "help ...""); *according to* anywhere
+   in the sentence.  The speaker is the cue's subject in the dependency parse (inherited
+   through ``went on to say``, ``and added``, ``adding``), the agent of a passive cue, the
+   object of *according to*, or the name after an inverted cue (``said Tory shadow
+   secretary Caroline Spelman``).  A clause with a named subject before a colon frames
+   the quotation too (``Mr Dean is confident though: "..."``, cue None).  A quotation
+   that is a sentence of its own with no cue is the speech of whoever the text was just
+   quoting or reporting (a quotation's speaker, a reporting verb's subject, or a named
+   person who is a sentence's subject), looking back at most ``FOLLOW_ON_SENTENCES``
+   sentences and one paragraph: attribution ``"follow-on"``.
 3. **Resolution to canonical names**: a named subject goes through the entity index
-   (``Mr Putin`` -> ``Vladimir Putin``).  *he/she* resolve to the most recent subject or
-   speaker of compatible gender (gender from honorifics such as Mr/Ms/Lord/Dame, from
-   role nouns such as *spokeswoman*, and learnt from earlier pronoun resolutions);
-   *it/they* to the most recent organisation or group subject within the last two
-   paragraphs: attribution ``"pronoun"``.  A definite role description (``the Russian
-   president``, ``the Salford MP``) resolves to the one person the article gives that
-   title (``President Vladimir Putin``; ``the Russian leader`` also matches a president or
-   prime minister whose title names no other country); failing that, a description of an
-   office (not an unnamed source such as *a spokesman* or *officials*) refers back to the
-   person who was the subject of the current or previous paragraph.  Organisation
-   descriptions (``the ministry``) resolve to the one organisation of the article whose
-   name contains that word.  When nothing resolves, the speaker is None and the cue is
-   kept.
+   (``Mr Putin`` -> ``Vladimir Putin``); a name after an honorific is a person whatever
+   the NER said (``Lord Butler`` tagged ORG, ``Dr Houck`` tagged WORK_OF_ART), as is a
+   one-word surname of a person in the article (``Nair told the BBC``); names the NER
+   missed (``Mr Davies, 60, said``) are read from the parse.  *he/she* resolve to the
+   subject of the latest sentence with a compatible candidate, preferring its main
+   clause (gender from honorifics such as Mr/Ms/Lord/Dame, from role nouns such as
+   *spokeswoman*, and learnt from earlier pronoun resolutions); *it/they* to the latest
+   organisation or group subject within two paragraphs: attribution ``"pronoun"``.  An
+   unnamed person as the latest candidate ("the prime minister's official spokesman said
+   ... But he added") leaves the speaker None.  A definite role description (``the
+   Russian president``) resolves to the one person the article gives that title
+   (``President Vladimir Putin``; ``the Russian leader`` also matches a president or
+   prime minister whose title names no other country); failing a title, a description
+   of a role (``the Salford MP``, ``the defender``, ``the 30-year-old``, but not unnamed
+   sources such as *a spokesman* or *officials*) refers back to the named person subject
+   of the current or previous paragraph.  Organisation descriptions (``the ministry``)
+   resolve to the one organisation of the article whose name contains that word, and a
+   statement's owner speaks (``His sales pitch adds:``).  An unnamed spokesperson is not
+   their organisation: the speaker is None and the cue is kept.
 
-Each quotation is reported with ``is_scare`` (under five words: scare quotes and short
-phrases, not statements) and ``is_partial`` (it neither starts a sentence nor is
-introduced by a colon or a cue: a fragment embedded in reported speech, such as ``the
-"ball is in the West's court"``).  Statements are the quotations with both False.
+Each quotation is reported with ``is_scare`` (under five whitespace-separated words:
+scare quotes and short phrases, not statements) and ``is_partial`` (it neither starts a
+sentence nor is introduced by a colon or a cue: a fragment embedded in reported speech,
+such as ``the "ball is in the West's court"``).  Statements are the quotations with both
+False.  ``attribution`` says how the speaker was found ("explicit", "follow-on",
+"pronoun") and is None exactly when the speaker is.
 
 Not handled (documented limits): quotations without quote marks (reported speech is not
-a quotation, and dash-introduced transcripts are rare in news), speakers introduced only
-in a later sentence (``"...". That was the verdict of X.``), nested quotations inside
-quotations (kept as part of the outer text), and speakers named by a noun phrase that is
-neither an entity nor a known title.
+a quotation; dash-introduced transcripts are rare in news), speakers introduced only in
+a later sentence (``"...". That was the verdict of X.``), quotations nested inside
+quotations (kept as part of the outer text), speakers named only by a noun phrase that
+is neither an entity nor a title or role word, and pronouns whose antecedent is neither
+a subject nor an introduced or possessive person ("the idea came from X. He said ...").
 """
 from __future__ import annotations
 
@@ -150,9 +167,7 @@ def _mark_role(text: str, i: int, family: _MarkFamily, is_open: bool) -> str | N
         if before.isalnum() and after.isalnum():
             return None                              # doesn't, O'Brien, rock'n'roll
         if left and _LEADING_ELISION.match(text, i):
-            return None                              # '90s, 'em, 'til
-        if glyph in "'’" and left and before.isspace() and text[i + 1: i + 3].lower() in ("n'", "n’"):
-            return None
+            return None                              # '90s, 'em, 'til, rock 'n' roll
     if glyph in family.openers:
         return _CLOSE if is_open and right and not left else _OPEN
     if glyph in family.closers:
@@ -250,10 +265,12 @@ def _scan_family(text: str, paragraphs: list[tuple[int, int]], family: _MarkFami
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
-    """All quotations in ``text`` in order: double-quoted ones, then single-quoted ones outside them.
+    """All quotations in ``text``, in text order.
 
-    Single quotes nested inside a double-quoted quotation belong to it; a double-quoted
-    span inside a single-quoted one (single quotes as the house style) is dropped as nested.
+    Double-quoted quotations are found first, then single-quoted ones outside them:
+    single quotes nested inside a double-quoted quotation belong to it, and a
+    double-quoted span inside a single-quoted one (single quotes as the house style) is
+    dropped as nested.
     """
     paragraphs = paragraph_spans(text)
     doubles = _scan_family(text, paragraphs, DOUBLE_MARKS, masked=[])
