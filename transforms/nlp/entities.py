@@ -88,20 +88,32 @@ def trim_entity_text(text: str, label: str) -> tuple[int, int] | None:
 
     Junk: a span across a paragraph break, or a name (non-numeric label) without a
     capital letter or a word starting with a letter ("--", "800bn", "striker").
-    Trimmed: surrounding whitespace and punctuation, a leading "the", a possessive
-    ending, a trailing sports score, and for PERSON anything after a spaced dash or a
-    comma.
-    A trailing full stop is kept after abbreviations (``U.S.``, ``Inc.``).
+    What is trimmed is described in :func:`trim_span`.
     """
     if _PARAGRAPH_BREAK.search(text):
         return None
+    start, end = trim_span(text, label)
+    if start >= end:
+        return None
+    if label not in NUMERIC_LABELS and not _looks_like_a_name(text[start:end]):
+        return None
+    return start, end
+
+
+def trim_span(text: str, label: str) -> tuple[int, int]:
+    """``(start, end)`` of ``text`` without the parts that are not the entity.
+
+    Surrounding whitespace and punctuation, a leading "the", a possessive ending
+    (except in names such as ``McDonald's``), a trailing sports score, and for PERSON
+    anything after a spaced dash or a comma.  A trailing full stop is kept after
+    abbreviations (``U.S.``, ``Inc.``).
+    """
     start, end = 0, len(text)
     if label == PERSON:
         # "Lloyd, Broster" (a list) and "John Prescott - were" (a clause): keep the first name.
         cut = _PERSON_BREAK.search(text)
         if cut and cut.start() > 0:
             end = cut.start()
-
     if label not in NUMERIC_LABELS:
         # "Peter Luczak 7-6", "Czech Republic 7-5 6-3": a score after a name in results.
         score = _TRAILING_SCORE.search(text, start, end)
@@ -121,13 +133,8 @@ def trim_entity_text(text: str, label: str) -> tuple[int, int] | None:
         piece = text[start:end]
         possessive = _POSSESSIVE.search(piece)
         if possessive and piece.casefold() not in POSSESSIVE_NAMES and len(piece) > 2:
-            cut = 1 if possessive.group().casefold() in ("s'", "s’") else 2
-            end, changed = end - cut, True
-    if start >= end:
-        return None
-    if label not in NUMERIC_LABELS and not _looks_like_a_name(text[start:end]):
-        return None
-    return start, end
+            end, changed = end - (1 if possessive.group().casefold() in ("s'", "s’") else 2), True
+    return start, max(start, end)
 
 
 def _looks_like_a_name(text: str) -> bool:
@@ -172,10 +179,11 @@ TITLE_WORDS = frozenset("""
     runner hurdler athlete cyclist swimmer boxer golfer jockey player champion seed seeds
     rookie teenager newcomer
 """.split())
-# Nationalities the model runs into a name at the start of a sentence ("Kenyan Bernard
-# Lagat").  Stripped only when a full name (two words) remains, because some are also
-# first names ("German Gref").
+# Nationalities the model runs into a name ("Kenyan Bernard Lagat", "US Secretary of
+# State Antony Blinken").  Stripped only when a full name (two words) remains, because
+# some are also first names ("German Gref").
 NATIONALITY_WORDS = frozenset("""
+    us uk eu un
     american british briton english englishman scottish scot scotsman welsh welshman irish
     irishman french frenchman german italian spanish spaniard portuguese dutch dutchman
     belgian swiss austrian swede swedish norwegian dane danish finn finnish icelandic pole
@@ -204,7 +212,8 @@ def strip_titles(text: str) -> str:
     """``President Vladimir Putin`` -> ``Vladimir Putin``; ``Mr Putin`` -> ``Putin``.
 
     Leading title words are removed while at least one word would remain, so a name
-    that is only a title-like word ("Major", "King") is kept.
+    that is only a title-like word ("Major", "King") is kept, and a text that is only a
+    title ("Secretary of State") comes back whole.
     """
     words = text.split()
     i = 0
@@ -219,6 +228,8 @@ def strip_titles(text: str) -> str:
             i += 2  # "Secretary of State Antony Blinken": "of State" belongs to the title
         else:
             break
+    if i and _word_key(words[i]) in _TITLE_CONNECTORS:
+        return " ".join(words)
     return " ".join(words[i:])
 
 
@@ -376,12 +387,11 @@ class EntityIndex:
         """Canonical name of the article's person that ``text`` refers to, or None.
 
         ``Mr Putin``, ``Putin``, ``President Putin``, ``Putin's`` and ``Vladimir Putin`` all
-        give ``Vladimir Putin`` when he is in the article; an ambiguous surname gives None.
+        give ``Vladimir Putin`` when he is in the article.  A surname two people share
+        gives the entity of the bare surname (``Clinton``) when the article has one, else None.
         """
-        trimmed = trim_entity_text(text, PERSON)
-        if trimmed is None:
-            return None
-        key = person_key(person_name(text[trimmed[0]:trimmed[1]]))
+        start, end = trim_span(text, PERSON)
+        key = person_key(person_name(text[start:end]))
         return self._person_lookup.get(" ".join(key)) if key else None
 
 

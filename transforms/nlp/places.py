@@ -170,6 +170,9 @@ _COMPASS_PREFIX = re.compile(
     r"mid|inner|outer|upstate|downstate|greater)[- ]+(?P<rest>.+)$", re.IGNORECASE)
 
 
+_INITIAL_DOT = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")  # "U.S." -> "US", "D.C." -> "DC"
+
+
 def place_key(text: str) -> str:
     """Comparison key for a place name.
 
@@ -180,7 +183,7 @@ def place_key(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace(".", " ").casefold()
+    text = _INITIAL_DOT.sub(r"\1", text).replace(".", " ").casefold()
     text = " ".join(text.split())
     if text.startswith("the "):
         text = text[4:]
