@@ -16,7 +16,10 @@ REQUIRED = [
     "trafilatura>=2.0",
     # trafilatura needs lxml's HTML cleaner, split out of lxml 6.
     "lxml_html_clean",
-    "requests>=2.31",
+    # fetch.py reads the raw stream with urllib3 2's read1 and encodes host names with idna.
+    "requests>=2.32",
+    "urllib3>=2.3",
+    "idna>=3",
     "charset-normalizer>=3",
     "python-dateutil>=2.8",
     "dateparser>=1.1",
@@ -28,7 +31,8 @@ REQUIRED = [
 
 EXTRAS = {
     "gcp": ["apache-beam[gcp]"],
-    "test": ["pytest>=8", "pytest-httpserver>=1.0"],
+    # cryptography makes the loopback HTTPS test certificates.
+    "test": ["pytest>=8", "pytest-httpserver>=1.0", "cryptography"],
 }
 
 setuptools.setup(

@@ -18,6 +18,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 
 from pipelines.options import RunConfig, parse_args
+from pipelines.runners import local_runner
 from transforms.dedup import DUPLICATES, Deduplicate
 from transforms.nlp.enrich import Enrich
 from transforms.normalize import Normalize
@@ -146,7 +147,7 @@ def run(argv=None, save_main_session=True):
     options.view_as(SetupOptions).save_main_session = save_main_session
     started_at = dt.datetime.now(dt.timezone.utc)
     LOG.info("run %s: %d sources -> %s", config.run_id, len(refs), config.output)
-    with beam.Pipeline(options=options) as p:
+    with beam.Pipeline(runner=local_runner(options, streaming=False), options=options) as p:
         build(p, config, refs, started_at, validators=validators, state_writer=state_writer,
               discovery_rejects=discovery_rejects)
     from transforms.run_manifest import format_summary, manifest_path, read_manifest
@@ -159,5 +160,7 @@ def run(argv=None, save_main_session=True):
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from pipelines import logs
+
+    logs.configure(logging.INFO)
     sys.exit(run())

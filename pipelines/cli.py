@@ -31,8 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     if command not in COMMANDS:
         sys.stderr.write(f"news-ingest: error: unknown command {command!r}; choose from {', '.join(COMMANDS)}\n")
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     import importlib
+
+    from pipelines import logs
+
+    logs.configure(logging.INFO)
 
     module = importlib.import_module(COMMANDS[command][0])
     return module.run(rest)

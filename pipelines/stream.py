@@ -22,6 +22,7 @@ from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
 from pipelines.batch import discover_sources, fetch_config_for
 from pipelines.options import RunConfig, parse_args
+from pipelines.runners import local_runner
 from transforms.dedup import DeduplicateStream
 from transforms.nlp.enrich import Enrich
 from transforms.normalize import Normalize
@@ -97,12 +98,14 @@ def run(argv=None, save_main_session=True) -> int:
     stop = start + config.poll_interval * (config.stop_after_polls - 0.5) if bounded else None
     LOG.info("stream %s: polling %d sources every %s s -> %s", config.run_id, len(refs),
              config.poll_interval, config.output)
-    with beam.Pipeline(options=options) as p:
+    with beam.Pipeline(runner=local_runner(options, streaming=not bounded), options=options) as p:
         build(p, config, refs, start=start, stop=stop,
               validators=load_validators(state_path(config.output)), discovery_rejects=discovery_rejects)
     return 0
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from pipelines import logs
+
+    logs.configure(logging.INFO)
     sys.exit(run())

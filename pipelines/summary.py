@@ -48,7 +48,7 @@ def summarize(output: str, top: int = TOP_ENTITIES) -> dict:
     if _has_files(output, "quotes"):
         result["top_speakers"] = con.execute(f"""
             SELECT speaker, count(*) AS quotes FROM {scan('quotes')}
-            WHERE speaker IS NOT NULL AND NOT is_scare GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(top)}""").fetchall()
+            WHERE speaker IS NOT NULL AND NOT is_scare AND NOT is_partial GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(top)}""").fetchall()
     if _has_files(output, "rejects"):
         result["rejects"] = con.execute(
             f"SELECT stage, reason, count(*) FROM {scan('rejects')} GROUP BY 1, 2 ORDER BY 3 DESC").fetchall()

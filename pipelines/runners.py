@@ -1,0 +1,39 @@
+"""Choosing the local runner without a run-time download.
+
+Beam 2.77's ``DirectRunner`` first tries the Prism runner, a Go binary it downloads from
+GitHub on first use.  news-ingest never downloads anything at run time (and a scheduled
+job on a locked-down machine would stall on that download), so when the user asks for
+the direct runner (or no runner) we pick what ``DirectRunner`` itself falls back to:
+the ``FnApiRunner`` for batch, which honours ``--direct_num_workers`` and
+``--direct_running_mode multi_processing``, and the ``BundleBasedDirectRunner`` for
+streaming.  Any other ``--runner`` (``DataflowRunner``, ``PrismRunner``, ...) is used as given.
+"""
+from __future__ import annotations
+
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+
+DIRECT_NAMES = {None, "", "direct", "directrunner", "switchingdirectrunner"}
+
+
+def wants_direct_runner(options: PipelineOptions) -> bool:
+    runner = options.view_as(StandardOptions).runner
+    return runner is None or (isinstance(runner, str) and runner.lower() in DIRECT_NAMES)
+
+
+def local_runner(options: PipelineOptions, *, streaming: bool):
+    """A runner instance for local runs, or None to let Beam build the one named by ``--runner``."""
+    if not wants_direct_runner(options):
+        return None
+    if streaming:
+        from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
+
+        return BundleBasedDirectRunner()
+    from apache_beam.portability.api import beam_provision_api_pb2
+    from apache_beam.runners.portability.fn_api_runner import fn_runner
+    from apache_beam.runners.portability.portable_runner import JobServiceHandle
+
+    # As DirectRunner does: multi-processing SDK workers read the options from provision info.
+    encoded = JobServiceHandle.encode_pipeline_options(options.get_all_options())
+    provision_info = fn_runner.ExtendedProvisionInfo(
+        beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded))
+    return fn_runner.FnApiRunner(provision_info=provision_info)
