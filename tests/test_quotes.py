@@ -289,6 +289,28 @@ def test_partial_and_scare_quotations_in_reported_speech(nlp):
     assert ball["speaker"] == doorstep["speaker"] == "Vladimir Putin"
 
 
+def test_role_word_refers_back_to_the_person_being_discussed(nlp):
+    body = ('Arsenal\'s Sol Campbell has called the rivalry with United bitter.\n\n'
+            '"It is just more bitter and personal against United," the defender told The Guardian.\n\n'
+            '"It had a psychological impact on us, no doubt about it," added the 30-year-old.')
+    rows = quotes_of(nlp, body, ["Sol Campbell"])
+    assert [(r["speaker"], r["cue"]) for r in rows] == [("Sol Campbell", "tell"), ("Sol Campbell", "add")]
+
+
+def test_colon_after_a_named_subject_frames_the_quotation(nlp):
+    body = 'Mr Dean is confident though: "I think if they see real HD there is a remarkable difference."'
+    [row] = quotes_of(nlp, body, ["Rick Dean"])
+    assert (row["speaker"], row["cue"], row["attribution"]) == ("Rick Dean", None, "explicit")
+
+
+def test_follow_on_reaches_back_over_narrative_about_the_speaker(nlp):
+    body = ('"We plan to reach every school in the region," Mr Herren said. He is currently in talks '
+            'with Google about the project. "All books in the public domain could be put on the base stations."')
+    rows = quotes_of(nlp, body, ["Matthew Herren"])
+    assert [(r["speaker"], r["attribution"]) for r in rows] == [
+        ("Matthew Herren", "explicit"), ("Matthew Herren", "follow-on")]
+
+
 def test_quotation_without_any_cue_or_previous_speaker_has_none(nlp):
     body = 'The poster read "lowest mortgage rate for forty years in this country" in red.'
     [row] = quotes_of(nlp, body)
