@@ -12,7 +12,8 @@ without a model.  The rules, in the order they are applied:
 2. **Label repairs** for errors of the small English model: a PERSON that is an
    all-caps acronym is an ORG (or a GPE when it names a country: ``GB``); an ORG that
    names a country (``UK``) is a GPE.
-3. **People.**  Titles (``Mr``, ``President``, ``Foreign Secretary``, ``Admiral Sir``...)
+3. **People.**  Titles and roles (``Mr``, ``President``, ``Foreign Secretary``, ``Admiral
+   Sir``, ``Broadcaster``...), a nationality before a full name (``Kenyan Bernard Lagat``)
    and lower-case role words before a name (``Wales physio Mark Davies``) are stripped.
    Full names (two or more words) are grouped when one is a word-suffix of the other or
    they share first and last word.  A one-word mention (``Putin``, ``Mr Putin``) joins the
@@ -459,9 +460,8 @@ class _PersonGroups:
 
     def __init__(self, person_items: list[_Item]):
         self.forms: dict[tuple[str, ...], int] = {}     # full-name key -> group id
-        self.canonical: list[str] = []                  # group id -> canonical name
         self.lookup: dict[str, str] = {}                # "putin" / "vladimir putin" -> canonical
-        full_counts: list[Counter] = []
+        full_counts: list[Counter] = []                 # group id -> full-name form counts
         singles = []
         for item in person_items:
             name = person_name(item.text)
@@ -472,7 +472,7 @@ class _PersonGroups:
                 item.group = ("PERSON", gid)
             else:
                 singles.append((item, key))
-        self.canonical = [_most_frequent_longest(counts) for counts in full_counts]
+        self.canonical = [_most_frequent_longest(counts) for counts in full_counts]  # by group id
         self.by_surname: dict[str, set[int]] = defaultdict(set)
         self.by_first_name: dict[str, set[int]] = defaultdict(set)
         for key, gid in self.forms.items():
@@ -511,17 +511,17 @@ class _PersonGroups:
         by_first = self.by_first_name.get(word, set())
         return next(iter(by_first)) if len(by_first) == 1 else None
 
-    def group_for_name(self, name: str, surname_only: bool = True) -> int | None:
+    def group_for_full_name_or_surname(self, name: str) -> int | None:
+        """The group ``name`` is a full-name form of, or the one group with that surname.
+
+        First names do not count here: this serves mentions under other labels, where
+        "Jordan" next to "Jordan Henderson" is more likely the country.
+        """
         key = person_key(name)
         if len(key) >= 2:
             return self.forms.get(key)
-        if len(key) == 1:
-            by_surname = self.by_surname.get(key[0], set())
-            if len(by_surname) == 1:
-                return next(iter(by_surname))
-            if not surname_only:
-                return self.group_for_word(key[0])
-        return None
+        by_surname = self.by_surname.get(key[0], set()) if key else set()
+        return next(iter(by_surname)) if len(by_surname) == 1 else None
 
 
 def _most_frequent_longest(counts: Counter) -> str:
@@ -542,7 +542,7 @@ def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups)
         # Titles only: the lower-case-role rule of person_name would turn "Bank of
         # England" into "England".
         name = strip_titles(item.text)
-        gid = people.group_for_name(name)
+        gid = people.group_for_full_name_or_surname(name)
         if gid is None:
             continue
         has_title = len(person_key(name)) < len(person_key(item.text))
