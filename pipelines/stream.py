@@ -11,6 +11,7 @@ files).  Conditional GET keeps re-polling cheap: a feed that has not changed ans
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 import time
@@ -27,7 +28,7 @@ from transforms.dedup import DeduplicateStream
 from transforms.nlp.enrich import Enrich
 from transforms.normalize import Normalize
 from transforms.rows import article_row, entity_rows, quote_rows, reject_row
-from transforms.sinks import WriteWindowedDataset
+from transforms.sinks import WriteWindowedDataset, ingest_partition
 from transforms.sources import read
 from transforms.sources.discover import InputError, SourceRef
 
@@ -58,25 +59,31 @@ def build(p, config: RunConfig, refs: list[SourceRef], *, start: float, stop: fl
                 read_out[read.REJECTS], normalized.rejects, enriched.rejects)
                | "AllRejects" >> beam.Flatten())
 
-    def windowed(pcoll, label):
-        return pcoll | f"Window_{label}" >> beam.WindowInto(window.FixedWindows(config.window_seconds))
+    def windowed(pcoll, label, event_time):
+        # Windows are in ingestion time, stamped explicitly: batching (Enrich) and Create
+        # (discovery rejects) emit elements with no meaningful timestamp of their own.
+        return (pcoll
+                | f"Stamp_{label}" >> beam.Map(lambda e: window.TimestampedValue(e, event_time(e).timestamp()))
+                | f"Window_{label}" >> beam.WindowInto(window.FixedWindows(config.window_seconds)))
 
-    articles = windowed(enriched.articles, "articles")
+    articles = windowed(enriched.articles, "articles", lambda a: a["ingested_at"])
     outputs = {
-        "articles": articles | "ArticleRows" >> beam.Map(article_row, run_id),
-        "entities": articles | "EntityRows" >> beam.FlatMap(entity_rows, run_id),
-        "quotes": articles | "QuoteRows" >> beam.FlatMap(quote_rows, run_id),
-        "rejects": windowed(rejects, "rejects") | "RejectRows" >> beam.Map(
-            lambda r: reject_row(r, run_id, _utc_now())),
+        "articles": articles | "ArticleRows" >> beam.Map(
+            lambda a: (ingest_partition(a["ingested_at"]), article_row(a, run_id))),
+        "entities": articles | "EntityRows" >> beam.FlatMap(
+            lambda a: [(ingest_partition(a["ingested_at"]), row) for row in entity_rows(a, run_id)]),
+        "quotes": articles | "QuoteRows" >> beam.FlatMap(
+            lambda a: [(ingest_partition(a["ingested_at"]), row) for row in quote_rows(a, run_id)]),
+        "rejects": (windowed(rejects, "rejects", lambda _r: dt.datetime.now(dt.timezone.utc))
+                    | "RejectRows" >> beam.Map(_reject_pair, run_id)),
     }
     return {name: rows | f"Write_{name}" >> WriteWindowedDataset(config.output, name, run_id)
             for name, rows in outputs.items()}
 
 
-def _utc_now():
-    import datetime as dt
-
-    return dt.datetime.now(dt.timezone.utc)
+def _reject_pair(reject: dict, run_id: str):
+    now = dt.datetime.now(dt.timezone.utc)
+    return ingest_partition(now), reject_row(reject, run_id, now)
 
 
 def run(argv=None, save_main_session=True) -> int:

@@ -16,9 +16,9 @@ of buffered data: large enough for warehouse scans, small enough for worker memo
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 
 import apache_beam as beam
-import apache_beam.io.fileio  # noqa: F401  (beam.io.fileio for the streaming sink)
 from apache_beam.io import parquetio
 from apache_beam.io.filesystems import FileSystems
 
@@ -82,67 +82,80 @@ class WriteDatasets(beam.PTransform):
 
 # --- Streaming -----------------------------------------------------------------------
 # WriteToParquet cannot route rows to a partition folder by their own date, so the
-# streaming pipeline writes through fileio.WriteToFiles with a Parquet FileSink and a
-# destination per ingest date; files are named after their window.
+# streaming sink groups each window's rows by partition (and a small shard number, for
+# parallelism) and writes one Parquet file per group itself.  File names are a pure
+# function of (run, window, pane, partition, shard), so a retried bundle overwrites its
+# own file instead of duplicating rows, and files appear by rename, whole.
+
+STREAM_SHARDS = 4
 
 
-class ParquetFileSink(beam.io.fileio.FileSink):
-    """A fileio sink that buffers rows and writes them as one zstd Parquet file per pane."""
-
-    def __init__(self, dataset: str):
-        self._dataset = dataset
-        self._schema = None
-        self._rows: list[dict] = []
-        self._handle = None
-
-    def open(self, fh):
-        self._schema = schema_for(self._dataset)
-        self._handle = fh
-        self._rows = []
-
-    def write(self, record):
-        self._rows.append(record)
-
-    def flush(self):
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        table = pa.Table.from_pylist(self._rows, schema=self._schema)
-        pq.write_table(table, self._handle, compression=CODEC, use_compliant_nested_type=True,
-                       row_group_size=max(1, len(self._rows)))
-        self._rows = []
+def ingest_partition(stamp: dt.datetime) -> str:
+    """Hive partition folder for a record ingested (or rejected) at ``stamp`` (UTC)."""
+    return f"ingest_date={stamp.astimezone(dt.timezone.utc).date().isoformat()}"
 
 
-def ingest_date_destination(row: dict) -> str:
-    """Hive partition folder of a streamed row: the UTC date it was ingested (or rejected)."""
-    stamp = row.get("ingested_at") or row.get("rejected_at")
-    return f"ingest_date={stamp.date().isoformat()}"
+def window_file_name(run_id: str, window, pane_index: int, shard: int) -> str:
+    """``part-<run_id>-<window start>[-p<pane>]-<shard>.parquet``."""
+    if isinstance(window, beam.transforms.window.IntervalWindow):
+        window_part = window.start.to_utc_datetime().strftime("%Y%m%dT%H%M%SZ")
+    else:  # the global window has no start time to name the file after
+        window_part = "global"
+    pane_part = f"-p{pane_index}" if pane_index else ""
+    return f"part-{run_id}-{window_part}{pane_part}-{shard:05d}.parquet"
 
 
-def partition_file_naming(run_id: str):
-    """``ingest_date=YYYY-MM-DD/part-<run_id>-<window start>-<shard>.parquet`` for fileio."""
-    def naming(window, pane, shard_index, total_shards, compression, destination):
-        start = getattr(window, "start", None)
-        window_part = start.to_utc_datetime().strftime("%Y%m%dT%H%M%SZ") if start is not None else "global"
-        pane_part = f"-p{pane.index}" if pane is not None and pane.index else ""
-        shard_part = f"-{int(shard_index):05d}" if shard_index is not None else ""
-        return f"{destination}/part-{run_id}-{window_part}{pane_part}{shard_part}.parquet"
-    return naming
+def write_parquet_file(path: str, rows: list[dict], dataset: str) -> None:
+    """Write ``rows`` as one zstd Parquet file at ``path`` (any Beam filesystem), via a temp name."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist(rows, schema=schema_for(dataset))
+    directory = path.rsplit("/", 1)[0]
+    FileSystems.mkdirs(directory) if not FileSystems.exists(directory) else None
+    tmp = f"{path}.tmp"
+    with FileSystems.create(tmp) as handle:
+        pq.write_table(table, handle, compression=CODEC, use_compliant_nested_type=True)
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([tmp], [path])
 
 
-class WriteWindowedDataset(beam.PTransform):
-    """Windowed rows -> Parquet files partitioned by ingest date (streaming)."""
+def _stable_shard(row: dict, shards: int) -> int:
+    # crc32, not hash(): str hashes differ between worker processes, shard numbers must not.
+    key = row.get("article_id") or row.get("source_uri") or ""
+    return zlib.crc32(key.encode("utf-8")) % shards
 
+
+class _WriteWindowGroupFn(beam.DoFn):
     def __init__(self, output_dir: str, dataset: str, run_id: str):
-        super().__init__()
-        self._path = FileSystems.join(output_dir, dataset)
+        self._output_dir = output_dir
         self._dataset = dataset
         self._run_id = run_id
 
-    def expand(self, rows):
-        dataset = self._dataset
-        return rows | "WriteFiles" >> beam.io.fileio.WriteToFiles(
-            path=self._path, destination=ingest_date_destination,
-            sink=lambda _dest: ParquetFileSink(dataset),
-            file_naming=partition_file_naming(self._run_id), shards=1,
-            temp_directory=FileSystems.join(self._path, "_tmp"))
+    def process(self, element, window=beam.DoFn.WindowParam, pane=beam.DoFn.PaneInfoParam):
+        (partition, shard), rows = element
+        rows = list(rows)
+        name = window_file_name(self._run_id, window, getattr(pane, "index", 0) or 0, shard)
+        path = FileSystems.join(self._output_dir, self._dataset, partition, name)
+        write_parquet_file(path, rows, self._dataset)
+        yield path
+
+
+class WriteWindowedDataset(beam.PTransform):
+    """Windowed (partition, row) pairs -> Parquet files partitioned by ingest date (streaming).
+
+    Returns the written paths.
+    """
+
+    def __init__(self, output_dir: str, dataset: str, run_id: str, shards: int = STREAM_SHARDS):
+        super().__init__()
+        self._fn = _WriteWindowGroupFn(output_dir, dataset, run_id)
+        self._shards = shards
+
+    def expand(self, pairs):
+        shards = self._shards
+        return (pairs
+                | "ShardKey" >> beam.Map(lambda pr: ((pr[0], _stable_shard(pr[1], shards)), pr[1]))
+                | "GroupWindow" >> beam.GroupByKey()
+                | "WriteFiles" >> beam.ParDo(self._fn))
