@@ -62,7 +62,8 @@ AMOUNT = pa.struct([
 
 DATE_MENTION = pa.struct([
     _f("text", pa.string(), False, "The date expression as written."),
-    _f("resolution", pa.string(), True, "`day`, `month`, `year` (or `decade`) when resolved, else null."),
+    _f("resolution", pa.string(), True, "`day`, `week`, `month`, `year` or `decade` when resolved, else null "
+                                        "(a `week` is given by the date of its Monday)."),
     _f("year", pa.int64(), True, "Resolved year."),
     _f("month", pa.int64(), True, "Resolved month (1-12)."),
     _f("day", pa.int64(), True, "Resolved day of month."),
@@ -93,7 +94,9 @@ ARTICLES = pa.schema([
     _f("sentence_count", pa.int64(), True, "Sentences in `body` (null when NLP was skipped)."),
     _f("content_hash", pa.string(), False, "sha256 of the normalised body; equal bodies have equal hashes."),
     _f("entity_mentions", pa.list_(ENTITY_MENTION), False, "Every named-entity mention in `body`, with offsets."),
-    _f("entities", pa.list_(ENTITY), False, "Entities aggregated by canonical name, most mentioned first."),
+    _f("entities", pa.list_(ENTITY), False, "Named entities (people, organisations, places, ...) aggregated by "
+                                            "canonical name, most mentioned first; numbers and dates are in "
+                                            "`amounts` and `dates_mentioned`."),
     _f("keyphrases", pa.list_(pa.string()), False, "Top noun phrases, best first (no stop words)."),
     _f("quotes", pa.list_(QUOTE), False, "Direct quotations with speakers, in order of appearance."),
     _f("amounts", pa.list_(AMOUNT), False, "Money, percentages and counted quantities, as GDELT records amounts."),
