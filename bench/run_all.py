@@ -1,0 +1,33 @@
+"""``make bench``: every benchmark and evaluation, one after the other.
+
+Results go to stdout; the figures recorded in docs/benchmarks.md come from this command.
+Each benchmark skips with a message when the corpus it needs is absent.
+"""
+from __future__ import annotations
+
+import sys
+
+from bench import eval_nlp, html_f1, pipeline_throughput
+
+STEPS = [
+    ("HTML main-text extraction, token F1 (target >= 0.96)", html_f1.main, ["--quiet"]),
+    ("NLP quality on the development gold set", eval_nlp.main, []),
+    ("NLP quality on the held-out gold set", eval_nlp.main, ["--gold", "tests/gold/bbc_heldout.json"]),
+    ("Batch pipeline throughput and memory", pipeline_throughput.main, []),
+]
+
+
+def main() -> int:
+    failures = []
+    for title, step, argv in STEPS:
+        print(f"\n=== {title}", flush=True)
+        status = step(argv)
+        if status:
+            failures.append(title)
+    if failures:
+        print("\nbelow target: " + "; ".join(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
