@@ -101,3 +101,47 @@ def test_feed_run_fetches_full_text_keeps_state_and_then_gets_304(server, tmp_pa
     assert second["counts"]["sources_not_modified"] == 1
     assert second["balance"]["articles_read"] == 0 and second["balance"]["ok"]
     assert server.requests_to("/feed.xml")[-1].headers.get("if-none-match") == '"v1"'
+
+
+def test_misbehaving_servers_end_as_reject_rows_and_other_sources_survive(tmp_path):
+    """Every hostile response ends, bounded in time, as a reject row; the good feed is still ingested."""
+    import gzip
+
+    bomb = gzip.compress(b"\0" * (30 * 1024 * 1024))
+    with LoopbackServer() as srv:
+        base = srv.url("").rstrip("/")
+        srv.route("/good.xml", Reply(200, feed_xml(base)))
+        srv.route("/page.html", Reply(200, story_page(), {"Content-Type": "text/html"}))
+        srv.route("/stall.xml", Reply(200, feed_xml(base), stall_s=5))
+        srv.route("/huge.xml", Reply(200, b"<rss>" + b"x" * (3 * 1024 * 1024) + b"</rss>"))
+        srv.route("/bomb.xml", Reply(200, bomb, {"Content-Encoding": "gzip"}))
+        srv.route("/loop-a", Reply(301, b"", {"Location": "/loop-b"}))
+        srv.route("/loop-b", Reply(301, b"", {"Location": "/loop-a"}))
+        srv.route("/moved.xml", Reply(301, b"", {"Location": "/good.xml"}))
+        feeds = tmp_path / "feeds.txt"
+        feeds.write_text("# the newsroom's feeds\n" + "\n".join(
+            srv.url(p) for p in ("/stall.xml", "/huge.xml", "/bomb.xml", "/loop-a", "/moved.xml")) +
+            "\nftp://example.invalid/feed.xml\n", encoding="utf-8")
+        out = tmp_path / "out"
+        status = batch.run(["--input", srv.url("/good.xml"), "--input", srv.url("/page.html"),
+                            "--feeds", str(feeds), "--output", str(out), "--run_id", "r",
+                            "--allow_host", "127.0.0.1", "--http_retries", "0", "--http_timeout", "1",
+                            "--http_deadline", "3", "--max_download_bytes", str(1024 * 1024)],
+                           save_main_session=False)
+    assert status == 0
+    manifest = json.loads((out / "_runs" / "r.json").read_text())
+    assert manifest["balance"]["ok"]
+    con = duckdb.connect()
+    rejects = {(uri.rsplit("/", 1)[-1], reason) for uri, reason in con.execute(
+        f"SELECT source_uri, reason FROM read_parquet('{out}/rejects/*/*.parquet') WHERE stage IN ('fetch', 'discover')"
+    ).fetchall()}
+    assert ("stall.xml", "timeout") in rejects or ("stall.xml", "deadline-exceeded") in rejects, rejects
+    assert ("huge.xml", "body-too-large") in rejects, rejects
+    assert ("bomb.xml", "decompressed-too-large") in rejects, rejects
+    assert ("loop-a", "too-many-redirects") in rejects, rejects
+    assert any(reason == "unsupported-scheme" for _, reason in rejects), rejects
+    kinds = dict(con.execute(f"SELECT source_type, count(*) FROM read_parquet('{out}/articles/*/*.parquet') "
+                             f"GROUP BY 1").fetchall())
+    # good.xml and moved.xml (a redirect to it) carry the same two entries: deduplicated, not doubled.
+    assert kinds == {"feed": 2, "html": 1}, kinds
+    assert manifest["balance"]["deduplicated"] == 2
