@@ -15,9 +15,9 @@ import sys
 import apache_beam as beam
 from apache_beam.io import parquetio
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 
-from pipelines.options import RunConfig, parse_args
+from pipelines.launch import prepare
+from pipelines.options import RunConfig
 from pipelines.runners import local_runner
 from transforms.dedup import DUPLICATES, Deduplicate
 from transforms.nlp.enrich import Enrich
@@ -25,7 +25,7 @@ from transforms.normalize import Normalize
 from transforms.run_manifest import WriteRunManifest
 from transforms.sinks import WriteDatasets
 from transforms.sources import read
-from transforms.sources.discover import InputError, SourceRef, expand_inputs, read_feed_list
+from transforms.sources.discover import SourceRef
 
 LOG = logging.getLogger("news_ingest.batch")
 
@@ -39,20 +39,6 @@ def fetch_config_for(config: RunConfig):
                        max_body_bytes=config.max_download_bytes,
                        max_decompressed_bytes=config.max_download_bytes,
                        allowed_hosts=frozenset(config.allow_hosts))
-
-
-def discover_sources(config: RunConfig) -> tuple[list[SourceRef], list[dict]]:
-    """(sources, rejects) from --input and --feeds; raises InputError with a one-line explanation.
-
-    The rejects are feed-list lines that name no feed; they go to the rejects dataset.
-    """
-    feed_entries: list[str] = []
-    rejects: list[dict] = []
-    for list_path in config.feeds:
-        feeds, list_rejects = read_feed_list(list_path)
-        feed_entries.extend(feeds)
-        rejects.extend(list_rejects)
-    return expand_inputs(list(config.inputs), feed_entries), rejects
 
 
 def existing_keys(p, output_dir: str, column: str, label: str):
@@ -121,19 +107,10 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
 
 def run(argv=None, save_main_session=True):
     """Parse flags, discover sources, run the batch pipeline; returns the exit status."""
-    config, beam_args = parse_args(argv, "batch")
-    logging.getLogger().setLevel(config.log_level)
-    try:
-        refs, discovery_rejects = discover_sources(config)
-    except (InputError, OSError) as error:
-        sys.stderr.write(f"news-ingest batch: error: {error}\n")
+    launch = prepare(argv, "batch", save_main_session)
+    if launch is None:
         return 2
-    for reject in discovery_rejects:
-        LOG.warning("feed list %s: %s %s (%s)", reject["source_uri"], reject["item_key"], reject["reason"],
-                    reject["detail"])
-    if not refs:
-        sys.stderr.write("news-ingest batch: error: the inputs name no files or feeds\n")
-        return 2
+    config = launch.config
     from transforms.http_state import load_validators, merge_validators, save_validators, state_path
 
     validators_file = state_path(config.output)
@@ -143,13 +120,11 @@ def run(argv=None, save_main_session=True):
         if updates:
             save_validators(_path, merge_validators(_old, updates))
 
-    options = PipelineOptions(beam_args)
-    options.view_as(SetupOptions).save_main_session = save_main_session
     started_at = dt.datetime.now(dt.timezone.utc)
-    LOG.info("run %s: %d sources -> %s", config.run_id, len(refs), config.output)
-    with beam.Pipeline(runner=local_runner(options, streaming=False), options=options) as p:
-        build(p, config, refs, started_at, validators=validators, state_writer=state_writer,
-              discovery_rejects=discovery_rejects)
+    LOG.info("run %s: %d sources -> %s", config.run_id, len(launch.refs), config.output)
+    with beam.Pipeline(runner=local_runner(launch.options, streaming=False), options=launch.options) as p:
+        build(p, config, launch.refs, started_at, validators=validators, state_writer=state_writer,
+              discovery_rejects=launch.discovery_rejects)
     from transforms.run_manifest import format_summary, manifest_path, read_manifest
 
     manifest = read_manifest(manifest_path(config.output, config.run_id))

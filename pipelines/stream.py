@@ -17,12 +17,13 @@ import sys
 import time
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions, StandardOptions
+from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.transforms import window
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
-from pipelines.batch import discover_sources, fetch_config_for
-from pipelines.options import RunConfig, parse_args
+from pipelines.batch import fetch_config_for
+from pipelines.launch import prepare
+from pipelines.options import RunConfig
 from pipelines.runners import local_runner
 from transforms.dedup import DeduplicateStream
 from transforms.nlp.enrich import Enrich
@@ -30,7 +31,7 @@ from transforms.normalize import Normalize
 from transforms.rows import article_row, entity_rows, quote_rows, reject_row
 from transforms.sinks import WriteWindowedDataset, ingest_partition
 from transforms.sources import read
-from transforms.sources.discover import InputError, SourceRef
+from transforms.sources.discover import SourceRef
 
 LOG = logging.getLogger("news_ingest.stream")
 
@@ -87,27 +88,22 @@ def _reject_pair(reject: dict, run_id: str):
 
 
 def run(argv=None, save_main_session=True) -> int:
-    config, beam_args = parse_args(argv, "stream")
-    logging.getLogger().setLevel(config.log_level)
-    try:
-        refs, discovery_rejects = discover_sources(config)
-    except (InputError, OSError) as error:
-        sys.stderr.write(f"news-ingest stream: error: {error}\n")
+    launch = prepare(argv, "stream", save_main_session)
+    if launch is None:
         return 2
+    config, options = launch.config, launch.options
     from transforms.http_state import load_validators, state_path
 
-    options = PipelineOptions(beam_args)
-    options.view_as(SetupOptions).save_main_session = save_main_session
     bounded = config.stop_after_polls is not None
     # A bounded run (tests, backfills) executes like batch; otherwise Beam runs in streaming mode.
     options.view_as(StandardOptions).streaming = not bounded
     start = time.time()
     stop = start + config.poll_interval * (config.stop_after_polls - 0.5) if bounded else None
-    LOG.info("stream %s: polling %d sources every %s s -> %s", config.run_id, len(refs),
+    LOG.info("stream %s: polling %d sources every %s s -> %s", config.run_id, len(launch.refs),
              config.poll_interval, config.output)
     with beam.Pipeline(runner=local_runner(options, streaming=not bounded), options=options) as p:
-        build(p, config, refs, start=start, stop=stop,
-              validators=load_validators(state_path(config.output)), discovery_rejects=discovery_rejects)
+        build(p, config, launch.refs, start=start, stop=stop,
+              validators=load_validators(state_path(config.output)), discovery_rejects=launch.discovery_rejects)
     return 0
 
 
