@@ -1,0 +1,1 @@
+"""Deployment helpers: Dataflow flex template, warehouse DDL, scheduling (see deploy/README.md)."""

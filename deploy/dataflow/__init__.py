@@ -1,0 +1,1 @@
+"""Dataflow flex template for the batch pipeline: launcher, metadata, dependency pins."""

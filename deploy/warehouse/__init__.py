@@ -1,0 +1,1 @@
+"""Warehouse DDL and load scripts generated from ``schemas`` (BigQuery, Snowflake, DuckDB)."""

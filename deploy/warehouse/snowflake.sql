@@ -1,0 +1,163 @@
+-- Generated from schemas/datasets.py (schema version 2) by `python -m deploy.warehouse.generate_ddl`; do not edit.
+--
+-- Snowflake: tables for news-ingest's Parquet datasets and an idempotent load.
+-- Replace the two placeholders below (YOUR_BUCKET/PATH = the pipeline's --output,
+-- YOUR_GCS_INTEGRATION = a storage integration your account admin created once:
+--   CREATE STORAGE INTEGRATION YOUR_GCS_INTEGRATION TYPE = EXTERNAL_STAGE
+--     STORAGE_PROVIDER = 'GCS' ENABLED = TRUE STORAGE_ALLOWED_LOCATIONS = ('gcs://YOUR_BUCKET/PATH/');
+-- then grant its service account (DESC STORAGE INTEGRATION) read access to the bucket).
+-- For S3 or Azure, change the stage URL and integration; nothing else depends on GCS.
+--
+-- Run the whole file once; afterwards run the COPY/UPDATE section after every batch run.
+-- COPY INTO remembers which files it loaded (for 64 days), so re-running it loads only
+-- new part files; the PATTERN skips Beam's temporary files (beam-temp-* folders) of a run
+-- that is still writing.  ingest_date comes from the file path: Snowflake has no Hive
+-- partitions, so COPY keeps the staged path in source_file and the UPDATE parses the date.
+
+CREATE FILE FORMAT IF NOT EXISTS news_ingest_parquet
+  TYPE = PARQUET
+  COMPRESSION = AUTO            -- the files are zstd-compressed
+  USE_VECTORIZED_SCANNER = TRUE;
+
+CREATE STAGE IF NOT EXISTS news_ingest_stage
+  URL = 'gcs://YOUR_BUCKET/PATH/'
+  STORAGE_INTEGRATION = YOUR_GCS_INTEGRATION
+  FILE_FORMAT = news_ingest_parquet;
+
+CREATE TABLE IF NOT EXISTS articles (
+    article_id VARCHAR NOT NULL COMMENT 'Stable id: sha256 of the canonical URL, feed GUID or file content, 32 hex chars.',
+    source_type VARCHAR NOT NULL COMMENT '`file`, `feed` or `html`.',
+    source_name VARCHAR COMMENT 'Feed title, site or folder the article came from.',
+    source_uri VARCHAR NOT NULL COMMENT 'File path or feed URL the record was read from.',
+    url VARCHAR COMMENT 'Canonical article URL (tracking parameters removed).',
+    title VARCHAR COMMENT 'Headline.',
+    authors ARRAY NOT NULL COMMENT 'Bylines.',
+    tags ARRAY NOT NULL COMMENT 'Feed categories / tags.',
+    subheadings ARRAY NOT NULL COMMENT 'Cross-heads found between paragraphs, in order.',
+    summary VARCHAR COMMENT 'Feed summary or standfirst, as clean text.',
+    published_at TIMESTAMP_TZ COMMENT 'Publication time in UTC; null when the source gives none.',
+    updated_at TIMESTAMP_TZ COMMENT 'Last update time in UTC, when the source gives one.',
+    ingested_at TIMESTAMP_TZ NOT NULL COMMENT 'When this run read the record (UTC).',
+    language VARCHAR COMMENT 'ISO 639-1 language of the body.',
+    language_score FLOAT COMMENT 'Confidence of the language guess, 0..1.',
+    body VARCHAR NOT NULL COMMENT 'Clean article text, paragraphs separated by a blank line.',
+    extraction VARCHAR NOT NULL COMMENT 'How the body was obtained (text-file, feed-content, trafilatura, ...).',
+    char_count BIGINT NOT NULL COMMENT 'Characters in `body`.',
+    word_count BIGINT NOT NULL COMMENT 'Words in `body`.',
+    sentence_count BIGINT COMMENT 'Sentences in `body` (null when NLP was skipped).',
+    content_hash VARCHAR NOT NULL COMMENT 'sha256 of the normalised body; equal bodies have equal hashes.',
+    entity_mentions ARRAY NOT NULL COMMENT 'Every named-entity mention in `body`, with offsets.',
+    entities ARRAY NOT NULL COMMENT 'Named entities (people, organisations, places, ...) aggregated by canonical name, most mentioned first; numbers and dates are in `amounts` and `dates_mentioned`.',
+    keyphrases ARRAY NOT NULL COMMENT 'Top noun phrases, best first (no stop words).',
+    quotes ARRAY NOT NULL COMMENT 'Direct quotations with speakers, in order of appearance.',
+    amounts ARRAY NOT NULL COMMENT 'Money, percentages and counted quantities, as GDELT records amounts.',
+    dates_mentioned ARRAY NOT NULL COMMENT 'Dates mentioned in the body, resolved where possible.',
+    nlp_model VARCHAR COMMENT 'spaCy model and version used (null when NLP was skipped).',
+    run_id VARCHAR NOT NULL COMMENT 'Run that wrote the row (see `_runs/<run_id>.json`).',
+    ingest_date DATE COMMENT 'UTC date of the run that wrote the row, from the ingest_date=YYYY-MM-DD folder (partition).',
+    source_file VARCHAR COMMENT 'Staged file the row was loaded from (METADATA$FILENAME).'
+)
+CLUSTER BY (ingest_date, source_name, language)
+COMMENT = 'One row per article (deduplicated by `article_id` and `content_hash` across runs).';
+
+CREATE TABLE IF NOT EXISTS entities (
+    article_id VARCHAR NOT NULL COMMENT 'Joins to `articles.article_id`.',
+    name VARCHAR NOT NULL COMMENT 'Canonical entity name within the article.',
+    label VARCHAR NOT NULL COMMENT 'spaCy entity label.',
+    mentions BIGINT NOT NULL COMMENT 'Mentions in the article.',
+    forms ARRAY NOT NULL COMMENT 'Surface forms seen.',
+    first_char BIGINT COMMENT 'Offset of the first mention in the article body.',
+    country_code VARCHAR COMMENT 'ISO 3166-1 alpha-2 for places.',
+    geo_type VARCHAR COMMENT '`country`, `city`, `region` or `continent` for places.',
+    published_at TIMESTAMP_TZ COMMENT 'Article publication time (UTC), for time series without a join.',
+    source_name VARCHAR COMMENT 'Article source name.',
+    run_id VARCHAR NOT NULL COMMENT 'Run that wrote the row.',
+    ingest_date DATE COMMENT 'UTC date of the run that wrote the row, from the ingest_date=YYYY-MM-DD folder (partition).',
+    source_file VARCHAR COMMENT 'Staged file the row was loaded from (METADATA$FILENAME).'
+)
+CLUSTER BY (ingest_date, label, name)
+COMMENT = 'One row per article and canonical entity: the `articles.entities` list, flat, for joins.';
+
+CREATE TABLE IF NOT EXISTS quotes (
+    article_id VARCHAR NOT NULL COMMENT 'Joins to `articles.article_id`.',
+    quote_index BIGINT NOT NULL COMMENT 'Position of the quote in the article (0-based).',
+    text VARCHAR NOT NULL COMMENT 'The quoted words, without the quote marks (paragraphs joined by a blank line).',
+    speaker VARCHAR COMMENT 'Canonical name of the speaker (an entity of the article), null if unknown.',
+    speaker_label VARCHAR COMMENT 'Entity label of the speaker (PERSON, ORG, ...).',
+    cue VARCHAR COMMENT 'Lemma of the reporting verb (`say`, `warn`, `add`, ...).',
+    start_char BIGINT NOT NULL COMMENT 'Offset in `body` of the opening quote mark.',
+    end_char BIGINT NOT NULL COMMENT 'Offset in `body` one past the closing quote mark (or the quote''s last character).',
+    paragraphs BIGINT NOT NULL COMMENT 'Paragraphs the quotation runs over (1 for most).',
+    is_scare BOOLEAN NOT NULL COMMENT 'Under five words: a scare quote or term, not a statement.',
+    is_partial BOOLEAN NOT NULL COMMENT 'A fragment quoted inside reported speech rather than a full statement.',
+    attribution VARCHAR COMMENT 'How the speaker was found: `explicit`, `follow-on`, `pronoun` or null.',
+    published_at TIMESTAMP_TZ COMMENT 'Article publication time (UTC).',
+    source_name VARCHAR COMMENT 'Article source name.',
+    run_id VARCHAR NOT NULL COMMENT 'Run that wrote the row.',
+    ingest_date DATE COMMENT 'UTC date of the run that wrote the row, from the ingest_date=YYYY-MM-DD folder (partition).',
+    source_file VARCHAR COMMENT 'Staged file the row was loaded from (METADATA$FILENAME).'
+)
+CLUSTER BY (ingest_date, speaker)
+COMMENT = 'One row per direct quotation: the `articles.quotes` list, flat, with the article''s id.';
+
+CREATE TABLE IF NOT EXISTS rejects (
+    source_uri VARCHAR NOT NULL COMMENT 'File path or URL that could not be (fully) ingested.',
+    source_type VARCHAR COMMENT '`file`, `feed`, `html` or null if unknown.',
+    item_key VARCHAR COMMENT 'Entry id / link inside a feed, when one entry was rejected.',
+    stage VARCHAR NOT NULL COMMENT 'Pipeline stage: discover, fetch, decode, parse, extract, normalize, nlp, write.',
+    reason VARCHAR NOT NULL COMMENT 'Short machine-groupable reason (e.g. `empty-file`, `binary-content`).',
+    detail VARCHAR COMMENT 'Human-readable explanation (exception message, HTTP status, ...).',
+    excerpt VARCHAR COMMENT 'First characters of the offending input, for eyeballing.',
+    rejected_at TIMESTAMP_TZ NOT NULL COMMENT 'When the record was rejected (UTC).',
+    run_id VARCHAR NOT NULL COMMENT 'Run that produced the reject.',
+    ingest_date DATE COMMENT 'UTC date of the run that wrote the row, from the ingest_date=YYYY-MM-DD folder (partition).',
+    source_file VARCHAR COMMENT 'Staged file the row was loaded from (METADATA$FILENAME).'
+)
+CLUSTER BY (ingest_date, stage, reason)
+COMMENT = 'One row per input (file, feed, entry, page) that could not be ingested, with the stage and reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted in the run manifest) or a reject.';
+
+-- ---- load (re-run after each batch run) ----
+
+COPY INTO articles
+  FROM @news_ingest_stage/articles/
+  PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
+  FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
+  MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
+  INCLUDE_METADATA = (source_file = METADATA$FILENAME)
+  ON_ERROR = ABORT_STATEMENT;
+UPDATE articles
+  SET ingest_date = TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1))
+  WHERE ingest_date IS NULL;
+
+COPY INTO entities
+  FROM @news_ingest_stage/entities/
+  PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
+  FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
+  MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
+  INCLUDE_METADATA = (source_file = METADATA$FILENAME)
+  ON_ERROR = ABORT_STATEMENT;
+UPDATE entities
+  SET ingest_date = TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1))
+  WHERE ingest_date IS NULL;
+
+COPY INTO quotes
+  FROM @news_ingest_stage/quotes/
+  PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
+  FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
+  MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
+  INCLUDE_METADATA = (source_file = METADATA$FILENAME)
+  ON_ERROR = ABORT_STATEMENT;
+UPDATE quotes
+  SET ingest_date = TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1))
+  WHERE ingest_date IS NULL;
+
+COPY INTO rejects
+  FROM @news_ingest_stage/rejects/
+  PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
+  FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
+  MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
+  INCLUDE_METADATA = (source_file = METADATA$FILENAME)
+  ON_ERROR = ABORT_STATEMENT;
+UPDATE rejects
+  SET ingest_date = TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1))
+  WHERE ingest_date IS NULL;
