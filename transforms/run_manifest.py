@@ -108,8 +108,12 @@ class WriteManifestFn(beam.DoFn):
             finished_at=dt.datetime.now(dt.timezone.utc), inputs=self._inputs, options=self._options,
             counts=dict(counts), rejects_by_reason=rejects_by_reason,
             duplicates_by_key=duplicates_by_key, files=dict(files))
-        write_json(manifest_path(self._output_dir, self._run_id), manifest)
-        LOG.info("%s", format_summary(manifest))
+        path = manifest_path(self._output_dir, self._run_id)
+        write_json(path, manifest)
+        balance = manifest["balance"]
+        LOG.info("run %s done: %d articles read, %d written, %d deduplicated, %d rejects; manifest %s",
+                 self._run_id, balance["articles_read"], balance["articles_written"], balance["deduplicated"],
+                 manifest["counts"]["rejects_written"], path)
         if not manifest["balance"]["ok"]:
             LOG.error("run %s: the books do not balance: %s", self._run_id, manifest["balance"])
         yield manifest
