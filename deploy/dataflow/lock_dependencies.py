@@ -112,7 +112,7 @@ def consistency_problems(project: dict, gcp: dict, workers: dict) -> list[str]:
         problems.append(f"constraints-gcp.txt pins {BEAM} {gcp.get(BEAM, ('', 'nothing'))[1]}, "
                         f"constraints.txt {project.get(BEAM, ('', 'nothing'))[1]}")
     for key, (name, version) in sorted(project.items()):
-        if key in gcp and gcp[key][1] != version:
+        if key != BEAM and key in gcp and gcp[key][1] != version:
             problems.append(f"{name}: constraints.txt pins {version}, constraints-gcp.txt {gcp[key][1]}")
     for key, (name, version) in sorted(workers.items()):
         if key == BEAM:
