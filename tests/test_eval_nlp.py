@@ -445,20 +445,23 @@ def analyzer():
     return ev.default_analyzer()
 
 
-@pytest.fixture(scope="module", params=list(GOLD_SETS))
-def gold_evaluation(request, corpus_dir, analyzer):
-    path = GOLD_SETS[request.param][0]
+@pytest.fixture(scope="module")
+def gold_evaluation(corpus_dir, analyzer):
+    path = GOLD_SETS["development"][0]
     analyze, label = analyzer
     return ev.evaluate(ev.load_gold(path), corpus_dir, analyze, gold_path=str(path), model=label)
 
 
 # The quality targets; no article may have a person split into two canonical names.
-# The same targets hold on the held-out set: its figure is the honest one.
+# They gate the suite on the development set only.  The held-out set is measured by
+# `make bench` and reported in docs/benchmarks.md, not asserted here: a red test on it would
+# push whoever fixes it to read its misses and tune on them, and then it would no longer
+# be held out (tests/gold/README.md).
 TARGETS = ev.Thresholds(min_quote_recall=0.8, min_speaker_accuracy=0.85, min_person_recall=0.85,
                         min_place_recall=0.85, max_split_persons=0)
 
 
-def test_nlp_meets_the_quality_targets_on_the_gold_set(gold_evaluation):
+def test_nlp_meets_the_quality_targets_on_the_development_gold_set(gold_evaluation):
     assert not gold_evaluation.skipped, gold_evaluation.skipped
     failures = ev.check_thresholds(gold_evaluation.summary, TARGETS)
     # The message carries the whole report, so a failing run shows every figure and miss.
