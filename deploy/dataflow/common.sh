@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by build_template.sh, run_template.sh and deploy/schedule/cloud_scheduler.sh (sourced).
 # Defines REPO_ROOT, PYTHON, TEMPLATE and small helpers; the caller has `set -euo pipefail`.
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Launch one news-ingest batch job from the flex template.
 set -euo pipefail
+# shellcheck source=deploy/dataflow/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {

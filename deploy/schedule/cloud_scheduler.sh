@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create (or update) a Cloud Scheduler job that launches the news-ingest flex template.
 set -euo pipefail
+# shellcheck source=deploy/dataflow/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../dataflow/common.sh"
 
 usage() {

@@ -36,6 +36,7 @@ clustering_fields() {
 }
 
 table_description() {
+  # shellcheck disable=SC2016  # the backticks are Markdown in the descriptions, not commands
   case "$1" in
     articles) echo 'One row per article (deduplicated by `article_id` and `content_hash` across runs).' ;;
     entities) echo 'One row per article and canonical entity: the `articles.entities` list, flat, for joins.' ;;

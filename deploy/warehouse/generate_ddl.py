@@ -155,6 +155,7 @@ clustering_fields() {
 }
 
 table_description() {
+  # shellcheck disable=SC2016  # the backticks are Markdown in the descriptions, not commands
   case "$1" in
 @DESCRIPTION_CASES@
   esac
