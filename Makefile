@@ -10,7 +10,7 @@ OUTPUT ?= data
 # Extra flags for `make run`, e.g. RUN_FLAGS="--direct_num_workers 2 --direct_running_mode multi_processing"
 RUN_FLAGS ?=
 
-.PHONY: run test bench lock clean install
+.PHONY: run test bench lock generate clean install
 
 install: $(STAMP)
 
@@ -31,7 +31,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.run_all
 
-# Re-pin every dependency after changing setup.py (needs the package registry).
+# Re-pin every dependency after changing setup.py (needs the package registry; the
+# Dataflow pins in deploy/dataflow/ are re-resolved against the new constraints too).
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet '.[test]'
@@ -40,6 +41,14 @@ lock:
 	  echo "# Regenerate with \`make lock\` after changing setup.py."; \
 	  .venv-lock/bin/pip freeze --exclude news-ingest ) > constraints.txt
 	rm -rf .venv-lock
+	$(PY) -m deploy.dataflow.lock_dependencies
+
+# Rewrite the files generated from the code: docs/schema.md, the Dataflow template's
+# metadata.json and the warehouse DDL (tests fail when any of them is stale).
+generate: $(STAMP)
+	$(PY) -m schemas.docs > docs/schema.md
+	$(PY) -m deploy.dataflow.generate_metadata
+	$(PY) -m deploy.warehouse.generate_ddl
 
 clean:
 	rm -rf $(VENV) data build *.egg-info
