@@ -135,3 +135,23 @@ def test_multi_process_direct_runner(tmp_path, seed_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "books balance: yes" in proc.stdout
     assert _manifest(out)["balance"]["articles_written"] == 1
+
+
+def test_local_html_pages_and_feed_files_are_sources_too(tmp_path):
+    """Kinds are recognised by content: a gzipped HTML page and a feed file with a .txt name."""
+    import gzip
+
+    from tests.test_feed_pipeline import feed_xml, story_page
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "budget.html.gz").write_bytes(gzip.compress(story_page()))
+    (folder / "feed-saved-as.txt").write_bytes(feed_xml("https://gazette.example"))
+    out = tmp_path / "out"
+    assert batch.run(["--input", str(folder), "--output", str(out)], save_main_session=False) == 0
+    con = duckdb.connect()
+    rows = con.execute(f"SELECT source_type, title, extraction FROM {_scan(out, 'articles')} ORDER BY 1, 2").fetchall()
+    assert rows == [("feed", "Council approves budget", "feed-summary"),
+                    ("feed", "Library hours extended", "feed-summary"),
+                    ("html", "Council approves budget", "trafilatura")]
+    assert _manifest(out)["balance"]["ok"]

@@ -1,0 +1,51 @@
+"""The NLP stage: English goes through spaCy, other languages are recorded but not analysed,
+and an article that breaks an NLP component becomes a reject without taking its batch down."""
+import pytest
+
+from transforms.nlp import enrich
+from transforms.nlp.model import load_model, model_label
+
+ENGLISH = ("Prime Minister Tony Blair met German Chancellor Gerhard Schroeder in Berlin on Monday. "
+           "\"We agreed on the budget,\" Mr Blair said after the talks.")
+GERMAN = ("Bundeskanzler Gerhard Schröder hat am Montag in Berlin den britischen Premierminister getroffen. "
+          "Die beiden Regierungschefs sprachen über den Haushalt der Europäischen Union.")
+
+
+def _article(body, title="Title", uri="a.txt"):
+    return {"body": body, "title": title, "source_uri": uri, "source_type": "file", "published_at": None}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_model()
+
+
+def test_english_is_analysed_and_other_languages_are_only_recorded(nlp):
+    outcomes = list(enrich.enrich_batch([_article(ENGLISH), _article(GERMAN, uri="de.txt")], nlp, model_label(nlp)))
+    assert [status for status, _ in outcomes] == ["ok", "ok"]
+    english, german = outcomes[0][1], outcomes[1][1]
+    assert english["language"] == "en" and english["nlp_model"] == model_label(nlp)
+    people = {e["name"] for e in english["entities"] if e["label"] == "PERSON"}
+    assert "Tony Blair" in people
+    assert [q["speaker"] for q in english["quotes"]] == ["Tony Blair"]
+    assert german["language"] == "de"
+    assert german["entities"] == [] and german["quotes"] == [] and german["nlp_model"] is None
+    assert german["sentence_count"] is None
+
+
+def test_a_failing_component_rejects_only_its_article(nlp, monkeypatch):
+    real = enrich.analyze
+
+    def flaky(body_doc, title_doc, published_at):
+        if "Berlin" in body_doc.text and "budget" in body_doc.text and "Blair" not in body_doc.text:
+            raise RuntimeError("component bug")
+        return real(body_doc, title_doc, published_at)
+
+    monkeypatch.setattr(enrich, "analyze", flaky)
+    broken = _article("The mayor of Berlin presented the city budget to journalists on Friday morning.", uri="bad.txt")
+    outcomes = list(enrich.enrich_batch([_article(ENGLISH), broken], nlp, model_label(nlp)))
+    assert outcomes[0][0] == "ok"
+    status, reject = outcomes[1]
+    assert status == "reject"
+    assert (reject["source_uri"], reject["stage"], reject["reason"]) == ("bad.txt", "nlp", "nlp-error")
+    assert "component bug" in reject["detail"]
