@@ -8,10 +8,14 @@ without a model.  The rules, in the order they are applied:
 1. **Cleaning.**  A leading "the", a possessive "'s" (except in names such as
    ``McDonald's``), surrounding quotes and punctuation are trimmed and whitespace is
    collapsed; the mention's offsets move with the trim.  Spans that cross a paragraph
-   break and spans of a name label with no letter in them are dropped as junk.
+   break and spans of a name label with no letter in them are dropped as junk.  A
+   courtesy title written right before a name (``Mr``, ``Ms``, ``Dr``, ``Sir``,
+   ``Lord``...), which the model leaves out of the span, is put back into the mention
+   (:func:`title_before`), so that forms show how the article refers to a person.
 2. **Label repairs** for errors of the small English model: a PERSON that is an
-   all-caps acronym is an ORG (or a GPE when it names a country: ``GB``); an ORG that
-   names a country (``UK``) is a GPE.
+   all-caps acronym is an ORG (or a GPE when it names a country: ``GB``); a courtesy
+   title and one word (``Mr Pande`` tagged ORG) is a PERSON; an ORG that names a country
+   (``UK``) is a GPE.
 3. **People.**  Titles and roles (``Mr``, ``President``, ``Foreign Secretary``, ``Admiral
    Sir``, ``Broadcaster``...), a nationality before a full name (``Kenyan Bernard Lagat``)
    and lower-case role words before a name (``Wales physio Mark Davies``) are stripped.
@@ -19,29 +23,48 @@ without a model.  The rules, in the order they are applied:
    they share first and last word.  A one-word mention (``Putin``, ``Mr Putin``) joins the
    one full name with that surname; when two full names share the surname it stays
    apart.  A one-word mention that is nobody's surname joins the one full name with that
-   first name (``Gordon`` -> ``Gordon Brown``).  The canonical name is the most frequent
-   full form.
+   first name (``Gordon`` -> ``Gordon Brown``).  Failing both, it joins the one full name
+   whose surname it misspells (``Mr Iliaronov`` -> ``Andrei Illarionov``): same first
+   letter and a Damerau-Levenshtein distance of at most 2 for surnames of 7+ letters, 1
+   for 5-6 letters, none for shorter ones (:func:`is_misspelt_surname`).  The canonical
+   name is the most frequent full form.
 4. **Surnames under other labels.**  A mention labelled ORG, GPE, LOC, FAC or NORP that is
    a known person's full name or unambiguous surname joins that person (the model tags
-   "Putin" as ORG in some sentences) -- unless the article uses the word with that other
-   label at least twice and more often than as a bare PERSON, which keeps the company
-   ``Dell`` apart from ``Michael Dell``.
+   "Putin" as ORG in some sentences) -- unless the article uses the word with another
+   label at least twice without a sign of a person and more often than with one, which
+   keeps the company ``Dell`` apart from ``Michael Dell``.  Signs of a person are a
+   PERSON tag (on the surname or a full name ending with it) and being the subject of a
+   speech or thinking verb (``said Campbell``, ``Nair explained``:
+   :data:`PERSON_SUBJECT_VERBS`).  A one-word WORK_OF_ART, PRODUCT or EVENT joins only
+   with such a verb (``Nair told`` tagged WORK_OF_ART).
 5. **Label votes.**  Among the remaining mentions, one written form gets the label the
    model gave it most often in the article (``Gazprom`` tagged GPE once and ORG five
-   times is an ORG).  A lone one-word PERSON that is a country, continent or region
-   (``the West``) becomes a place.
+   times is an ORG); a courtesy title settles the vote (``Lord Voldemort`` makes every
+   ``Voldemort`` a person).  A lone one-word PERSON that is a country, continent or
+   region (``the West``) becomes a place.
 6. **Places** (GPE, LOC) are named by :func:`transforms.nlp.places.canonical_place`, which
    also gives the ISO 3166-1 alpha-2 country code and geo type.
 7. **Organisations** fold case, ``&``/``and`` and legal suffixes (``plc``, ``Inc``); an
    acronym joins the long name it abbreviates when the article defines it
    ("Mobile Data Association (MDA)") or its letters are the initials of exactly one
-   long name in the article (``MoD`` = Ministry of Defence, ``Apec``).  The long name is
-   the canonical name.
-8. Every other label (including DATE, MONEY, CARDINAL...) groups by folded text.
+   long name in the article (``MoD`` = Ministry of Defence, ``Apec``).  A one-word name
+   joins the one multi-word organisation of the article that starts with it, when the
+   rest of that name only says what kind of company it is (``Cairn`` -> ``Cairn
+   Energy``, ``Deutsche`` -> ``Deutsche Bank``, but not ``Apple`` -> ``Apple Mac`` nor
+   ``National`` -> ``National Grid``: :func:`is_org_short_name`).  The long name is the
+   canonical name.
+8. Every other label groups by folded text.
+
+``entities`` lists named entities only: groups labelled DATE, TIME, PERCENT, MONEY,
+QUANTITY, ORDINAL or CARDINAL (:data:`NUMERIC_LABELS`) are left out, because the
+article's ``amounts`` and ``dates_mentioned`` describe them better; their mentions stay
+in ``mentions`` with offsets.
 
 Mentions in the title count towards an entity's ``mentions`` and can carry the
 canonical name, but only body mentions are listed in ``mentions`` (offsets are into
-the body).  A mention's ``label`` is its entity's label after the repairs above.
+the body).  A mention's ``text`` and an entity's ``forms`` are as written, honorific
+included (``Mr Putin``), while the canonical name is decided without titles.  A
+mention's ``label`` is its entity's label after the repairs above.
 """
 from __future__ import annotations
 
@@ -60,8 +83,11 @@ NORP = "NORP"
 FAC = "FAC"
 PLACE_LABELS = frozenset({GPE, LOC})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
-# Labels the small model puts on people's surnames by mistake.
+# Labels the small model puts on people's surnames by mistake ...
 SURNAME_CONFUSABLE_LABELS = frozenset({ORG, GPE, LOC, FAC, NORP})
+# ... and, more rarely, ones that count only with a sign of a person (see
+# _join_surnames_under_other_labels).
+CUE_CONFUSABLE_LABELS = SURNAME_CONFUSABLE_LABELS | {"WORK_OF_ART", "PRODUCT", "EVENT"}
 
 # ---------------------------------------------------------------------------------------
 # Cleaning spans
@@ -272,6 +298,81 @@ def same_person_full_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(a) >= 2 and len(b) >= 2 and a[0] == b[0] and surname_of(a) == surname_of(b)
 
 
+# Courtesy titles: always a person's, so a span right after one is that person's name
+# ("Mr Putin"), whatever label the model gave it.  Capitalised, optionally with a dot.
+COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame",
+                             "lord", "lady"})
+_TITLE_BEFORE = re.compile(r"(?<![\w.])(?P<title>[A-Z][a-z]{1,3})\.?[ \u00a0]$")
+
+
+def title_before(text: str, start: int) -> int:
+    """Where a courtesy title written right before ``text[start:]`` begins, else ``start``.
+
+    ``title_before("said Mr Putin", 8)`` is 5: the model's PERSON span is "Putin", and the
+    mention is widened to "Mr Putin" so that its form shows how the article refers to him.
+    Only one space may separate title and name (nothing across a line break).
+    """
+    match = _TITLE_BEFORE.search(text, max(0, start - 6), start)
+    if match and match["title"].casefold() in COURTESY_TITLES:
+        return match.start()
+    return start
+
+
+def starts_with_courtesy_title(text: str) -> bool:
+    """``Mr Campbell``, ``Lord Butler``: a courtesy title and one more word."""
+    words = text.split()
+    return len(words) == 2 and _word_key(words[0]) in COURTESY_TITLES and words[1][:1].isupper()
+
+
+def damerau_levenshtein(a: str, b: str) -> int:
+    """Edit distance counting insertions, deletions, substitutions and adjacent swaps.
+
+    The "optimal string alignment" variant (a swapped pair is not edited again), which
+    is what typing slips need: ``Illarionov`` / ``Iliaronov`` are 2 apart.
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def max_surname_edits(a: str, b: str) -> int:
+    """Edits allowed between two spellings of one surname, by the shorter one's length.
+
+    Two for 7+ letters, one for 5-6, none below: short surnames are too close to each
+    other ("Kano" / "Keane", "Wells" / "Welsh") for a typo to be told from another name.
+    """
+    shorter = min(len(a), len(b))
+    return 2 if shorter >= 7 else 1 if shorter >= 5 else 0
+
+
+def is_misspelt_surname(word: str, surname: str) -> bool:
+    """True when ``word`` reads as a misspelling of ``surname`` (case-folded keys).
+
+    Same first letter, different spelling, and within :func:`max_surname_edits`.
+    """
+    if word == surname or word[:1] != surname[:1]:
+        return False
+    return damerau_levenshtein(word, surname) <= max_surname_edits(word, surname)
+
+
+# Verbs whose subject is, in news text, a person rather than a company: reporting
+# speech and thinking.  A one-word mention the model tagged ORG that is the subject of
+# one of these ("said Campbell", "Nair explained") is evidence for the person.
+PERSON_SUBJECT_VERBS = frozenset("""
+    say tell add explain insist argue claim admit concede accept stress reply answer ask
+    write speak joke laugh recall describe suggest signal warn urge hint complain confess
+    think believe feel hope want wish fear know reckon wonder doubt expect
+""".split())
+
+
 def is_acronym(text: str) -> bool:
     """An all-caps token such as ``NATO``, ``MI6``, ``GB`` (2-6 characters, no spaces)."""
     compact = text.replace(".", "")
@@ -320,6 +421,51 @@ def initials_variants(name: str) -> set[str]:
     return variants
 
 
+# First words too common to stand for one organisation on their own ("National" next to
+# "National Grid", "British" next to "British Airways").
+GENERIC_ORG_WORDS = frozenset("""
+    national international british royal united american european general federal first
+    new great central global world standard associated allied universal continental
+    northern southern eastern western north south east west city county state public
+    bank house home office
+""".split())
+# Words that make a company name out of the word before them: "Cairn Energy" is called
+# "Cairn", but "Apple Mac" (a product), "Tube Lines" or "House of Lords" are not their
+# first word.
+ORG_DESIGNATOR_WORDS = frozenset("""
+    energy oil gas petroleum resources mining minerals metals steel chemicals capital partners
+    holdings holding group bank banking financial finance insurance assurance investments
+    investment securities asset management trust fund ventures airways airlines aviation
+    motors motor automotive pharmaceuticals pharma biotech healthcare telecom telecoms
+    telecommunications communications networks media entertainment pictures studios records
+    publishing systems technologies technology software electronics industries enterprises
+    corporation company brands foods stores retail services solutions laboratories labs
+    shipping logistics properties estates utilities power international worldwide global
+""".split())
+
+
+def is_org_short_name(short: str, long: str) -> bool:
+    """True when the one-word ORG ``short`` is how an article shortens the ORG ``long``.
+
+    ``Cairn`` / ``Cairn Energy plc``, ``Deutsche`` / ``Deutsche Bank``, ``Marsh`` /
+    ``Marsh & McLennan``: ``long`` starts with the word and the rest only says what kind
+    of company it is (:data:`ORG_DESIGNATOR_WORDS`, legal suffixes), or names a partner
+    after an ampersand.  Acronyms ("BBC" / "BBC World Service") and generic first words
+    ("National" / "National Grid") never count.
+    """
+    if " " in short or not short[:1].isupper() or is_acronym(short):
+        return False
+    if short.casefold() in GENERIC_ORG_WORDS:
+        return False
+    words = long.replace(",", " ").split()
+    if len(words) < 2 or words[0].casefold() != short.casefold():
+        return False
+    rest = [_word_key(word) for word in words[1:]]
+    if rest[0] == "&":
+        return len(rest) >= 2 and words[2][:1].isupper()
+    return all(word in ORG_DESIGNATOR_WORDS or word in ORG_LEGAL_SUFFIXES for word in rest)
+
+
 def acronym_definitions(text: str, long_name_spans: list[tuple[int, int]]) -> dict[str, tuple[int, int]]:
     """``Mobile Data Association (MDA)``: acronym -> span of the long name it follows.
 
@@ -344,6 +490,8 @@ class RawMention:
     ``start_char``/``end_char`` are offsets of the cleaned text in the body (or in the
     title when ``in_title``); ``span_start``/``span_end`` are the model's original span
     offsets, kept so :meth:`EntityIndex.canonical_for_span` finds untrimmed spans.
+    ``subject_of`` is the lemma of the verb the mention is the nominal subject of
+    ("said Campbell" -> "say"), or None.
     """
     text: str
     label: str
@@ -352,11 +500,16 @@ class RawMention:
     in_title: bool = False
     span_start: int | None = None
     span_end: int | None = None
+    subject_of: str | None = None
 
 
 @dataclass
 class EntityIndex:
-    """Mentions and entities of one article, with name lookups for the other NLP steps."""
+    """Mentions and entities of one article, with name lookups for the other NLP steps.
+
+    ``mentions`` holds every kept mention of the body, numeric ones (DATE, MONEY...)
+    included; ``entities`` holds the named entities only, most mentioned first.
+    """
     mentions: list[dict]
     entities: list[dict]
     people: list[str]
@@ -419,8 +572,12 @@ def _raw_mentions(doc, in_title: bool):
         if kept is None:
             continue
         start, end = ent.start_char + kept[0], ent.start_char + kept[1]
+        if ent.label_ == PERSON or (ent.label_ not in NUMERIC_LABELS and " " not in text[start:end]):
+            start = title_before(text, start)  # the model leaves "Mr" out of "Mr Putin"
+        root = ent.root
+        subject_of = root.head.lemma_.casefold() if root.dep_ == "nsubj" and root.head is not root else None
         yield RawMention(normalize_space(text[start:end]), ent.label_, start, end, in_title,
-                         ent.start_char, ent.end_char)
+                         ent.start_char, ent.end_char, subject_of)
 
 
 def index_mentions(raw_mentions: list[RawMention], body_text: str = "") -> EntityIndex:
@@ -441,6 +598,7 @@ def index_mentions(raw_mentions: list[RawMention], body_text: str = "") -> Entit
         if item.group is None:
             item.group = _group_key(item, place_info)
     _merge_acronyms(items, body_text)
+    _merge_short_org_names(items)
     return _assemble(items, people, place_info)
 
 
@@ -451,6 +609,8 @@ def _repair_label(item: _Item) -> None:
             item.label = GPE if is_country(name) else ORG
         elif not person_key(name):
             item.text = ""
+    elif item.label not in NUMERIC_LABELS and starts_with_courtesy_title(item.text):
+        item.label = PERSON  # "Mr Campbell" tagged ORG, "Mr Iliaronov" tagged GPE
     elif item.label == ORG and is_country(item.text):
         item.label = GPE
 
@@ -486,6 +646,10 @@ class _PersonGroups:
                 self.lookup[word] = self.canonical[gid]
         for item, key in singles:
             gid = self.group_for_word(key[0])
+            if gid is None:
+                gid = self.group_for_misspelt_surname(key[0])
+                if gid is not None:
+                    self.lookup.setdefault(key[0], self.canonical[gid])
             if gid is not None:
                 item.group = ("PERSON", gid)
             # else: a person known by one name only, or an ambiguous surname; such
@@ -511,6 +675,19 @@ class _PersonGroups:
         by_first = self.by_first_name.get(word, set())
         return next(iter(by_first)) if len(by_first) == 1 else None
 
+    def group_for_misspelt_surname(self, word: str) -> int | None:
+        """The one full-name group whose surname ``word`` misspells ("Iliaronov" -> Andrei Illarionov).
+
+        Only for a word that is nobody's surname or first name here, and only when one
+        person's surname is close enough (:func:`is_misspelt_surname`); two candidates
+        leave the word alone.
+        """
+        if word in self.by_surname or word in self.by_first_name:
+            return None
+        groups = {gid for surname, gids in self.by_surname.items()
+                  if is_misspelt_surname(word, surname) for gid in gids}
+        return next(iter(groups)) if len(groups) == 1 else None
+
     def group_for_full_name_or_surname(self, name: str) -> int | None:
         """The group ``name`` is a full-name form of, or the one group with that surname.
 
@@ -531,13 +708,19 @@ def _most_frequent_longest(counts: Counter) -> str:
 
 
 def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups) -> None:
-    """"Putin" tagged ORG (or GPE, NORP...) joins Vladimir Putin; the company Dell does not join Michael Dell."""
-    other_label_counts = Counter(item.text.casefold() for item in items
-                                 if item.label in SURNAME_CONFUSABLE_LABELS)
-    bare_person_counts = Counter(" ".join(person_key(person_name(item.text))) for item in items
-                                 if item.label == PERSON)
+    """"Putin" tagged ORG (or GPE, NORP...) joins Vladimir Putin; the company Dell does not join Michael Dell.
+
+    A full name or a title ("President Putin") always joins.  A bare surname joins unless
+    the article uses the word as something else: at least twice without a sign of a
+    person, and more often than with one.  Signs of a person are a PERSON tag (on the
+    bare surname or on a full name ending with it) and being the subject of a speech or
+    thinking verb ("said Campbell"); a mention of a label that
+    is rarely a surname by mistake (WORK_OF_ART, PRODUCT, EVENT) takes part only with
+    such a sign ("Nair told ...").
+    """
+    candidates = []
     for item in items:
-        if item.label not in SURNAME_CONFUSABLE_LABELS:
+        if item.label not in CUE_CONFUSABLE_LABELS:
             continue
         # Titles only: the lower-case-role rule of person_name would turn "Bank of
         # England" into "England".
@@ -545,28 +728,60 @@ def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups)
         gid = people.group_for_full_name_or_surname(name)
         if gid is None:
             continue
-        has_title = len(person_key(name)) < len(person_key(item.text))
-        word = " ".join(person_key(name))
-        other_uses = other_label_counts[item.text.casefold()]
-        if has_title or len(person_key(name)) >= 2 or not (
-                other_uses >= 2 and other_uses > bare_person_counts[word]):
+        key = person_key(name)
+        decided = len(key) >= 2 or len(key) < len(person_key(item.text))  # full name or titled
+        spoke = not decided and _speaks_as_a_person(item)
+        if decided or spoke or item.label in SURNAME_CONFUSABLE_LABELS:
+            candidates.append((item, gid, key[0], decided, spoke))
+    # Every PERSON-tagged mention ("Sarah Claxton", "Mr Dell", "Claxton") uses the surname as a person's.
+    person_uses = Counter(surname_of(person_key(person_name(item.text))) for item in items
+                          if item.label == PERSON)
+    other_uses = Counter()
+    for _, _, word, decided, spoke in candidates:
+        if not decided:
+            (person_uses if spoke else other_uses)[word] += 1
+    for item, gid, word, decided, _ in candidates:
+        if decided or not (other_uses[word] >= 2 and other_uses[word] > person_uses[word]):
             item.label = PERSON
             item.group = ("PERSON", gid)
 
 
+def _speaks_as_a_person(item: _Item) -> bool:
+    """A one-word capitalised mention that says or thinks something, and is not a country or region."""
+    text = item.text
+    return (item.raw.subject_of in PERSON_SUBJECT_VERBS and " " not in text and text[:1].isupper()
+            and not is_broad_place(text))
+
+
 def _vote_labels(items: list[_Item]) -> None:
-    """One written form, one label: the one the model gave it most often in the article."""
+    """One written form, one label: the one the model gave it most often in the article.
+
+    A courtesy title settles the vote: after "Lord Voldemort", a bare "Voldemort" the
+    model tagged PRODUCT is the same person.
+    """
     by_text: dict[str, Counter] = defaultdict(Counter)
+    titled = set()
     for item in items:
-        by_text[item.text.casefold()][item.label] += 1
+        key = _vote_key(item.text)
+        by_text[key][item.label] += 1
+        if starts_with_courtesy_title(item.text):
+            titled.add(key)
     for item in items:
-        votes = by_text[item.text.casefold()]
-        if len(votes) > 1:
+        key = _vote_key(item.text)
+        votes = by_text[key]
+        if key in titled:
+            item.label = PERSON
+        elif len(votes) > 1:
             item.label = max(votes, key=lambda label: votes[label])  # ties: first seen
         if item.label == PERSON and len(person_key(item.text)) == 1 and is_broad_place(item.text):
             place = lookup_place(item.text)
             item.label = LOC if place.country_code is None else GPE
             item.group = None
+
+
+def _vote_key(text: str) -> str:
+    """The written form a label vote is about: "Mr Pande" votes with "Pande"."""
+    return (text.split()[1] if starts_with_courtesy_title(text) else text).casefold()
 
 
 def _group_key(item: _Item, place_info: dict) -> tuple:
@@ -612,6 +827,25 @@ def _merge_acronyms(items: list[_Item], body_text: str) -> None:
             item.group = target
 
 
+def _merge_short_org_names(items: list[_Item]) -> None:
+    """``Cairn`` joins ``Cairn Energy`` when that is the one organisation it shortens (:func:`is_org_short_name`)."""
+    long_names: dict[tuple, list[str]] = defaultdict(list)
+    for item in items:
+        if item.group and item.group[0] == ORG and " " in item.text:
+            long_names[item.group].append(item.text)
+    if not long_names:
+        return
+    for item in items:
+        if not (item.group and item.group[0] == ORG) or " " in item.text:
+            continue
+        word = item.text.casefold()
+        starting = [group for group, texts in long_names.items()
+                    if any(text.split()[0].casefold() == word for text in texts)]
+        # "Cairn" next to "Cairn Energy" and "Cairn India" could be either: left alone.
+        if len(starting) == 1 and any(is_org_short_name(item.text, text) for text in long_names[starting[0]]):
+            item.group = starting[0]
+
+
 def _may_be_acronym(text: str) -> bool:
     """One word that could abbreviate a long name: ``NATO``, ``MoD``, ``Apec``."""
     if " " in text or not text[:1].isupper() or len(text) > 10:
@@ -641,6 +875,8 @@ def _assemble(items: list[_Item], people: _PersonGroups, place_info: dict) -> En
         else:
             name = _most_frequent_longest(forms)
         canonical_of[group] = (name, label)
+        if label in NUMERIC_LABELS:
+            continue  # amounts and dates have their own columns; the mentions keep them
         body_starts = [item.raw.start_char for item in members if not item.raw.in_title]
         entities.append((position, {
             "name": name,
