@@ -33,10 +33,10 @@ without a model.  The rules, in the order they are applied:
    "Putin" as ORG in some sentences) -- unless the article uses the word with another
    label at least twice without a sign of a person and more often than with one, which
    keeps the company ``Dell`` apart from ``Michael Dell``.  Signs of a person are a
-   PERSON tag (on the surname or a full name ending with it) and being the subject of a
-   speech or thinking verb (``said Campbell``, ``Nair explained``:
-   :data:`PERSON_SUBJECT_VERBS`).  A one-word WORK_OF_ART, PRODUCT or EVENT joins only
-   with such a verb (``Nair told`` tagged WORK_OF_ART).
+   PERSON tag on the bare surname and being the subject of a speech or thinking verb
+   (``said Campbell``, ``Nair explained``: :data:`PERSON_SUBJECT_VERBS`).  A one-word
+   WORK_OF_ART, PRODUCT or EVENT joins only with such a verb (``Nair told`` tagged
+   WORK_OF_ART).
 5. **Label votes.**  Among the remaining mentions, one written form gets the label the
    model gave it most often in the article (``Gazprom`` tagged GPE once and ORG five
    times is an ORG); a courtesy title settles the vote (``Lord Voldemort`` makes every
@@ -712,9 +712,8 @@ def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups)
 
     A full name or a title ("President Putin") always joins.  A bare surname joins unless
     the article uses the word as something else: at least twice without a sign of a
-    person, and more often than with one.  Signs of a person are a PERSON tag (on the
-    bare surname or on a full name ending with it) and being the subject of a speech or
-    thinking verb ("said Campbell"); a mention of a label that
+    person, and more often than with one.  Signs of a person are a PERSON tag and being
+    the subject of a speech or thinking verb ("said Campbell"); a mention of a label that
     is rarely a surname by mistake (WORK_OF_ART, PRODUCT, EVENT) takes part only with
     such a sign ("Nair told ...").
     """
@@ -733,8 +732,9 @@ def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups)
         spoke = not decided and _speaks_as_a_person(item)
         if decided or spoke or item.label in SURNAME_CONFUSABLE_LABELS:
             candidates.append((item, gid, key[0], decided, spoke))
-    # Every PERSON-tagged mention ("Sarah Claxton", "Mr Dell", "Claxton") uses the surname as a person's.
-    person_uses = Counter(surname_of(person_key(person_name(item.text))) for item in items
+    # Uses of the bare word as a person's: PERSON-tagged "Dell", "Mr Dell".  A full name
+    # ("Michael Dell") shows that the person exists, not what the bare word refers to.
+    person_uses = Counter(" ".join(person_key(person_name(item.text))) for item in items
                           if item.label == PERSON)
     other_uses = Counter()
     for _, _, word, decided, spoke in candidates:
