@@ -731,7 +731,7 @@ def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups)
         decided = len(key) >= 2 or len(key) < len(person_key(item.text))  # full name or titled
         spoke = not decided and _speaks_as_a_person(item)
         if decided or spoke or item.label in SURNAME_CONFUSABLE_LABELS:
-            candidates.append((item, gid, key[0], decided, spoke))
+            candidates.append((item, gid, " ".join(key), decided, spoke))
     # Uses of the bare word as a person's: PERSON-tagged "Dell", "Mr Dell".  A full name
     # ("Michael Dell") shows that the person exists, not what the bare word refers to.
     person_uses = Counter(" ".join(person_key(person_name(item.text))) for item in items
