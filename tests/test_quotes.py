@@ -168,10 +168,15 @@ class StandInIndex:
 
     ``canonical_for_span`` names a PERSON span by the listed full name with its surname and
     any other entity by its text without "the"; ``resolve_person`` does the same for text.
+    ``groups`` (name -> label) stands for the article-level grouping of ``entities``: a
+    PERSON span whose text is one of them is named by it, as the real index does when
+    its vote puts a mention the model tagged PERSON under another label.
     """
 
-    def __init__(self, people: list[str]):
+    def __init__(self, people: list[str], groups: dict[str, str] | None = None):
         self.people = people
+        self.groups = dict(groups or {})
+        self.entities = [{"name": name, "label": label} for name, label in self.groups.items()]
 
     def resolve_person(self, text: str) -> str | None:
         name = _bare_name(text)
@@ -181,7 +186,8 @@ class StandInIndex:
 
     def canonical_for_span(self, span) -> str | None:
         if span.label_ == "PERSON":
-            return self.resolve_person(span.text)
+            grouped = _bare_name(span.text)
+            return self.resolve_person(span.text) or (grouped if grouped in self.groups else None)
         return _bare_name(span.text) or None
 
 
@@ -192,9 +198,9 @@ def nlp():
     return load_model()
 
 
-def quotes_of(nlp, text: str, people=()) -> list[dict]:
+def quotes_of(nlp, text: str, people=(), groups=None) -> list[dict]:
     doc = nlp(text)
-    return extract_quotes(doc, StandInIndex(list(people)))
+    return extract_quotes(doc, StandInIndex(list(people), groups))
 
 
 def only(quotes: list[dict], starting: str) -> dict:
@@ -315,6 +321,53 @@ def test_quotation_without_any_cue_or_previous_speaker_has_none(nlp):
     body = 'The poster read "lowest mortgage rate for forty years in this country" in red.'
     [row] = quotes_of(nlp, body)
     assert (row["speaker"], row["cue"], row["attribution"], row["is_partial"]) == (None, None, None, True)
+
+
+def test_person_tagged_name_the_article_groups_as_a_company_is_not_he(nlp):
+    # The model tags "Kovrax" PERSON as the subject of "is"; the article knows it as an ORG.
+    body = ('Tom Baker, a lawyer for Kovrax, said on Monday that the firm would fight on. '
+            'Kovrax is sure of its case, and "we expect to win in the end," he said.')
+    doc = nlp(body)
+    assert any(e.text == "Kovrax" and e.label_ == "PERSON" for e in doc.ents)
+    [row] = extract_quotes(doc, StandInIndex(["Tom Baker"], {"Kovrax": "ORG"}))
+    assert (row["speaker"], row["speaker_label"], row["attribution"]) == ("Tom Baker", "PERSON", "pronoun")
+
+
+def test_it_prefers_the_main_clause_subject_of_the_latest_sentence(nlp):
+    # "Dallas" (GPE) is the latest group subject, but of the clause "Dallas was ...".
+    body = ('Credit Suisse said Dallas was "a city where it owns no property at all." It also said '
+            'the council should not decide "a matter between the region and one of its companies".')
+    assert any(e.text == "Dallas" and e.label_ == "GPE" for e in nlp(body).ents)
+    first, second = quotes_of(nlp, body)
+    assert first["speaker"] == "Credit Suisse"
+    assert (second["speaker"], second["speaker_label"], second["attribution"]) == \
+        ("Credit Suisse", "ORG", "pronoun")
+
+
+@pytest.mark.parametrize("speakers, parsed_subject", [
+    ("Acme Foods chairman Peter Walsh and finance director Susan Reid", "Reid"),   # misparsed
+    ("Peter Walsh and Susan Reid", "Walsh"),                                      # parsed right
+])
+def test_coordinated_speakers_give_the_first_named_person(nlp, speakers, parsed_subject):
+    body = f'"We are happy with how the takeover has gone," {speakers} said in a statement.'
+    said = next(t for t in nlp(body) if t.text == "said")
+    assert [c.text for c in said.children if c.dep_ == "nsubj"] == [parsed_subject]
+    [row] = quotes_of(nlp, body, ["Peter Walsh", "Susan Reid"])
+    assert (row["speaker"], row["cue"], row["attribution"]) == ("Peter Walsh", "say", "explicit")
+
+
+@pytest.mark.parametrize("body, speaker", [
+    ('"The plant will close next year," the Daily Telegraph quoted a union official as saying.', None),
+    ('"The plant will close next year," the Daily Telegraph quoted Mr Jones as saying.', "Alan Jones"),
+    ('Reuters quoted Mr Jones as saying "the plant will close next year and nobody will be spared".',
+     "Alan Jones"),
+    ('Mr Jones was quoted by the Times as saying "the plant will close next year and nobody will be spared".',
+     "Alan Jones"),
+])
+def test_quoted_as_saying_gives_the_quoted_person_not_the_publication(nlp, body, speaker):
+    [row] = quotes_of(nlp, body, ["Alan Jones"])
+    assert (row["speaker"], row["cue"]) == (speaker, "say")
+    assert row["attribution"] == ("explicit" if speaker else None)
 
 
 # ---------------------------------------------------------------------------------------

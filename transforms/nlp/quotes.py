@@ -30,32 +30,39 @@ Three steps, each a pure function of its inputs:
    in the sentence.  The speaker is the cue's subject in the dependency parse (inherited
    through ``went on to say``, ``and added``, ``adding``), the agent of a passive cue, the
    object of *according to*, or the name after an inverted cue (``said Tory shadow
-   secretary Caroline Spelman``).  A clause with a named subject before a colon frames
-   the quotation too (``Mr Dean is confident though: "..."``, cue None).  A quotation
-   that is a sentence of its own with no cue is the speech of whoever the text was just
-   quoting or reporting (a quotation's speaker, a reporting verb's subject, or a named
-   person who is a sentence's subject), looking back at most ``FOLLOW_ON_SENTENCES``
-   sentences and one paragraph: attribution ``"follow-on"``.
+   secretary Caroline Spelman``).  Of a coordinated subject (``chief executive X and chief
+   operating officer Y said``) the first-named person speaks, also when the parser makes
+   the last name the subject.  In ``the paper quoted X as saying`` (or ``X was quoted as
+   saying``) the speaker is X, not the publication; an unnamed X ("a source") is no
+   named speaker.  A clause with a named subject before a colon frames the quotation too
+   (``Mr Dean is confident though: "..."``, cue None).  A quotation that is a sentence of
+   its own with no cue is the speech of whoever the text was just quoting or reporting (a
+   quotation's speaker, a reporting verb's subject, or a named person who is a
+   sentence's subject), looking back at most ``FOLLOW_ON_SENTENCES`` sentences and one
+   paragraph: attribution ``"follow-on"``.
 3. **Resolution to canonical names**: a named subject goes through the entity index
    (``Mr Putin`` -> ``Vladimir Putin``); a name after an honorific is a person whatever
    the NER said (``Lord Butler`` tagged ORG, ``Dr Houck`` tagged WORK_OF_ART), as is a
-   one-word surname of a person in the article (``Nair told the BBC``); names the NER
-   missed (``Mr Davies, 60, said``) are read from the parse.  *he/she* resolve to the
-   subject of the latest sentence with a compatible candidate, preferring its main
-   clause (gender from honorifics such as Mr/Ms/Lord/Dame, from role nouns such as
-   *spokeswoman*, and learnt from earlier pronoun resolutions); *it/they* to the latest
-   organisation or group subject within two paragraphs: attribution ``"pronoun"``.  An
-   unnamed person as the latest candidate ("the prime minister's official spokesman said
-   ... But he added") leaves the speaker None.  A definite role description (``the
-   Russian president``) resolves to the one person the article gives that title
-   (``President Vladimir Putin``; ``the Russian leader`` also matches a president or
-   prime minister whose title names no other country); failing a title, a description
-   of a role (``the Salford MP``, ``the defender``, ``the 30-year-old``, but not unnamed
-   sources such as *a spokesman* or *officials*) refers back to the named person subject
-   of the current or previous paragraph.  Organisation descriptions (``the ministry``)
-   resolve to the one organisation of the article whose name contains that word, and a
-   statement's owner speaks (``His sales pitch adds:``).  An unnamed spokesperson is not
-   their organisation: the speaker is None and the cue is kept.
+   one-word surname of a person in the article (``Nair told the BBC``); a name without
+   an honorific tagged PERSON in one sentence but grouped by the index under another
+   label (a company the model took for a person once) takes the article's label.  Names
+   the NER missed (``Mr Davies, 60, said``) are read from the parse.  *he/she* resolve
+   to the subject of the latest sentence with a compatible candidate, preferring its
+   main clause (gender from honorifics such as Mr/Ms/Lord/Dame, from role nouns such as
+   *spokeswoman*, and learnt from earlier pronoun resolutions); *it/they* likewise to an
+   organisation or group subject within two paragraphs (``X said Leeds was "...". It
+   also said``: X): attribution ``"pronoun"``.  An unnamed person as the latest
+   candidate ("the prime minister's official spokesman said ... But he added") leaves
+   the speaker None.  A definite role description (``the Russian president``) resolves
+   to the one person the article gives that title (``President Vladimir Putin``; ``the
+   Russian leader`` also matches a president or prime minister whose title names no
+   other country); failing a title, a description of a role (``the Salford MP``, ``the
+   defender``, ``the 30-year-old``, but not unnamed sources such as *a spokesman* or
+   *officials*) refers back to the named person subject of the current or previous
+   paragraph.  Organisation descriptions (``the ministry``) resolve to the one
+   organisation of the article whose name contains that word, and a statement's owner
+   speaks (``His sales pitch adds:``).  An unnamed spokesperson is not their
+   organisation: the speaker is None and the cue is kept.
 
 Each quotation is reported with ``is_scare`` (under five whitespace-separated words:
 scare quotes and short phrases, not statements) and ``is_partial`` (it neither starts a
@@ -307,6 +314,7 @@ def is_scare_quote(text: str) -> bool:
 
 ACCORDING_TO = "according to"
 GO_ON = "go on"                      # "He went on: ..."
+QUOTE_VERB = "quote"                 # "The paper quoted him as saying ..."
 # Lemmas of verbs that report speech (the cue of a quotation).
 CUE_LEMMAS = frozenset({
     "say", "tell", "add", "warn", "reply", "continue", "insist", "argue", "explain", "stress",
@@ -562,13 +570,17 @@ def cue_of(token) -> str | None:
 
     A bare passive participle ("a plan described as ...") does not say who spoke and is
     not a cue; with an agent ("described by one union as", "Asked by Sky's correspondent")
-    it is, and the agent is its speaker.
+    it is, and the agent is its speaker.  *quote* is a cue only as ``quoted X as saying``,
+    standing for the reporting verb after *as* (whose speaker is X, ``_quoted_source``).
     """
     if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
         return ACCORDING_TO
     if token.pos_ not in ("VERB", "AUX"):
         return None
     lemma = token.lemma_.lower()
+    if lemma == QUOTE_VERB:
+        reported = _reported_as(token)
+        return cue_of(reported) if reported is not None else None
     if lemma == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in token.children) \
             and not any(c.dep_ == "xcomp" for c in token.children):
         return GO_ON                                 # "He went on: ..." ("went on to say": the cue is "say")
@@ -578,6 +590,47 @@ def cue_of(token) -> str | None:
                                        for c in token.children):
         return None
     return lemma
+
+
+def _reported_as(quote_verb):
+    """The reporting verb of ``quoted X as saying`` ("as" on the verb or, misparsed, on X)."""
+    objects = [c for c in quote_verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    for holder in [quote_verb] + objects:
+        for prep in holder.children:
+            if prep.dep_ == "prep" and prep.lower_ == "as":
+                reported = next((c for c in prep.children if c.dep_ in ("pcomp", "pobj")
+                                 and c.pos_ == "VERB" and c.lemma_.lower() in CUE_LEMMAS), None)
+                if reported is not None:
+                    return reported
+    return None
+
+
+def _quoting_verb(cue_token):
+    """The *quote* of ``X quoted Y as saying`` when ``cue_token`` is it or its *saying*, else None."""
+    if cue_token.lemma_.lower() == QUOTE_VERB:
+        return cue_token if _reported_as(cue_token) is not None else None
+    prep = cue_token.head
+    if cue_token.dep_ not in ("pcomp", "pobj") or prep.lower_ != "as" or prep.dep_ != "prep":
+        return None
+    holder = prep.head
+    verb = holder if holder.lemma_.lower() == QUOTE_VERB else holder.head
+    reported = _reported_as(verb) if verb.lemma_.lower() == QUOTE_VERB else None
+    if reported is not None and reported.i == cue_token.i:
+        return verb
+    return None
+
+
+def _quoted_source(view: _DocView, quote_verb):
+    """Who is quoted: the object of ``X quoted Y as saying`` or the subject of ``Y was quoted as saying``.
+
+    The subject of *quote* (a newspaper, an agency) only passes the words on; an unnamed
+    object ("an insider", "a source") leaves the speaker None like any unnamed source.
+    """
+    for dep in ("dobj", "nsubjpass"):
+        source = next((c for c in quote_verb.children if c.dep_ == dep and view.owner[c.i] < 0), None)
+        if source is not None:
+            return source
+    return None
 
 
 def _before_window(view: _DocView, quote: _Quote) -> list:
@@ -782,16 +835,68 @@ def _named_after_inverted_cue(view: _DocView, cue_token, after: list):
     return None
 
 
+def _is_title_word(view: _DocView, token) -> bool:
+    """A word of a title written before a name: 'chief operating officer', 'Acme Foods chairman'."""
+    if view.owner[token.i] >= 0:
+        return False
+    if token.pos_ in ("NOUN", "ADJ"):
+        return token.is_lower
+    return token.pos_ == "PROPN" and token.ent_type_ != "PERSON"
+
+
+def _first_coordinated_person(view: _DocView, subject):
+    """The first-named person of a coordinated subject, which is who we report as speaking.
+
+    In '"...," Acme chief executive Ann Lee and chief operating officer Bob Hale said' the
+    small model makes the last name the subject and the second title a conjunct of the
+    first name.  From a person subject, title words are skipped leftwards;
+    an *and* right after another person's name makes that earlier person the speaker (and
+    so on back along *A and B and C*).  A correct parse already gives the first conjunct,
+    which has no such *and* before it and is kept.
+    """
+    ent = view.entity_of.get(subject.i)
+    if ent is None or ent.label_ != "PERSON":
+        return subject
+    doc, first = view.doc, None
+    while True:
+        i = ent.start - 1
+        while i >= 0 and _is_title_word(view, doc[i]):
+            i -= 1
+        if i < 1 or doc[i].lower_ != "and" or doc[i].pos_ != "CCONJ" or view.owner[i] >= 0:
+            break
+        previous = view.entity_of.get(i - 1)
+        if previous is None or previous.label_ != "PERSON" or previous.end != i:
+            break
+        ent = first = previous
+    return first.root if first is not None else subject
+
+
+def _cue_subject(view: _DocView, cue_token):
+    """Who a cue's clause says spoke: the quoted person of *quoted X as saying*, else the
+    cue's subject (the first person of a coordinated subject)."""
+    quoting = _quoting_verb(cue_token)
+    if quoting is not None:
+        return _quoted_source(view, quoting)
+    subject = _subject_token(cue_token, view.owner)
+    return _first_coordinated_person(view, subject) if subject is not None else None
+
+
 def _speaker_token(view: _DocView, cue_token, after: list):
-    """The token naming who speaks through ``cue_token`` (subject, agent, object of 'according to')."""
+    """The token naming who speaks through ``cue_token`` (subject, agent, object of 'according to').
+
+    *quoted X as saying* names X whether active or passive ("X was quoted by the paper
+    as saying": the paper is the agent but not the speaker).
+    """
     if cue_of(cue_token) == ACCORDING_TO:
         return _according_to_object(cue_token)
+    if _quoting_verb(cue_token) is not None:
+        return _cue_subject(view, cue_token)
     if _is_passive(cue_token):
         return _agent(cue_token)
     inverted = _named_after_inverted_cue(view, cue_token, after)
     if inverted is not None:
         return inverted
-    subject = _subject_token(cue_token, view.owner)
+    subject = _cue_subject(view, cue_token)
     if subject is not None:
         return subject
     return _inverted_subject(cue_token, after)
@@ -867,9 +972,14 @@ def _canonical(view: _DocView, ent) -> tuple[str, str]:
     """(canonical name, label) of an entity span, through the entity index.
 
     A name after an honorific is a person whatever the NER said ("Lord Butler" as ORG).
-    A name the index does not know keeps its surface form (without "the" or "'s").
+    A PERSON span without one takes the label the article groups it under when that is
+    not PERSON (``_grouped_as_non_person``).  A name the index does not know keeps its
+    surface form (without "the" or "'s").
     """
     index = view.index
+    grouped = _grouped_as_non_person(view, ent)
+    if grouped is not None:
+        return grouped
     if ent.label_ == "PERSON" or _honorific_before(view.doc, ent) is not None or _looks_like_person(ent):
         name = (index.canonical_for_span(ent) if ent.label_ == "PERSON" else None) \
             or index.resolve_person(ent.text) or index.resolve_person(_strip_honorifics(ent.text))
@@ -890,6 +1000,23 @@ def _canonical(view: _DocView, ent) -> tuple[str, str]:
     if person is not None:
         return person, "PERSON"
     return _clean_surface(ent.text), ent.label_
+
+
+def _grouped_as_non_person(view: _DocView, ent) -> tuple[str, str] | None:
+    """(name, label) of a PERSON-tagged span that the article's entity index groups as no person.
+
+    The small model tags an organisation PERSON in one sentence ("Acme is sure of its
+    case, and "...," he said", after its lawyer spoke) while the index, which weighs all
+    the article's mentions, knows it as an organisation; the article's label wins, so the
+    span is no candidate for *he*/*she*.  A name after an honorific stays a person.
+    """
+    if ent.label_ != "PERSON" or _honorific_before(view.doc, ent) is not None:
+        return None
+    name = view.index.canonical_for_span(ent)
+    label = view.labels.get(name) if name else None
+    if label is None or label == "PERSON":
+        return None
+    return name, label
 
 
 def _clean_surface(text: str) -> str:
@@ -950,7 +1077,8 @@ def _subject_gender(view: _DocView, subject: _Subject) -> str | None:
 
 
 def _resolve_pronoun(view: _DocView, pronoun, char: int) -> _Speaker | None:
-    """he/she: the latest compatible person subject; it/they: the latest group within two paragraphs."""
+    """he/she: the latest compatible person subject; it/they: a group subject within two
+    paragraphs; both preferring the main clause of the latest sentence with a candidate."""
     word = pronoun.lower_
     if word in _PRONOUN_GENDER:
         wanted = _PRONOUN_GENDER[word]
@@ -972,17 +1100,35 @@ def _resolve_pronoun(view: _DocView, pronoun, char: int) -> _Speaker | None:
             view.genders[name] = wanted              # learnt: "Hazel Blears ... she said"
         return _Speaker(name, subject.speaker.label, "pronoun", wanted)
     if word in _GROUP_PRONOUNS:
-        paragraph = view.paragraph_of(char)
-        for subject in _subjects_before(view, char):
-            if subject.paragraph < paragraph - 1:
-                break
-            if subject.is_person:
-                if word == "they":
-                    return None                      # "they" after a person: a group we cannot name
-                continue
-            if subject.speaker is not None and subject.speaker.label in _GROUP_LABELS:
-                return _Speaker(subject.speaker.name, subject.speaker.label, "pronoun")
+        groups = _group_candidates(view, word, char)
+        if not groups:
+            return None
+        # As for he/she, a main-clause subject of the latest sentence with a candidate is
+        # preferred ('Acme said Leeds was "...". It also said'); failing one,
+        # the latest candidate.
+        subject = next((s for s in groups if s.main_clause), groups[0])
+        return _Speaker(subject.speaker.name, subject.speaker.label, "pronoun")
     return None
+
+
+def _group_candidates(view: _DocView, word: str, char: int) -> list[_Subject]:
+    """Organisation or group subjects *it*/*they* may refer to: those of the latest sentence
+    with one within two paragraphs, latest first.
+
+    People are passed over, except that *they* right after a person (no group in between)
+    is a group we cannot name: no candidates.
+    """
+    paragraph, found = view.paragraph_of(char), []
+    for subject in _subjects_before(view, char):
+        if subject.paragraph < paragraph - 1 or (found and subject.sentence != found[0].sentence):
+            break
+        if subject.is_person:
+            if word == "they" and not found:
+                return []
+            continue
+        if subject.speaker is not None and subject.speaker.label in _GROUP_LABELS:
+            found.append(subject)
+    return found
 
 
 def _description(token) -> _Title:
@@ -1171,7 +1317,8 @@ def _build_view(body_doc, index) -> _DocView:
         view.quotes.append(_Quote(span=span, text=words, first=first, last=last,
                                   paragraph=view.paragraph_of(span.start), ends_sentence=ends_sentence))
     for ent in body_doc.ents:
-        if ent.label_ == "PERSON" and view.owner[ent.start] < 0:
+        grouped = _grouped_as_non_person(view, ent)     # a company the model tagged PERSON
+        if ent.label_ == "PERSON" and view.owner[ent.start] < 0 and grouped is None:
             name, _ = _canonical(view, ent)
             gender = _honorific_gender(body_doc, ent)
             if gender and name not in view.genders:
@@ -1179,7 +1326,7 @@ def _build_view(body_doc, index) -> _DocView:
             title = _title_before(body_doc, ent)
             titles = ([title] if title else []) + _appositive_titles(ent)
             view.titles.setdefault(name, []).extend(titles)
-        elif ent.label_ == "ORG":
+        elif ent.label_ == "ORG" or (grouped is not None and grouped[1] == "ORG"):
             view.org_names.append(_canonical(view, ent)[0])
     _collect_subjects(view)
     return view
@@ -1283,7 +1430,7 @@ def _previous_speaker(view: _DocView, quote: _Quote, before: list) -> _Speaker |
             i -= 1
             continue
         if cue_of(token):
-            subject = _subject_token(token, view.owner)
+            subject = _cue_subject(view, token)
             speaker = _resolve_token(view, subject) if subject is not None else None
             if speaker is not None and speaker.name:
                 return speaker
