@@ -588,3 +588,58 @@ def test_bbc_acronyms_and_former_city_names(bbc_index):
     mumbai = [e for e in bbc_index("entertainment/085.txt").entities if e["name"] == "Mumbai"]
     assert len(mumbai) == 1 and {"Mumbai", "Bombay"} <= set(mumbai[0]["forms"])
     assert mumbai[0]["country_code"] == "IN"
+
+
+# ---------------------------------------------------------------------------------------
+# First-name spellings, label-vote ties and towns qualified by their county (pure)
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b, same", [
+    ("viktor", "victor", True),
+    ("mohammed", "mohamed", True),
+    ("mark", "mary", False),       # short names: too often two people
+    ("daniel", "samuel", False),   # different first letter
+    ("andrew", "andrea", False),   # a different ending: a brother and sister
+    ("louis", "louise", False),
+    ("christopher", "christoper", True),
+    ("viktor", "viktor", False),   # not a variant: the same spelling
+])
+def test_first_name_variants(a, b, same):
+    from transforms.nlp.entities import is_first_name_variant
+
+    assert is_first_name_variant(a, b) is same
+
+
+def test_a_first_name_spelt_two_ways_is_one_person():
+    assert same_person_full_names(("viktor", "makarenko"), ("victor", "makarenko"))
+    assert not same_person_full_names(("viktor", "makarenko"), ("victor", "petrenko"))
+    index = index_mentions(mentions_of(("Viktor Makarenko", "PERSON"), ("Makarenko", "PERSON"),
+                                       ("Victor Makarenko", "PERSON")))
+    person = entity(index, "Viktor Makarenko")
+    assert person["mentions"] == 3 and "Victor Makarenko" in person["forms"]
+    assert [e["name"] for e in index.entities if e["label"] == "PERSON"] == ["Viktor Makarenko"]
+
+
+def test_a_label_tie_on_a_full_name_goes_to_person():
+    index = index_mentions(mentions_of(("Rufus Hale", "PRODUCT"), ("Rufus Hale", "PERSON")))
+    assert entity(index, "Rufus Hale")["label"] == "PERSON"
+    # a one-word form keeps the first-seen rule
+    index = index_mentions(mentions_of(("Halewood", "ORG"), ("Halewood", "PERSON")))
+    assert entity(index, "Halewood")["label"] == "ORG"
+
+
+def test_an_unknown_town_takes_the_country_of_the_county_after_it():
+    body = "a huntsman from Ashwick Parva, Herefordshire, said so; markets like Xyloria, India and Peru"
+    start = body.index("Ashwick Parva")
+    county = body.index("Herefordshire")
+    listed = body.index("Xyloria")
+    india = body.index("India")
+    raw = [RawMention("Ashwick Parva", "GPE", start, start + 13),
+           RawMention("Herefordshire", "GPE", county, county + 13),
+           RawMention("Xyloria", "GPE", listed, listed + 7),
+           RawMention("India", "GPE", india, india + 5)]
+    index = index_mentions(raw, body)
+    town = entity(index, "Ashwick Parva")
+    assert (town["country_code"], town["geo_type"]) == ("GB", "city")
+    # "Xyloria, India and Peru" is a list: India does not locate Xyloria
+    assert entity(index, "Xyloria")["country_code"] is None

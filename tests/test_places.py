@@ -5,7 +5,7 @@ import pytest
 
 from transforms.nlp import places
 from transforms.nlp.places import (canonical_place, country_code, is_broad_place, is_country,
-                                   place_key)
+                                   place_key, subdivision_names)
 
 
 @pytest.mark.parametrize("text", ["US", "U.S.", "USA", "U.S.A.", "America", "the United States",
@@ -117,3 +117,47 @@ def test_gazetteer_is_built_once_under_concurrent_first_use(monkeypatch):
         thread.join()
     assert len(built) == 1
     assert len(results) == 8 and all(result is built[0] for result in results)
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("Bristol, City of", ["Bristol"]),
+    ("Herefordshire, County of", ["Herefordshire"]),
+    ("Durham, County", ["County Durham", "Durham"]),
+    ("Vale of Glamorgan, The", ["Vale of Glamorgan"]),
+    ("Powys", ["Powys"]),
+])
+def test_subdivision_names_read_pycountry_inverted_names(raw, names):
+    assert subdivision_names(raw) == names
+
+
+@pytest.mark.parametrize("text, name, code", [
+    ("Herefordshire", "Herefordshire", "GB"),
+    ("Gloucestershire", "Gloucestershire", "GB"),
+    ("Powys", "Powys", "GB"),
+    ("County Durham", "County Durham", "GB"),
+    ("Vale of Glamorgan", "Vale of Glamorgan", "GB"),
+    ("Kerry", "Kerry", "IE"),
+])
+def test_british_and_irish_counties_are_regions(text, name, code):
+    assert canonical_place(text) == (name, code, "region")
+
+
+def test_a_same_named_city_of_the_same_country_beats_its_local_authority():
+    assert canonical_place("Leeds") == ("Leeds", "GB", "city")
+    assert canonical_place("Cardiff") == ("Cardiff", "GB", "city")
+
+
+def test_counties_relabel_a_person_only_when_the_name_cannot_be_a_given_name():
+    assert is_broad_place("Worcestershire") and is_broad_place("County Durham")
+    assert not is_broad_place("Kerry") and not is_broad_place("Angus")  # given names too
+    assert is_broad_place("Wales")  # a country of the UK, not a local authority
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("Vale of Glamorgan, The [Bro Morgannwg GB-BMG]", ["Vale of Glamorgan", "Bro Morgannwg"]),
+    ("Wales [Cymru GB-CYM]", ["Wales", "Cymru"]),
+    ("Girona [Gerona]", ["Girona", "Gerona"]),
+    ("Lugo [Lugo]", ["Lugo"]),
+])
+def test_subdivision_names_keep_the_bracketed_second_language_name_as_an_alias(raw, names):
+    assert subdivision_names(raw) == names

@@ -20,7 +20,8 @@ without a model.  The rules, in the order they are applied:
    Sir``, ``Broadcaster``...), a nationality before a full name (``Kenyan Bernard Lagat``)
    and lower-case role words before a name (``Wales physio Mark Davies``) are stripped.
    Full names (two or more words) are grouped when one is a word-suffix of the other or
-   they share first and last word.  A one-word mention (``Putin``, ``Mr Putin``) joins the
+   they share first and last word (first names one edit apart count as one: "Viktor" /
+   "Victor").  A one-word mention (``Putin``, ``Mr Putin``) joins the
    one full name with that surname; when two full names share the surname it stays
    apart.  A one-word mention that is nobody's surname joins the one full name with that
    first name (``Gordon`` -> ``Gordon Brown``).  Failing both, it joins the one full name
@@ -39,11 +40,14 @@ without a model.  The rules, in the order they are applied:
    WORK_OF_ART).
 5. **Label votes.**  Among the remaining mentions, one written form gets the label the
    model gave it most often in the article (``Gazprom`` tagged GPE once and ORG five
-   times is an ORG); a courtesy title settles the vote (``Lord Voldemort`` makes every
+   times is an ORG); a tie goes to the first label seen, or to PERSON for a full name
+   ("Otis Ferry" tagged PRODUCT and PERSON once each); a courtesy title settles the vote (``Lord Voldemort`` makes every
    ``Voldemort`` a person).  A lone one-word PERSON that is a country, continent or
    region (``the West``) becomes a place.
 6. **Places** (GPE, LOC) are named by :func:`transforms.nlp.places.canonical_place`, which
-   also gives the ISO 3166-1 alpha-2 country code and geo type.
+   also gives the ISO 3166-1 alpha-2 country code and geo type.  A place it does not
+   know that is written with its county, state or country after a comma ("Ledbury,
+   Herefordshire") is a town of that country.
 7. **Organisations** fold case, ``&``/``and`` and legal suffixes (``plc``, ``Inc``); an
    acronym joins the long name it abbreviates when the article defines it
    ("Mobile Data Association (MDA)") or its letters are the initials of exactly one
@@ -73,7 +77,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from transforms.nlp.places import canonical_place, is_broad_place, is_country, lookup_place
+from transforms.nlp.places import (CITY, COUNTRY, REGION, canonical_place, is_broad_place, is_country,
+                                   lookup_place)
 
 PERSON = "PERSON"
 ORG = "ORG"
@@ -292,10 +297,27 @@ def is_suffix_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 def same_person_full_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Two full names of one person: one a suffix of the other, or same first and surname."""
+    """Two full names of one person: one a suffix of the other, or same first and surname.
+
+    First names written two ways count as the same ("Viktor Makarov" / "Victor
+    Makarov"): see :func:`is_first_name_variant`.
+    """
     if a == b or is_suffix_name(a, b) or is_suffix_name(b, a):
         return True
-    return len(a) >= 2 and len(b) >= 2 and a[0] == b[0] and surname_of(a) == surname_of(b)
+    return (len(a) >= 2 and len(b) >= 2 and surname_of(a) == surname_of(b)
+            and (a[0] == b[0] or is_first_name_variant(a[0], b[0])))
+
+
+def is_first_name_variant(a: str, b: str) -> bool:
+    """Two spellings of one first name (case-folded keys): "viktor" / "victor", "mohammed" / "mohamed".
+
+    Same first and last letter, five letters or more, one edit apart.  Shorter names are
+    too often different people ("Mark" / "Mary"), and so are names that differ at the
+    end, which is where English marks a name's gender ("Andrew" / "Andrea", "Louis" /
+    "Louise", "Daniel" / "Daniela").
+    """
+    return (a != b and a[:1] == b[:1] and a[-1:] == b[-1:] and min(len(a), len(b)) >= 5
+            and damerau_levenshtein(a, b) <= 1)
 
 
 # Courtesy titles: always a person's, so a span right after one is that person's name
@@ -597,6 +619,7 @@ def index_mentions(raw_mentions: list[RawMention], body_text: str = "") -> Entit
     for item in items:
         if item.group is None:
             item.group = _group_key(item, place_info)
+    _locate_places_by_their_region(items, place_info, body_text)
     _merge_acronyms(items, body_text)
     _merge_short_org_names(items)
     return _assemble(items, people, place_info)
@@ -772,7 +795,13 @@ def _vote_labels(items: list[_Item]) -> None:
         if key in titled:
             item.label = PERSON
         elif len(votes) > 1:
-            item.label = max(votes, key=lambda label: votes[label])  # ties: first seen
+            # Ties go to the first seen, except that a full name the model once tagged
+            # PERSON stays a person ("Otis Ferry" tagged PRODUCT once and PERSON once).
+            top = max(votes.values())
+            if votes.get(PERSON) == top and len(person_key(person_name(item.text))) >= 2:
+                item.label = PERSON
+            else:
+                item.label = max(votes, key=lambda label: votes[label])
         if item.label == PERSON and len(person_key(item.text)) == 1 and is_broad_place(item.text):
             place = lookup_place(item.text)
             item.label = LOC if place.country_code is None else GPE
@@ -795,6 +824,28 @@ def _group_key(item: _Item, place_info: dict) -> tuple:
     if item.label == ORG:
         return (ORG, org_key(item.text))
     return (item.label, item.text.casefold())
+
+
+_PLACE_QUALIFIER_GAP = re.compile(r",[^\S\n]*")
+_LIST_GOES_ON = re.compile(r"\s*(?:and\b|or\b|&)")
+
+
+def _locate_places_by_their_region(items: list[_Item], place_info: dict, body_text: str) -> None:
+    """A place the gazetteer does not know, written "Ledbury, Herefordshire": a town in
+    the country of the county, state or country named after the comma."""
+    places_at = {item.raw.start_char: item for item in items
+                 if not item.raw.in_title and item.group in place_info}
+    for item in items:
+        info = place_info.get(item.group)
+        if item.raw.in_title or info is None or info[2] is not None:
+            continue  # a known place (a continent has no code but is known)
+        gap = _PLACE_QUALIFIER_GAP.match(body_text, item.raw.end_char)
+        qualifier = places_at.get(gap.end()) if gap else None
+        if qualifier is None or _LIST_GOES_ON.match(body_text, qualifier.raw.end_char):
+            continue  # "Hexham, Hull and York" is a list, not a town and its county
+        _, code, geo_type = place_info[qualifier.group]
+        if code is not None and geo_type in (REGION, COUNTRY):
+            place_info[item.group] = (info[0], code, CITY)
 
 
 def _merge_acronyms(items: list[_Item], body_text: str) -> None:

