@@ -107,3 +107,9 @@ def test_a_first_name_the_model_left_out_joins_the_person(nlp):
 def test_title_and_place_words_are_not_first_names(nlp):
     found = ents(nlp, "He thanked the Lord Chief Justice and spoke of Real Madrid.")
     assert not any(label == "PERSON" and text in ("Chief Justice", "Real Madrid") for text, label in found)
+
+
+def test_hyphenated_surnames_and_sentence_opening_role_nouns(nlp):
+    found = ents(nlp, "Founder Stavros Papa-Dimitriou has pledged to fight the case in court.")
+    assert ("Stavros Papa-Dimitriou", "PERSON") in found, found
+    assert not any(text.startswith("Founder") for text, _ in found)

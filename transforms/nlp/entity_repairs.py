@@ -12,7 +12,8 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
 2. **A full name after a lower-case role noun** ("said Standard Chartered chief
    executive Mervyn Davies" tagged ORG, "Top of the Pops presenter Fearne Cotton" not
    tagged, "BBC Radio 1 DJ Trevor Nelson" tagged "Nelson" only): two or three
-   capitalised proper nouns right after a role noun (:data:`ROLE_NOUNS_BEFORE_NAMES`)
+   capitalised proper nouns right after a role noun (:data:`ROLE_NOUNS_BEFORE_NAMES`,
+   in lower case or opening a sentence: "Founder Stelios Haji-Ioannou")
    are a person, unless they name a place or read as an organisation
    (:data:`ORGANISATION_WORDS`).
 3. **A first name left out of a PERSON span**: a capitalised proper noun with no entity
@@ -97,7 +98,9 @@ def is_role_noun(token) -> bool:
     """A role noun written as news writes it before a name: lower case, or DJ/MP/CEO."""
     if token.text in UPPER_CASE_ROLES:
         return True
-    return token.is_lower and token.pos_ in ("NOUN", "PROPN") and token.text in ROLE_NOUNS_BEFORE_NAMES
+    # Lower case, or capitalised at the start of a sentence ("Founder Stelios ...").
+    written_as_role = token.is_lower or (token.is_sent_start and token.text[1:].islower())
+    return written_as_role and token.pos_ in ("NOUN", "PROPN") and token.lower_ in ROLE_NOUNS_BEFORE_NAMES
 
 
 def reads_as_person_name(words: list[str]) -> bool:
@@ -116,12 +119,22 @@ def reads_as_person_name(words: list[str]) -> bool:
     return not any(is_broad_place(word) for word in words)
 
 
-def _name_run(doc: Doc, start: int) -> int:
-    """End (exclusive) of the run of name words starting at ``start``."""
-    end = start
-    while end < len(doc) and end - start <= MAX_NAME_WORDS and is_name_word(doc[end]):
+def _name_run(doc: Doc, start: int) -> tuple[int, list[str]]:
+    """End (exclusive) and words of the run of name words starting at ``start``.
+
+    A word may span several tokens when joined by a hyphen or apostrophe without spaces
+    ("Haji-Ioannou", "O'Neill" as the tokenizer splits them).  The run stops one word
+    past :data:`MAX_NAME_WORDS`, so callers can tell a long run from a full one.
+    """
+    end, words = start, []
+    while end < len(doc) and len(words) <= MAX_NAME_WORDS and is_name_word(doc[end]):
+        word_start = end
         end += 1
-    return end
+        while (end + 1 < len(doc) and doc[end].text in "-'’" and not doc[end - 1].whitespace_
+               and not doc[end].whitespace_ and is_name_word(doc[end + 1])):
+            end += 2
+        words.append(doc[word_start:end].text)
+    return end, words
 
 
 def _courtesy_title_at(doc: Doc, i: int) -> int | None:
@@ -142,16 +155,14 @@ def person_spans(doc: Doc) -> list[tuple[int, int]]:
         token = doc[i]
         start = _courtesy_title_at(doc, i)
         if start is not None:
-            end = _name_run(doc, start)
-            words = [doc[k].text.casefold() for k in range(start, end)]
-            if (end - start <= MAX_NAME_WORDS and not any(doc[k].ent_type_ for k in range(start, end))
-                    and not all(word in TITLE_WORDS for word in words)):  # "Lord Chief Justice"
+            end, words = _name_run(doc, start)
+            if (len(words) <= MAX_NAME_WORDS and not any(doc[k].ent_type_ for k in range(start, end))
+                    and not all(word.casefold() in TITLE_WORDS for word in words)):  # "Lord Chief Justice"
                 found.append((start, end))
                 i = end
                 continue
         if is_role_noun(token) and i + 1 < len(doc) and is_name_word(doc[i + 1]):
-            end = _name_run(doc, i + 1)
-            words = [doc[k].text for k in range(i + 1, end)]
+            end, words = _name_run(doc, i + 1)
             already_person = all(doc[k].ent_type_ == PERSON for k in range(i + 1, end)) \
                 and doc[i + 1].ent_iob_ == "B"
             if reads_as_person_name(words) and not already_person:
@@ -169,11 +180,11 @@ def _widened_person(doc: Doc, ent: Span) -> Span:
     one-word PERSON as a compound, and only when the two words read as a person's name
     (no title, organisation word or place: not "Chief Justice", "Real Madrid").
     """
-    if ent.label_ != PERSON or len(ent) != 1 or ent.start == 0:
-        return ent
+    if ent.label_ != PERSON or " " in ent.text or ent.start == 0:
+        return ent  # one word, maybe of several tokens ("Haji-Ioannou")
     before = doc[ent.start - 1]
     if (is_name_word(before) and not before.ent_type_ and before.dep_ == "compound"
-            and before.head.i == ent.start and before.text.casefold() not in COURTESY_TITLES
+            and ent.start <= before.head.i < ent.end and before.text.casefold() not in COURTESY_TITLES
             and reads_as_person_name([before.text, ent.text])):
         return Span(doc, ent.start - 1, ent.end, label=PERSON)
     return ent
@@ -201,7 +212,7 @@ def _is_place_after_preposition(doc: Doc, ent: Span) -> bool:
     if preposition not in LOCATIVE_PREPOSITIONS:
         return False
     if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
-        follower = doc[ent.end + 1: _name_run(doc, ent.end + 1)]
+        follower = doc[ent.end + 1: _name_run(doc, ent.end + 1)[0]]
         if len(follower) > 0 and known_place_by_its_own_name(follower.text) is not None:
             return True
     if ent.label_ == "ORG" and preposition == "from":
@@ -262,8 +273,8 @@ def repair_entities(doc: Doc) -> Doc:
                 # "Standard Chartered chief executive Mervyn Davies" as one ORG: keep the
                 # organisation before the role words.
                 end = overlap[0]
-                while end > ent.start and not doc[end - 1].text[:1].isupper():
-                    end -= 1
+                while end > ent.start and (not doc[end - 1].text[:1].isupper() or is_role_noun(doc[end - 1])):
+                    end -= 1  # the role words go, "Model" of "Model Anna Nicole Smith" too
                 if end > ent.start:
                     kept.append(Span(doc, ent.start, end, label=ent.label_))
         ents = kept + people
