@@ -113,3 +113,13 @@ def test_hyphenated_surnames_and_sentence_opening_role_nouns(nlp):
     found = ents(nlp, "Founder Stavros Papa-Dimitriou has pledged to fight the case in court.")
     assert ("Stavros Papa-Dimitriou", "PERSON") in found, found
     assert not any(text.startswith("Founder") for text, _ in found)
+
+
+def test_an_untagged_big_city_after_in_is_a_place_but_a_month_is_not(nlp):
+    from transforms.nlp.entity_repairs import untagged_place_spans
+
+    doc = nlp("Wales won 11-9 in Cardiff and will play again in May near Powys.")
+    doc.ents = []  # as if the model had tagged nothing
+    found = [(span.text, span.label_) for span in untagged_place_spans(doc)]
+    assert ("Cardiff", "GPE") in found and ("Powys", "GPE") in found
+    assert not any(text == "May" for text, _ in found)

@@ -30,6 +30,9 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
    county, state or country ("Upper Slaughter, Gloucestershire" as one ORG or GPE) is
    split into the two places.
 
+5. **Places the model left untagged** after *in*, *near* or *from*: a country, a region
+   inside one, or a city of 100,000 people or more, by its own name ("a win in Cardiff").
+
 One-word PERSON mentions that are places are handled later by the entity index, which
 can see the whole article (a surname of a person in it stays a person).
 """
@@ -278,9 +281,48 @@ def repair_entities(doc: Doc) -> Doc:
                 if end > ent.start:
                     kept.append(Span(doc, ent.start, end, label=ent.label_))
         ents = kept + people
-    ents = _without_overlaps(ents)
+    ents = _without_overlaps(ents + untagged_place_spans(doc))
     doc.ents = sorted(ents, key=lambda span: span.start)
     return doc
+
+
+# Cities this big are places when written after "in", "near" or "from" even when the model
+# tagged nothing ("an 11-9 win in Cardiff"); smaller towns are too often other things.
+UNTAGGED_CITY_MIN_POPULATION = 100_000
+
+
+def untagged_place_spans(doc: Doc) -> list[Span]:
+    """Repair 5: a known place the model left untagged after *in/near/from*.
+
+    One or two capitalised proper nouns that are, by their own name, a country, a region
+    inside one, or a city of :data:`UNTAGGED_CITY_MIN_POPULATION` people ("in Cardiff",
+    "near Powys").  Months and days ("in May") are never places.
+    """
+    found = []
+    for token in doc:
+        if token.lower_ not in LOCATIVE_PREPOSITIONS or token.i + 1 >= len(doc):
+            continue
+        start = token.i + 1
+        end, words = _name_run(doc, start)
+        if not 1 <= len(words) <= 2 or any(doc[k].ent_type_ for k in range(start, end)):
+            continue
+        if words[0].casefold() in CALENDAR_WORDS:
+            continue
+        place = known_place_by_its_own_name(doc[start:end].text)
+        if place is None:
+            continue
+        if place.geo_type == CITY and place.population < UNTAGGED_CITY_MIN_POPULATION:
+            continue
+        if place.geo_type != CITY and place.country_code is None and place.geo_type != COUNTRY:
+            continue
+        found.append(Span(doc, start, end, label=GPE))
+    return found
+
+
+CALENDAR_WORDS = frozenset("""
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+""".split())
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:
