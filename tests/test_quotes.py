@@ -370,6 +370,168 @@ def test_quoted_as_saying_gives_the_quoted_person_not_the_publication(nlp, body,
     assert row["attribution"] == ("explicit" if speaker else None)
 
 
+MEADOW_BODY = ('"Our name and our trademarks matter enormously to us," Meadow said in a statement. '
+               '"Without any clear assurance, we were left with no other option."')
+
+
+def test_untagged_one_word_company_speaks_and_its_next_quotation_follows_on(nlp):
+    doc = nlp(MEADOW_BODY)
+    meadow = next(t for t in doc if t.text == "Meadow")
+    assert (meadow.pos_, meadow.dep_, meadow.ent_type_) == ("PROPN", "nsubj", "")    # the NER missed it
+    rows = extract_quotes(doc, StandInIndex([]))
+    assert [(r["speaker"], r["speaker_label"], r["attribution"]) for r in rows] == [
+        ("Meadow", None, "explicit"), ("Meadow", None, "follow-on")]
+
+
+def test_untagged_one_word_company_takes_the_name_and_label_the_article_gives_it(nlp):
+    index = StandInIndex([], {"Meadow Telecom": "ORG"})
+    index.entities[0]["forms"] = ["Meadow Telecom", "Meadow"]
+    rows = extract_quotes(nlp(MEADOW_BODY), index)
+    assert [(r["speaker"], r["speaker_label"]) for r in rows] == [("Meadow Telecom", "ORG")] * 2
+
+
+@pytest.mark.parametrize("subject", ["Chairman", "Government", "Management", "Staff"])
+def test_capitalised_role_or_group_word_is_no_one_word_name(nlp, subject):
+    body = f'"We will look at the matter again in the new year," {subject} said.'
+    doc = nlp(body)
+    word = next(t for t in doc if t.text == subject)
+    assert (word.pos_, word.dep_, word.ent_type_) == ("PROPN", "nsubj", "")
+    [row] = extract_quotes(doc, StandInIndex([]))
+    assert row["speaker"] is None
+
+
+ECB_BODY = '"The umpire has told us that he is content he handled the matter," said an ECB statement.'
+
+
+def test_untagged_acronym_before_a_statement_is_the_organisation_speaking(nlp):
+    doc = nlp(ECB_BODY)
+    ecb = next(t for t in doc if t.text == "ECB")
+    assert (ecb.dep_, ecb.head.text, ecb.ent_type_) == ("compound", "statement", "")   # the NER missed it
+    [row] = extract_quotes(doc, StandInIndex([]))
+    assert (row["speaker"], row["speaker_label"], row["cue"]) == ("ECB", "ORG", "say")
+    index = StandInIndex([], {"England and Wales Cricket Board": "ORG"})
+    index.entities[0]["forms"] = ["England and Wales Cricket Board", "ECB"]
+    [row] = extract_quotes(doc, index)
+    assert (row["speaker"], row["speaker_label"]) == ("England and Wales Cricket Board", "ORG")
+
+
+@pytest.mark.parametrize("name, tagged", [("Pradeep Shetty", None), ("Sameer Wagh", "ORG")])
+def test_name_introduced_by_a_role_apposition_is_a_person_for_he(nlp, name, tagged):
+    body = (f'{name}, assistant police commissioner in Nagpur, said Lindqvist was being sent back to '
+            'Sweden on the next flight. "She was on a tourist visa but she has taken part in business '
+            'deals," he said. "We sent warnings last month."')
+    doc = nlp(body)
+    # The NER misses the name or calls it an organisation; the parser gets the apposition.
+    assert next((e.label_ for e in doc.ents if e.text == name), None) == tagged
+    surname = next(t for t in doc if t.text == name.split()[-1])
+    assert surname.dep_ == "nsubj" and any(c.dep_ == "appos" and c.text == "commissioner" for c in surname.children)
+    rows = extract_quotes(doc, StandInIndex(["Lindqvist"]))
+    assert [(r["speaker"], r["speaker_label"], r["attribution"]) for r in rows] == [
+        (name, "PERSON", "pronoun"), (name, "PERSON", "follow-on")]
+
+
+@pytest.mark.parametrize("description", ["the Chilean-born researcher", "the Chilean researcher"])
+def test_nationality_modifying_a_description_is_not_the_speaker(nlp, description):
+    body = ('"The machines are learning quickly," said Carlos Ibarra, games specialist at the university.\n\n'
+            f'"I have to say I was amazed at how fast they have adapted," added {description}, '
+            'who has studied chess for decades.')
+    doc = nlp(body)
+    chilean = next(t for t in doc if t.text == "Chilean")
+    assert chilean.ent_type_ == "NORP" and chilean.head.i > chilean.i      # a modifier of what follows
+    rows = extract_quotes(doc, StandInIndex(["Carlos Ibarra"]))
+    assert [(r["speaker"], r["cue"]) for r in rows] == [("Carlos Ibarra", "say"), ("Carlos Ibarra", "add")]
+
+
+def test_description_with_a_defining_relative_clause_introduces_someone_new(nlp):
+    body = ('"The machines are learning quickly," said Carlos Ibarra, games specialist at the university.\n\n'
+            '"I have to say I was amazed at how fast they have adapted," added the researcher who built '
+            'the first chess program.')
+    rows = extract_quotes(nlp(body), StandInIndex(["Carlos Ibarra"]))
+    assert [(r["speaker"], r["cue"]) for r in rows] == [("Carlos Ibarra", "say"), (None, "add")]
+
+
+@pytest.mark.parametrize("name, tagged", [("Huw Parry", "PERSON"), ("Dai Pryce", "ORG")])
+def test_title_with_of_before_the_name_in_a_frame_after_the_quotation(nlp, name, tagged):
+    body = ('"Under the player agreement, Scotland wanted a further scan, which they are entitled to," '
+            f'director of rugby {name} told the Western Mail. "They clearly want him for the autumn '
+            'series and we want him back playing."')
+    doc = nlp(body)
+    assert [e.label_ for e in doc.ents if e.text == name] == [tagged]
+    told = next(t for t in doc if t.text == "told")
+    assert not any(c.dep_ == "nsubj" and c.text == name.split()[-1] for c in told.children)   # misparsed
+    rows = extract_quotes(doc, StandInIndex([]))
+    assert [(r["speaker"], r["speaker_label"], r["attribution"]) for r in rows] == [
+        (name, "PERSON", "explicit"), (name, "PERSON", "follow-on")]
+    assert rows[0]["cue"] == "tell"
+
+
+def test_person_named_inside_an_apposition_is_not_the_framing_speaker(nlp):
+    body = ('"We used to see card sharps pull this kind of trick," Olga Petrova, then economic adviser '
+            'to President Ivan Sokolov, told a press conference.')
+    [row] = quotes_of(nlp, body, ["Olga Petrova", "Ivan Sokolov"])
+    assert (row["speaker"], row["cue"]) == ("Olga Petrova", "tell")
+
+
+def test_possessive_before_a_framing_cue_is_not_the_speaker(nlp):
+    body = '"My client has done nothing wrong and will clear her name," Ann Lee\'s lawyer told the court.'
+    [row] = quotes_of(nlp, body, ["Ann Lee"])
+    assert (row["speaker"], row["cue"]) == (None, "tell")
+
+
+@pytest.mark.parametrize("nationality, tagged", [("Italian", "NORP"), ("Frenchman", "ORG"), ("Welshman", "PERSON")])
+def test_definite_nationality_subject_refers_back_to_the_named_person(nlp, nationality, tagged):
+    body = ('Head coach Julien Marchetti has re-opened the club-versus-country row.\n\n'
+            'A league spokesman said the fixture would not move. Leeds face Wasps on Sunday, but the '
+            f'{nationality} has endured a "tough week" with five players away. "It\'s a big match but '
+            'we\'ve only had one session. It\'s the same for all of us. "If four players are selected by '
+            'your country they should move the fixture," he told BBC Sport.')
+    doc = nlp(body)
+    word = next(t for t in doc if t.text == nationality)
+    assert (word.dep_, word.ent_type_) == ("nsubj", tagged)
+    row = only(extract_quotes(doc, StandInIndex(["Julien Marchetti"])), "It's a big match")
+    assert (row["speaker"], row["cue"], row["attribution"]) == ("Julien Marchetti", "tell", "pronoun")
+
+
+def test_collective_nationality_is_no_person(nlp):
+    body = ('Head coach Julien Marchetti spoke on Monday.\n\n'
+            'The French have asked for the match to be moved. "We cannot play without our best men," '
+            'it said in a statement.')
+    french = next(t for t in nlp(body) if t.text == "French")
+    assert french.ent_type_ == "NORP"
+    [row] = quotes_of(nlp, body, ["Julien Marchetti"])
+    assert row["speaker"] != "Julien Marchetti" and row["speaker_label"] != "PERSON"
+
+
+def test_name_ending_a_title_with_of_is_the_subject_it_belongs_to(nlp):
+    body = ('Director of football Sam Tolley met the board on Monday. Director of rugby Julien Marchetti '
+            'has re-opened the club-versus-country row. "It\'s a big match but we\'ve only had one '
+            'session," he said.')
+    doc = nlp(body)
+    director = next(t for t in doc if t.text == "Director" and t.i > 5)
+    assert director.dep_ == "nsubj"                  # the name is parsed as the object of "of"
+    [row] = extract_quotes(doc, StandInIndex(["Sam Tolley", "Julien Marchetti"]))
+    assert (row["speaker"], row["attribution"]) == ("Julien Marchetti", "pronoun")
+
+
+@pytest.mark.parametrize("body, cue", [
+    ('Looking ahead, Ms Okonkwo forecast steady growth "with an operating margin in the low '
+     'twenties, and with scope for further gains".', "forecast"),
+    ('Ms Okonkwo vowed "to keep fighting for the workers of this town until the plant reopens".', "vow"),
+])
+def test_words_about_the_future_are_cues_and_their_objects_partial(nlp, body, cue):
+    verb = next(t for t in nlp(body) if t.lemma_ == cue)
+    assert verb.tag_ == "VBD"                        # a past tense, not a bare participle
+    [row] = quotes_of(nlp, body, ["Ada Okonkwo"])
+    assert (row["speaker"], row["cue"], row["attribution"]) == ("Ada Okonkwo", cue, "explicit")
+    assert row["is_partial"]
+
+
+def test_a_statement_introduced_by_a_prospective_cue_is_not_partial(nlp):
+    body = 'Ms Okonkwo predicted: "We will double our sales in Asia within three years."'
+    [row] = quotes_of(nlp, body, ["Ada Okonkwo"])
+    assert (row["speaker"], row["cue"], row["is_partial"]) == ("Ada Okonkwo", "predict", False)
+
+
 # ---------------------------------------------------------------------------------------
 # End to end with the real entity index: the seed article
 # ---------------------------------------------------------------------------------------

@@ -20,49 +20,70 @@ Three steps, each a pure function of its inputs:
 2. **Attribution** on the spaCy doc (``extract_quotes``): the *frame* of a quotation is
    the text of its sentence outside any quotation, before and after it.  A cue (a
    reporting verb such as *say, tell, add, warn, reply, continue, insist*, *went on*, or
-   *according to*) is looked for in the frame, in this order: a cue that introduces the
-   quotation (``X said: "..."``, ``X said, "..."``, ``said "..."``); a cue after a
-   quotation that ends open (``"...," X said.``, ``"...?" asked X``, ``"...", he told the
-   BBC``); the cues the quotation depends on in the parse (partial quotations in reported
-   speech: ``X said the US has missiles at "Russia's doorstep"``), nearest first, going
-   out to the reporter when the inner speaker cannot be named but is no person ("Mr
-   Howard said the police had said ID cards could "help ...""); *according to* anywhere
-   in the sentence.  The speaker is the cue's subject in the dependency parse (inherited
-   through ``went on to say``, ``and added``, ``adding``), the agent of a passive cue, the
-   object of *according to*, or the name after an inverted cue (``said Tory shadow
-   secretary Caroline Spelman``).  Of a coordinated subject (``chief executive X and chief
-   operating officer Y said``) the first-named person speaks, also when the parser makes
-   the last name the subject.  In ``the paper quoted X as saying`` (or ``X was quoted as
-   saying``) the speaker is X, not the publication; an unnamed X ("a source") is no
-   named speaker.  A clause with a named subject before a colon frames the quotation too
-   (``Mr Dean is confident though: "..."``, cue None).  A quotation that is a sentence of
-   its own with no cue is the speech of whoever the text was just quoting or reporting (a
-   quotation's speaker, a reporting verb's subject, or a named person who is a
-   sentence's subject), looking back at most ``FOLLOW_ON_SENTENCES`` sentences and one
-   paragraph: attribution ``"follow-on"``.
+   *according to*; also verbs that report words about the future, *forecast, predict,
+   promise, pledge, vow*, whose lower-case quotation right after them is their object, a
+   fragment: ``vowed "to fight on"``) is looked for in the frame, in this order: a cue
+   that introduces the quotation (``X said: "..."``, ``X said, "..."``, ``said "..."``);
+   a cue after a quotation that ends open (``"...," X said.``, ``"...?" asked X``,
+   ``"...", he told the BBC``); the cues the quotation depends on in the parse (partial
+   quotations in reported speech: ``X said the US has missiles at "Russia's doorstep"``),
+   nearest first, going out to the reporter when the inner speaker cannot be named but is
+   no person ("Mr Howard said the police had said ID cards could "help ...""); *according
+   to* anywhere in the sentence.  The speaker is the cue's subject in the dependency
+   parse (inherited through ``went on to say``, ``and added``, ``adding``), the agent of
+   a passive cue, the object of *according to*, the name after an inverted cue (``said
+   Tory shadow secretary Caroline Spelman``), or the name that ends a title between the
+   quotation and a cue framing it from behind (``"...," director of rugby X told the
+   Post``, which the parser misreads; not a name inside an apposition or after a
+   possessive).  A nationality in front of a noun (``added the Uruguayan-born
+   researcher``) only describes the speaker: the noun it modifies is resolved instead.
+   Of a coordinated subject (``chief executive X and chief operating officer Y said``)
+   the first-named person speaks, also when the parser makes the last name the subject.
+   In ``the paper quoted X as saying`` (or ``X was quoted as saying``) the speaker is X,
+   not the publication; an unnamed X ("a source") is no named speaker.  A clause with a
+   named subject before a colon frames the quotation too (``Mr Dean is confident though:
+   "..."``, cue None).  A quotation that is a sentence of its own with no cue is the
+   speech of whoever the text was just quoting or reporting (a quotation's speaker, a
+   reporting verb's subject, or a named person who is a sentence's subject), looking back
+   at most ``FOLLOW_ON_SENTENCES`` sentences and one paragraph: attribution
+   ``"follow-on"``.
 3. **Resolution to canonical names**: a named subject goes through the entity index
    (``Mr Putin`` -> ``Vladimir Putin``); a name after an honorific is a person whatever
    the NER said (``Lord Butler`` tagged ORG, ``Dr Houck`` tagged WORK_OF_ART), as is a
-   one-word surname of a person in the article (``Nair told the BBC``); a name without
-   an honorific tagged PERSON in one sentence but grouped by the index under another
-   label (a company the model took for a person once) takes the article's label.  Names
-   the NER missed (``Mr Davies, 60, said``) are read from the parse.  *he/she* resolve
-   to the subject of the latest sentence with a compatible candidate, preferring its
-   main clause (gender from honorifics such as Mr/Ms/Lord/Dame, from role nouns such as
-   *spokeswoman*, and learnt from earlier pronoun resolutions); *it/they* likewise to an
-   organisation or group subject within two paragraphs (``X said Leeds was "...". It
-   also said``: X): attribution ``"pronoun"``.  An unnamed person as the latest
-   candidate ("the prime minister's official spokesman said ... But he added") leaves
-   the speaker None.  A definite role description (``the Russian president``) resolves
-   to the one person the article gives that title (``President Vladimir Putin``; ``the
-   Russian leader`` also matches a president or prime minister whose title names no
-   other country); failing a title, a description of a role (``the Salford MP``, ``the
-   defender``, ``the 30-year-old``, but not unnamed sources such as *a spokesman* or
-   *officials*) refers back to the named person subject of the current or previous
-   paragraph.  Organisation descriptions (``the ministry``) resolve to the one
-   organisation of the article whose name contains that word, and a statement's owner
-   speaks (``His sales pitch adds:``).  An unnamed spokesperson is not their
-   organisation: the speaker is None and the cue is kept.
+   one-word surname of a person in the article (``Nair told the BBC``); a name without an
+   honorific tagged PERSON in one sentence but grouped by the index under another label
+   (a company the model took for a person once) takes the article's label.  Names the NER
+   missed (``Mr Davies, 60, said``) are read from the parse; so is a one-word proper-noun
+   subject such as a company named by a common word (``"...," Orange said``), which
+   takes the canonical name and label of the article's entity with that form when the
+   index has one, else its surface without a label (not an office, role, kind of
+   organisation or group word: ``Chairman``, ``Staff``).  A full name with a person's
+   role in apposition (``X, deputy police chief in Pune, said``) or right after a
+   lower-case role title (``director of rugby X``; not ``chairman of Acme Foods``) is a
+   person whatever the NER said, and a role noun subject whose *of* phrase ends in such a
+   name (``Director of rugby X has ...``) is that person.  The owner of a statement
+   (``said an FA statement``) is any named compound before the communication noun, or an
+   untagged acronym there, an organisation.  *he/she* resolve to the subject of the
+   latest sentence with a compatible candidate, preferring its main clause (gender from
+   honorifics such as Mr/Ms/Lord/Dame, from role nouns such as *spokeswoman*, and learnt
+   from earlier pronoun resolutions); *it/they* likewise to an organisation or group
+   subject within two paragraphs (``X said Leeds was "...". It also said``: X):
+   attribution ``"pronoun"``.  An unnamed person as the latest candidate ("the prime
+   minister's official spokesman said ... But he added") leaves the speaker None.  A
+   definite role description (``the Russian president``) resolves to the one person the
+   article gives that title (``President Vladimir Putin``; ``the Russian leader`` also
+   matches a president or prime minister whose title names no other country); failing a
+   title, a description of a role (``the Salford MP``, ``the defender``, ``the
+   30-year-old``, a nationality for one person such as ``the Frenchman`` or ``the
+   Italian`` whatever the NER tagged it, but not unnamed sources such as *a spokesman* or
+   *officials*, nor a people such as ``the French``) refers back to the named person
+   subject of the current or previous paragraph; a relative clause after a comma (``the
+   researcher, who has studied ...``) adds to the description and does not stop that, one
+   without (``the researcher who built it``) introduces someone.  Organisation
+   descriptions (``the ministry``) resolve to the one organisation of the article whose
+   name contains that word, and a statement's owner speaks (``His sales pitch adds:``).
+   An unnamed spokesperson is not their organisation: the speaker is None and the cue is
+   kept.
 
 Each quotation is reported with ``is_scare`` (under five whitespace-separated words:
 scare quotes and short phrases, not statements) and ``is_partial`` (it neither starts a
@@ -325,7 +346,7 @@ CUE_LEMMAS = frozenset({
     "tweet", "describe", "reveal", "report", "caution", "plead", "demand", "retort",
     "counter", "protest", "assert", "affirm", "mutter", "shout", "cry",
     "exclaim", "answer", "whisper", "recount", "testify", "threaten", "call", "dub", "brand",
-    "label", "term", "speak", "pledge", "hail",
+    "label", "term", "speak", "pledge", "hail", "forecast",
 })
 # Cues that only report speech when they frame a quotation ("he continued: ..."), not
 # when a partial quotation merely depends on them ("if Western countries continue with
@@ -334,6 +355,10 @@ FRAME_ONLY_CUES = frozenset({"continue", "add", "answer", "counter", "repeat", "
                              "state", "report", "ask", "cry", GO_ON})
 # Cues that label rather than introduce: a quotation right after them is embedded.
 LABELLING_CUES = frozenset({"call", "dub", "brand", "label", "term", "describe", "accuse", "threaten"})
+# Cues that report words about the future (a forecast, a promise): a lower-case quotation
+# right after one is its object ('vowed "to fight on"', 'forecast "a margin in the
+# upper teens"'), a fragment rather than an introduced statement.
+PROSPECTIVE_CUES = frozenset({"predict", "forecast", "promise", "pledge", "vow"})
 # Parts of speech that start a new clause: a frame with one of these is not just a speaker.
 _CLAUSE_POS = frozenset({"VERB", "AUX", "SCONJ"})
 
@@ -387,6 +412,10 @@ ROLE_NOUNS = OFFICE_NOUNS | frozenset({
 # Nouns that name people in general; they never refer back to a particular named person.
 GENERIC_PERSON_NOUNS = frozenset({"man", "woman", "person", "people", "someone", "child", "boy",
                                   "girl", "guy", "member", "one"})
+# Groups of people named by what they are, not by a name ("Staff said", "Management
+# told"), even when capitalised and tagged as proper nouns.
+COLLECTIVE_NOUNS = frozenset({"staff", "management", "workforce", "crew", "family", "public",
+                              "audience", "everyone", "nobody", "somebody"})
 # Unnamed sources: "a spokesman", "the prime minister's official spokesman", "officials"
 # are people the article does not name, so they never refer back to a named person.
 UNNAMED_SOURCE_NOUNS = frozenset({
@@ -449,6 +478,12 @@ _QUALIFIER_ALIASES = [
     frozenset({"germany", "german", "berlin"}),
 ]
 _TITLE_CONNECTORS = frozenset({"of", "for", "and", "&"})
+# Parts of speech of the words of a title before a name ("director of rugby", "Acme Foods
+# chairman", "the former minister").
+_TITLE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM"})
+# Dependencies of words that modify a noun after them ("Uruguayan" -npadvmod-> "born"
+# -amod-> "researcher").
+_NOUN_MODIFIER_DEPS = frozenset({"compound", "amod", "npadvmod", "nmod"})
 
 
 def _qualifiers_compatible(one: str, other: str) -> bool:
@@ -547,6 +582,7 @@ class _DocView:
     quotes: list[_Quote] = field(default_factory=list)
     entity_of: dict[int, object] = field(default_factory=dict)   # token -> entity span
     labels: dict[str, str] = field(default_factory=dict)         # canonical name -> index label
+    forms: dict[str, str] = field(default_factory=dict)          # surface form -> canonical name
     genders: dict[str, str] = field(default_factory=dict)        # canonical name -> m/f
     titles: dict[str, list[_Title]] = field(default_factory=dict)
     org_names: list[str] = field(default_factory=list)
@@ -700,7 +736,8 @@ def _introduces(quote: _Quote, before: list, before_cues: list, after: list) -> 
     if cue:
         # 'what he calls "unfriendly"' and 'saying "several hundred" people are' are embedded.
         runs_on = bool(after) and not after[0].is_punct and not quote.text[:1].isupper()
-        return cue not in LABELLING_CUES and not runs_on
+        is_object = cue in PROSPECTIVE_CUES and quote.text[:1].islower()
+        return cue not in LABELLING_CUES and not runs_on and not is_object
     if last.text == "," and before_cues and before_cues[-1].i >= last.i - 6:
         between = [t for t in before if before_cues[-1].i < t.i < last.i]
         return not any(t.pos_ in _CLAUSE_POS for t in between)
@@ -789,13 +826,24 @@ def _inverted_subject(cue_token, after: list):
         if token.lower_ in ("year", "years") and token.i + 2 < len(doc) and _is_age_description(doc[token.i + 2]):
             return doc[token.i + 2]                  # "added the 30-year-old"
         if token.pos_ in ("PROPN", "NOUN", "PRON"):
-            head = token
-            while head.head.i > head.i and head.head.pos_ in ("PROPN", "NOUN") and head.dep_ == "compound":
-                head = head.head
-            return head
+            return _modified_noun(token)
         if token.pos_ not in ("DET", "ADJ", "NUM", "PUNCT"):
             return None
     return None
+
+
+def _modified_noun(token):
+    """The noun a word modifies, when it stands in front of one: 'Tory' in 'Tory shadow
+    secretary', 'Uruguayan' in 'the Uruguayan-born researcher' (through *born*); else the
+    word itself.
+
+    A nationality before a noun describes the speaker; it is never the speaker.
+    """
+    head = token
+    while head.head.i > head.i and head.dep_ in _NOUN_MODIFIER_DEPS \
+            and head.head.pos_ in ("PROPN", "NOUN", "ADJ", "VERB"):
+        head = head.head
+    return head if head.pos_ in ("PROPN", "NOUN") else token
 
 
 def _agent(cue_token):
@@ -833,6 +881,38 @@ def _named_after_inverted_cue(view: _DocView, cue_token, after: list):
         if named:
             return view.entity_of[named[0].i].root
     return None
+
+
+def _named_before_framing_cue(view: _DocView, cue_token, after: list):
+    """``"...," director of rugby Huw Parry told the Western Mail``: the name right before a
+    cue that frames the quotation from behind.
+
+    The parser misreads such titles (the name as the object of *of*, the title as a
+    conjunct of a word inside the quotation, the cue with no subject at all), so when
+    the words between the quotation and the cue are a title and a name ending at the cue
+    (or at a comma before it), the name is taken directly; a coordinated subject still
+    gives its first-named person.  A possessive or a clause in between ('Ann Lee's
+    lawyer said') is no such frame.
+    """
+    before_cue = [t for t in after if t.i < cue_token.i]
+    if not before_cue or any(t.pos_ in _CLAUSE_POS or t.pos_ == "PRON" or t.tag_ == "POS" for t in before_cue):
+        return None
+    doc, end = view.doc, cue_token.i
+    if doc[end - 1].text == ",":
+        end -= 1
+    ent = view.entity_of.get(end - 1)
+    if ent is None:                              # a name the NER missed, after a title
+        chain = _name_chain(doc[end - 1])
+        named = chain is not None and len(chain) >= 2 and _after_role_title(chain)
+        return doc[end - 1] if named and view.owner[chain.start] < 0 else None
+    if ent.end != end or (ent.label_ != "PERSON" and not _looks_like_person(ent)):
+        return None
+    title = [t for t in before_cue if t.i < ent.start]
+    while title and title[0].is_punct:
+        title = title[1:]                        # the comma and mark closing the quotation
+    if not all(t.pos_ in _TITLE_POS or t.lower_ in _TITLE_CONNECTORS for t in title):
+        return None                              # 'X - then adviser to President Y - told'
+    return _first_coordinated_person(view, ent.root)
 
 
 def _is_title_word(view: _DocView, token) -> bool:
@@ -896,6 +976,9 @@ def _speaker_token(view: _DocView, cue_token, after: list):
     inverted = _named_after_inverted_cue(view, cue_token, after)
     if inverted is not None:
         return inverted
+    framing = _named_before_framing_cue(view, cue_token, after)
+    if framing is not None:
+        return framing
     subject = _cue_subject(view, cue_token)
     if subject is not None:
         return subject
@@ -941,10 +1024,61 @@ def _strip_honorifics(text: str) -> str:
 
 
 def _looks_like_person(ent) -> bool:
-    """A span the model labelled otherwise that ends in a post-nominal ('Guy Mansfield QC')."""
+    """A span the model labelled otherwise that reads as a person: it ends in a post-nominal
+    ('Guy Mansfield QC'), or it is a full name introduced by its role ('Sameer Wagh,
+    deputy police chief in Pune, said' with the name tagged ORG)."""
     words = ent.text.split()
-    return len(words) >= 3 and words[-1].lower().strip(".") in _POST_NOMINALS \
-        and all(w[:1].isupper() for w in words)
+    if not all(w[:1].isupper() for w in words):
+        return False
+    if len(words) >= 3 and words[-1].lower().strip(".") in _POST_NOMINALS:
+        return True
+    return 2 <= len(words) <= 3 and all(t.pos_ == "PROPN" for t in ent) \
+        and not any(w.lower() in ORG_NOUNS for w in words) \
+        and (_introduced_by_role(ent.root) or _after_role_title(ent))
+
+
+def _after_role_title(ent) -> bool:
+    """Whether a name follows a lower-case title naming a role: 'director of rugby Huw
+    Parry' (the name tagged ORG), 'head of medicine X'.
+
+    The title ends in a common noun, not in *of* or *the* ('chairman of Acme Foods' names
+    a firm), and no word for an organisation follows the role ('chief executive of mobile
+    firm Acme Telecom').
+    """
+    doc, words = ent.doc, []
+    i = ent.start - 1
+    while i >= 0 and ent.start - i <= 6:
+        token = doc[i]
+        # Title words are in lower case (the tagger may still call them PROPN: "rugby"),
+        # save the first word of a sentence ("Director of rugby X has ...").
+        if token.pos_ in ("NOUN", "PROPN", "ADJ") and (token.is_lower or token.is_sent_start) \
+                and token.is_alpha:
+            words.append(token)
+        elif token.lower_ in _TITLE_CONNECTORS and words:
+            words.append(token)
+        else:
+            break
+        i -= 1
+    if not words or words[0].pos_ == "ADJ" or words[0].lower_ in _TITLE_CONNECTORS:
+        return False                                 # 'the Acme', 'of Acme Foods'
+    words.reverse()
+    roles = [k for k, t in enumerate(words) if t.pos_ in ("NOUN", "PROPN") and _is_role_word(t.lower_)]
+    return bool(roles) and not any(t.lower_ in ORG_NOUNS for t in words[roles[-1] + 1:])
+
+
+def _introduced_by_role(token) -> bool:
+    """Whether a name has a person's role in apposition: 'X, deputy police chief in Pune,'.
+
+    Only one person holds a singular role, so the name is a person's whatever the NER
+    said of it (a group would be 'X, the champions').
+    """
+    for child in token.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.tag_ == "NN" and child.i > token.i:
+            word = child.lemma_.lower()
+            if (_is_role_word(word) or word in UNNAMED_SOURCE_NOUNS) and word not in GENERIC_PERSON_NOUNS \
+                    and word not in ("people", "person", "someone"):
+                return True
+    return False
 
 
 def _is_role_word(word: str) -> bool:
@@ -1054,8 +1188,39 @@ def _unrecognised_name(view: _DocView, token) -> _Speaker | None:
             view.genders.setdefault(surface, honorific)
         return _Speaker(surface, "PERSON", "explicit", honorific or None)
     if len(chain) >= 2 and not any(t.lower_ in OFFICE_NOUNS or t.lower_ in ORG_NOUNS for t in chain):
-        return _Speaker(chain.text, None, "explicit")
+        is_person = _introduced_by_role(token) or _after_role_title(chain)
+        return _Speaker(chain.text, "PERSON" if is_person else None, "explicit")
+    if len(chain) == 1 and _is_one_word_name(token):
+        known = _indexed_word(view, token.text)
+        if known.label is None and _introduced_by_role(token):
+            known.label = "PERSON"
+        return known
     return None
+
+
+def _is_one_word_name(token) -> bool:
+    """A single capitalised proper noun that names someone rather than a role or a group.
+
+    Companies named by a common word ("Orange said in a statement", "Apple told") are often
+    missed by the NER; a plural ("Ministers said") or a word for an office, a role, a kind
+    of organisation or people in general is no name.
+    """
+    word = token.lower_
+    return token.tag_ == "NNP" and token.text[:1].isupper() and token.text.isalpha() \
+        and _honorific(word) is None and word not in OFFICE_NOUNS and word not in ORG_NOUNS \
+        and not _is_role_word(word) and word not in UNNAMED_SOURCE_NOUNS \
+        and word not in GENERIC_PERSON_NOUNS and word not in COMMUNICATION_NOUNS \
+        and word not in COLLECTIVE_NOUNS
+
+
+def _indexed_word(view: _DocView, word: str) -> _Speaker:
+    """A word the NER left untagged here: the article's entity of that form (its canonical
+    name and label) when the index knows one, else the word itself without a label."""
+    name = view.forms.get(word)
+    if name is not None:
+        label = view.labels.get(name)
+        return _Speaker(name, label, "explicit", _gender_of(view, name) if label == "PERSON" else None)
+    return _Speaker(word, None, "explicit")
 
 
 def _gender_of(view: _DocView, name: str | None) -> str | None:
@@ -1185,11 +1350,18 @@ def _refer_back(view: _DocView, token, head: str, determiner: str | None, char: 
     chairman of the Bar Council") do not refer back."""
     if head in UNNAMED_SOURCE_NOUNS or head in GENERIC_PERSON_NOUNS or determiner == "poss":
         return None
-    if not (_is_role_word(head) or _is_age_description(token)):
+    if not (_is_role_word(head) or _is_age_description(token) or _is_nationality_noun(token)):
         return None
-    if any(c.dep_ in ("prep", "appos", "relcl") for c in token.children):
+    if any(c.dep_ in ("prep", "appos") or (c.dep_ == "relcl" and _is_restrictive(c)) for c in token.children):
         return None
     return _latest_named_subject(view, char, "PERSON", _noun_gender(head))
+
+
+def _is_restrictive(clause) -> bool:
+    """A relative clause that picks someone out ("the researcher who built it") rather than
+    adding to a description already complete ("the researcher, who has studied games")."""
+    first = clause.left_edge
+    return not (first.i > 0 and first.doc[first.i - 1].text == ",")
 
 
 def _resolve_org_description(view: _DocView, head: str, char: int) -> _Speaker | None:
@@ -1223,6 +1395,10 @@ def _resolve_token(view: _DocView, token) -> _Speaker | None:
 
 def _resolve_mention(view: _DocView, token) -> _Speaker | None:
     ent = view.entity_of.get(token.i)
+    if ent is not None and ent.label_ == "NORP" and _modified_noun(token) is not token:
+        return _resolve_mention(view, _modified_noun(token))   # "the Uruguayan-born researcher"
+    if _is_nationality_noun(token):
+        return _refer_back(view, token, token.lower_, _determiner(token), token.idx)   # "the Frenchman"
     if ent is not None and ent.label_ in _ENTITY_SPEAKER_LABELS:
         name, label = _canonical(view, ent)
         return _Speaker(name, label, "explicit", _gender_of(view, name))
@@ -1241,6 +1417,9 @@ def _resolve_mention(view: _DocView, token) -> _Speaker | None:
             if chain is not None and len(chain) >= 2:
                 name = view.index.resolve_person(chain.text)
                 return _Speaker(name or chain.text, "PERSON", "explicit", _gender_of(view, name))
+    titled = _name_in_title(view, token)
+    if titled is not None:
+        return _resolve_mention(view, titled)            # "Director of rugby X has ..." parsed X as of's object
     if token.pos_ == "PROPN":
         named = _unrecognised_name(view, token)
         if named is not None:
@@ -1251,13 +1430,76 @@ def _resolve_mention(view: _DocView, token) -> _Speaker | None:
         # "His sales pitch adds", "the company's statement said": the owner speaks; so does
         # the organisation named before a statement ("said an FA statement").
         owner = next((c for c in token.children if c.dep_ == "poss"), None)
-        if owner is None and token.lemma_.lower() in COMMUNICATION_NOUNS:
-            owner = next((c for c in token.children if c.dep_ == "compound" and c.i in view.entity_of
-                          and view.entity_of[c.i].label_ in _GROUP_LABELS | {"FAC"}), None)
         if owner is not None:
             return _resolve_mention(view, owner)
+        if token.lemma_.lower() in COMMUNICATION_NOUNS:
+            owner = _statement_owner(view, token)
+            if owner is not None:
+                return owner
     if token.pos_ in ("NOUN", "PROPN"):
         return _resolve_description(view, token, token.idx)
+    return None
+
+
+def _name_in_title(view: _DocView, token):
+    """The name that a role noun's *of* phrase ends in: in "Director of rugby Julien
+    Marchetti has ..." the parser makes *Director* the subject and the name the object of
+    *of*; a name right after the title's last word (not right after *of*: "the chairman
+    of Acme Foods") is the person the title belongs to."""
+    if not _is_person_noun(token):
+        return None
+    for prep in token.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of":
+            continue
+        for pobj in prep.children:
+            ent = view.entity_of.get(pobj.i)
+            if pobj.dep_ == "pobj" and ent is not None and ent.root.i == pobj.i \
+                    and (ent.label_ == "PERSON" or _looks_like_person(ent)) and _after_role_title(ent):
+                return pobj
+    return None
+
+
+def _is_nationality_noun(token) -> bool:
+    """A definite nationality used for one person: "the Frenchman", "the Italian" (which the
+    model tags NORP or ORG), a description that refers back like "the defender".
+
+    Collective forms ("the French", "the British", "the Swiss", "the Chinese") and plurals
+    name a people, not a person.
+    """
+    if token.pos_ not in ("NOUN", "PROPN") or token.tag_ in ("NNS", "NNPS") or not token.text[:1].isupper():
+        return False
+    if token.dep_ in _NOUN_MODIFIER_DEPS or _determiner(token) != "the" or not token.is_alpha:
+        return False
+    word = token.lower_
+    if word.endswith(("man", "woman")) and word not in OFFICE_NOUNS:
+        return True                                  # Frenchman, Welshwoman
+    doc = token.doc
+    one_word = token.ent_iob_ == "B" and (token.i + 1 == len(doc) or doc[token.i + 1].ent_iob_ != "I")
+    collective = word.endswith(("ese", "ish", "ch", "ss"))
+    return token.ent_type_ == "NORP" and one_word and not collective
+
+
+def _is_acronym(word: str) -> bool:
+    """An all-capitals abbreviation such as FA, ECB, NATO (2-6 letters or digits)."""
+    return 2 <= len(word) <= 6 and word.isalnum() and word.isupper() and sum(ch.isalpha() for ch in word) >= 2
+
+
+def _statement_owner(view: _DocView, statement) -> _Speaker | None:
+    """Who issued "an FA statement": the named compound before a communication noun.
+
+    Any named entity there speaks (the model tags such owners ORG, GPE, PERSON and
+    sometimes PRODUCT); an acronym it left untagged ("an FA statement": *FA* as a common
+    noun) is the organisation of that name, through the entity index when it knows it.
+    """
+    for child in statement.children:
+        if child.dep_ != "compound" or child.i > statement.i:
+            continue
+        ent = view.entity_of.get(child.i)
+        if ent is not None and ent.label_ in _ENTITY_SPEAKER_LABELS:
+            return _resolve_mention(view, child)
+        if ent is None and _is_acronym(child.text):
+            known = _indexed_word(view, child.text)
+            return known if known.label else _Speaker(child.text, "ORG", "explicit")
     return None
 
 
@@ -1304,6 +1546,10 @@ def _build_view(body_doc, index) -> _DocView:
                     token_starts=[t.idx for t in body_doc], owner=[-1] * len(body_doc))
     view.entity_of = _entity_index(body_doc)
     view.labels = {e["name"]: e["label"] for e in getattr(index, "entities", None) or () if e.get("name")}
+    for entity in getattr(index, "entities", None) or ():
+        for form in [entity.get("name")] + list(entity.get("forms") or ()):
+            if form:
+                view.forms.setdefault(form, entity["name"])
     for number, span in enumerate(spans):
         first = bisect.bisect_left(view.token_starts, span.start)
         last = bisect.bisect_left(view.token_starts, span.end) - 1
@@ -1334,7 +1580,7 @@ def _build_view(body_doc, index) -> _DocView:
 
 def _is_person_noun(token) -> bool:
     """A common noun naming a person by office or role ("minister", "spokeswoman", "officials")."""
-    if _is_age_description(token):
+    if _is_age_description(token) or _is_nationality_noun(token):
         return True
     if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_:
         return False
