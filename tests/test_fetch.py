@@ -28,7 +28,9 @@ LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
 
 
 def make_config(**overrides) -> FetchConfig:
-    settings = dict(connect_timeout=0.5, read_timeout=0.5, total_deadline=5.0, max_body_bytes=MIB,
+    # Timeouts generous enough that a loaded CI machine never turns a plain reply into a
+    # timeout (and a retry); the stall tests set their own short ones.
+    settings = dict(connect_timeout=2.0, read_timeout=2.0, total_deadline=5.0, max_body_bytes=MIB,
                     max_decompressed_bytes=MIB, max_redirects=3, max_retries=2, backoff_base=0.2,
                     backoff_max=5.0, allowed_hosts=frozenset({"127.0.0.1"}))
     settings.update(overrides)
@@ -334,7 +336,7 @@ def test_connection_refused_is_retried_then_reported(fetcher, sleep):
 
 def test_stall_past_the_read_timeout_is_a_timeout_and_retried(server, sleep):
     server.route("/stall", Reply(200, b"late", stall_s=30))
-    with Fetcher(make_config(max_retries=1), sleep=sleep) as fetcher:
+    with Fetcher(make_config(max_retries=1, read_timeout=0.5), sleep=sleep) as fetcher:
         result = fetcher.fetch(server.url("/stall"))
     assert result.error_reason == "timeout" and result.attempts == 2 and len(sleep.waits) == 1
 
