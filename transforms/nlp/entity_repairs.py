@@ -29,7 +29,6 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
    Chelsea" name firms and clubs.  A span the model made of a town and its
    county, state or country ("Upper Slaughter, Gloucestershire" as one ORG or GPE) is
    split into the two places.
-
 5. **Places the model left untagged** after *in*, *near* or *from*: a country, a region
    inside one, or a city of 100,000 people or more, by its own name ("a win in Cardiff").
 
@@ -44,7 +43,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.nlp.entities import COURTESY_TITLES, TITLE_WORDS
-from transforms.nlp.places import CITY, COUNTRY, is_broad_place, lookup_place, place_key
+from transforms.nlp.places import (CITY, COUNTRY, is_broad_place, lookup_place, place_key,
+                                   strip_leading_the)
 
 COMPONENT_NAME = "news_entity_repairs"
 
@@ -64,10 +64,10 @@ ROLE_NOUNS_BEFORE_NAMES = frozenset("""
     inspector detective constable sergeant commander general colonel ambassador diplomat
     senator congressman congresswoman governor mayor councillor mp mep actor actress
     singer songwriter rapper guitarist drummer bassist frontman musician composer producer
-    director writer author novelist poet playwright comedian designer artist photographer
+    writer author novelist poet playwright comedian designer artist photographer
     chef model star striker midfielder defender goalkeeper winger forward skipper player
     jockey trainer driver rider golfer boxer sprinter athlete cyclist swimmer champion
-    referee umpire veteran fan colleague friend spokesperson deputy vice-president
+    referee umpire veteran fan colleague friend deputy vice-president
     vice-chairman co-founder
 """.split())
 # Role nouns written in capitals.
@@ -205,6 +205,12 @@ def known_place_by_its_own_name(text: str):
     return place
 
 
+def is_country_or_inside_one(place) -> bool:
+    """A country, or a place with a country code ("Wales", "Cardiff"); not a continent or a
+    multi-country region, whose names are also companies and brands ("Amazon")."""
+    return place.geo_type == COUNTRY or place.country_code is not None
+
+
 def _is_place_after_preposition(doc: Doc, ent: Span) -> bool:
     """A known place after *in/near* (also *from* unless the model said ORG: "data from
     Halifax" is the bank), or any name after *in/from/near* that a known place follows
@@ -247,13 +253,9 @@ def _relabelled_place(doc: Doc, ent: Span) -> Span:
     """Repair 4: a place the model labelled ORG, WORK_OF_ART..."""
     if ent.label_ not in NON_PLACE_LABELS:
         return ent
-    text = ent.text[4:] if ent.text[:4].casefold() == "the " else ent.text
-    if ent.label_ != PERSON and is_broad_place(text):
-        place = lookup_place(text)
-        # A country, or a region inside one ("Wales"); not a multi-country region that
-        # is also a company ("Amazon").
-        if place.geo_type == COUNTRY or place.country_code is not None:
-            return Span(doc, ent.start, ent.end, label=GPE)
+    text = strip_leading_the(ent.text)
+    if ent.label_ != PERSON and is_broad_place(text) and is_country_or_inside_one(lookup_place(text)):
+        return Span(doc, ent.start, ent.end, label=GPE)
     if _is_place_after_preposition(doc, ent):
         return Span(doc, ent.start, ent.end, label=GPE)
     return ent
@@ -289,6 +291,11 @@ def repair_entities(doc: Doc) -> Doc:
 # Cities this big are places when written after "in", "near" or "from" even when the model
 # tagged nothing ("an 11-9 win in Cardiff"); smaller towns are too often other things.
 UNTAGGED_CITY_MIN_POPULATION = 100_000
+# "in May", "on Sunday": never places, whatever the gazetteer holds.
+CALENDAR_WORDS = frozenset("""
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+""".split())
 
 
 def untagged_place_spans(doc: Doc) -> list[Span]:
@@ -311,18 +318,13 @@ def untagged_place_spans(doc: Doc) -> list[Span]:
         place = known_place_by_its_own_name(doc[start:end].text)
         if place is None:
             continue
-        if place.geo_type == CITY and place.population < UNTAGGED_CITY_MIN_POPULATION:
+        if not is_country_or_inside_one(place):
             continue
-        if place.geo_type != CITY and place.country_code is None and place.geo_type != COUNTRY:
+        if place.geo_type == CITY and place.population < UNTAGGED_CITY_MIN_POPULATION:
             continue
         found.append(Span(doc, start, end, label=GPE))
     return found
 
-
-CALENDAR_WORDS = frozenset("""
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
-""".split())
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:

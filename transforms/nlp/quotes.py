@@ -106,6 +106,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from transforms.nlp.entities import is_acronym
+
 # ---------------------------------------------------------------------------------------
 # 1. Quote marks on the raw text
 # ---------------------------------------------------------------------------------------
@@ -1479,11 +1481,6 @@ def _is_nationality_noun(token) -> bool:
     return token.ent_type_ == "NORP" and one_word and not collective
 
 
-def _is_acronym(word: str) -> bool:
-    """An all-capitals abbreviation such as FA, ECB, NATO (2-6 letters or digits)."""
-    return 2 <= len(word) <= 6 and word.isalnum() and word.isupper() and sum(ch.isalpha() for ch in word) >= 2
-
-
 def _statement_owner(view: _DocView, statement) -> _Speaker | None:
     """Who issued "an FA statement": the named compound before a communication noun.
 
@@ -1497,7 +1494,7 @@ def _statement_owner(view: _DocView, statement) -> _Speaker | None:
         ent = view.entity_of.get(child.i)
         if ent is not None and ent.label_ in _ENTITY_SPEAKER_LABELS:
             return _resolve_mention(view, child)
-        if ent is None and _is_acronym(child.text):
+        if ent is None and is_acronym(child.text):
             known = _indexed_word(view, child.text)
             return known if known.label else _Speaker(child.text, "ORG", "explicit")
     return None
