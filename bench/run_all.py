@@ -13,6 +13,7 @@ STEPS = [
     ("HTML main-text extraction, token F1 (target >= 0.96)", html_f1.main, ["--quiet"]),
     ("NLP quality on the development gold set", eval_nlp.main, []),
     ("NLP quality on the held-out gold set", eval_nlp.main, ["--gold", "tests/gold/bbc_heldout.json"]),
+    ("NLP quality on the modern-news development set", eval_nlp.main, ["--gold", "tests/gold/modern_dev.json"]),
     ("Batch pipeline throughput and memory", pipeline_throughput.main, []),
 ]
 
