@@ -111,3 +111,18 @@ def test_a_stored_text_is_scored_without_the_corpus(tmp_path):
     evaluation = ev.evaluate(gold, tmp_path / "absent", lambda t, b: seen.append((t, b)) or prediction)
     assert seen == [("Exit", "Ann Lee left Acme Records.")]
     assert evaluation.summary["organisation_recall"] == 1.0 and evaluation.summary["person_recall"] == 1.0
+
+
+def test_organisations_are_found_by_form_and_other_labels_are_reported():
+    gold = (ev.GoldOrganisation("Tottenham Hotspur", ("Tottenham Hotspur", "Spurs")),
+            ev.GoldOrganisation("Big Machine", ("Big Machine",)))
+    entities = [{"label": "ORG", "name": "Spurs"}, {"label": "PERSON", "name": "Big Machine's"}]
+    found, missed = ev.score_organisations(gold, entities)
+    assert found.found and found.predicted == ["Spurs"]
+    assert not missed.found and missed.other_labels == ["PERSON"]
+
+
+def test_quote_precision_and_organisation_recall_have_targets():
+    summary = {"quote_precision": 0.9, "organisation_recall": 0.9}
+    assert ev.check_thresholds(summary, ev.Thresholds(min_quote_precision=0.95, min_organisation_recall=0.85)) \
+        == ["quote_precision = 0.900 < 0.95"]
