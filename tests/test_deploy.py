@@ -505,62 +505,6 @@ def test_cloud_scheduler_body_launches_the_template(fake_cloud, tmp_path):
     assert log.read_text() == ""
 
 
-# --- cron wrapper ------------------------------------------------------------------------------
-
-@pytest.fixture()
-def cron_env(tmp_path):
-    fake = tmp_path / "news-ingest"
-    fake.write_text('#!/usr/bin/env bash\necho "called: $*"\n[[ -z "${FAKE_SLEEP:-}" ]] || sleep "$FAKE_SLEEP"\n'
-                    'exit "${FAKE_EXIT:-0}"\n')
-    fake.chmod(0o755)
-    logs = tmp_path / "logs"
-    return {**os.environ, "NEWS_INGEST": str(fake), "NEWS_INGEST_LOGS": str(logs)}, logs
-
-
-def _cron(env, *args):
-    return subprocess.run([str(SCHEDULE / "cron_batch.sh"), *args], env=env, capture_output=True, text=True,
-                          timeout=60)
-
-
-def test_cron_wrapper_runs_the_batch_and_logs_it(cron_env):
-    env, logs = cron_env
-    proc = _cron(env, "--feeds", "/srv/feeds.txt", "--output", "/srv/data")
-    assert proc.returncode == 0 and proc.stderr == ""
-    log = (logs / "latest.log").read_text()
-    assert "called: batch --feeds /srv/feeds.txt --output /srv/data" in log and "end: exit 0" in log
-
-
-def test_cron_wrapper_skips_while_a_run_holds_the_lock(cron_env):
-    env, logs = cron_env
-    env = {**env, "NEWS_INGEST_LOCK": str(logs / "test.lock")}
-    logs.mkdir()
-    holder = subprocess.Popen(["flock", str(logs / "test.lock"), "sleep", "30"])
-    try:
-        for _ in range(100):  # wait until flock holds the lock
-            if subprocess.run(["flock", "--nonblock", str(logs / "test.lock"), "true"]).returncode != 0:
-                break
-            subprocess.run(["sleep", "0.05"])
-        proc = _cron(env, "--output=/srv/data")
-    finally:
-        holder.kill()
-        holder.wait()
-    assert proc.returncode == 0
-    assert "still going; skipped" in (logs / "skipped.log").read_text()
-    assert not (logs / "latest.log").exists()
-
-
-def test_cron_wrapper_reports_a_failed_run(cron_env):
-    env, logs = cron_env
-    proc = _cron({**env, "FAKE_EXIT": "3"}, "--output", "/srv/data")
-    assert proc.returncode == 3 and "failed with exit 3" in proc.stderr and "called: batch" in proc.stderr
-
-
-def test_cron_wrapper_needs_an_output(cron_env):
-    env, _ = cron_env
-    proc = _cron(env, "--feeds", "f.txt")
-    assert proc.returncode == 2 and "--output" in proc.stderr
-
-
 # --- dependency pins ----------------------------------------------------------------------------
 
 def test_pin_disagreements_are_reported():

@@ -1,27 +1,53 @@
 #!/usr/bin/env bash
-# One scheduled `news-ingest batch` run on a VM or laptop: never two at once on the same
-# --output, one log file per run, failures reported on stderr (cron mails them to MAILTO).
+# One scheduled news-ingest command (batch by default) on a VM or laptop: never two at once
+# on the same --output, a time limit, one log file per run, failures and skips on stderr
+# (cron mails them to MAILTO).
 #
-# usage: deploy/schedule/cron_batch.sh --output DIR [other news-ingest batch flags]
-#   e.g. (crontab, every 30 minutes; see crontab.example)
-#   */30 * * * * /opt/news-ingest/deploy/schedule/cron_batch.sh --feeds /srv/news/feeds.txt --fetch_articles --output /srv/news/data
+# usage: deploy/schedule/cron_batch.sh [COMMAND...] --output DIR [flags of that command]
+#   COMMAND is batch (the default), compact or "load duckdb"; see crontab.example:
+#   */15 * * * * /opt/news-ingest/deploy/schedule/cron_batch.sh --feeds /srv/news/feeds.txt --output /srv/news/data
 #
 # Environment (all optional):
-#   NEWS_INGEST        the command (default: the repository's .venv/bin/news-ingest)
-#   NEWS_INGEST_LOGS   log folder (default: ${XDG_STATE_HOME:-$HOME/.local/state}/news-ingest)
-#   NEWS_INGEST_LOCK   lock file (default: one per --output, in the log folder)
-#   KEEP_LOG_DAYS      delete run logs older than this many days (default 30)
+#   NEWS_INGEST            the command (default: the repository's .venv/bin/news-ingest)
+#   NEWS_INGEST_LOGS       log folder (default: ${XDG_STATE_HOME:-$HOME/.local/state}/news-ingest)
+#   NEWS_INGEST_LOCK       lock file (default: one per real path of --output, in the log folder)
+#   NEWS_INGEST_TIMEOUT    stop the run after this long (default 1h; a `timeout` duration, 0 = never)
+#   NEWS_INGEST_LOCK_WAIT  seconds to wait for a run still going before skipping (default 0)
+#   KEEP_LOG_DAYS          delete run logs older than this many days (default 30)
 #
-# Each run adds only what is new: the pipeline skips articles already in DIR/articles,
-# sends conditional GETs with the validators kept in DIR/_state, and writes its manifest
-# to DIR/_runs/<run_id>.json.  A run that finds the previous one still going exits 0
-# after noting it in skipped.log, so a slow run delays the next one instead of racing it.
+# Exit status: the command's own; 124 when it ran out of time (it is sent SIGTERM, then
+# SIGKILL a minute later); 75 when it was skipped because another run on the same output
+# still held the lock (a line goes to skipped.log and to stderr); 2 for a usage error.
+# The lock is keyed on the resolved real path of --output, so data, ./data and a symlink
+# to it share one lock, and every command run through this wrapper on that output (batch,
+# compact, load) takes the same lock.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NEWS_INGEST="${NEWS_INGEST:-$REPO_ROOT/.venv/bin/news-ingest}"
 LOG_DIR="${NEWS_INGEST_LOGS:-${XDG_STATE_HOME:-$HOME/.local/state}/news-ingest}"
+TIMEOUT="${NEWS_INGEST_TIMEOUT:-1h}"
+LOCK_WAIT="${NEWS_INGEST_LOCK_WAIT:-0}"
 KEEP_LOG_DAYS="${KEEP_LOG_DAYS:-30}"
+EXIT_SKIPPED=75  # EX_TEMPFAIL: try again later
+
+usage_error() {
+  sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  echo "cron_batch.sh: error: $*" >&2
+  exit 2
+}
+
+# The news-ingest command words come first (none: batch), then its flags.
+command=()
+while [[ $# -gt 0 && "$1" != -* ]]; do
+  command+=("$1")
+  shift
+done
+[[ ${#command[@]} -gt 0 ]] || command=(batch)
+case "${command[*]}" in
+  batch | compact | "load duckdb") ;;
+  *) usage_error "unknown command '${command[*]}' (batch, compact or load duckdb)" ;;
+esac
 
 output=""
 args=("$@")
@@ -31,32 +57,49 @@ for i in "${!args[@]}"; do
     --output) output="${args[$((i + 1))]:-}" ;;
   esac
 done
-if [[ -z "$output" ]]; then
-  sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  echo "cron_batch.sh: error: give --output DIR" >&2
-  exit 2
+[[ -n "$output" ]] || usage_error "give --output DIR"
+
+# The real path (symlinks and .. resolved; the folder need not exist yet); a URL as given.
+if [[ "$output" == *://* ]]; then
+  key="$output"
+else
+  key="$(realpath -m -- "$output")"
 fi
 
 mkdir -p "$LOG_DIR"
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
-lock="${NEWS_INGEST_LOCK:-$LOG_DIR/batch-$(printf '%s' "$output" | cksum | cut -d' ' -f1).lock}"
+name="${command[*]}"
+name="${name// /-}"
+lock="${NEWS_INGEST_LOCK:-$LOG_DIR/output-$(printf '%s' "$key" | cksum | cut -d' ' -f1).lock}"
 exec 9>"$lock"
-if ! flock --nonblock 9; then
-  echo "$(now) a run on $output is still going; skipped this one" >>"$LOG_DIR/skipped.log"
-  exit 0
+if ! flock --wait "$LOCK_WAIT" 9; then
+  line="$(now) $name on $key skipped: a run on that output is still going (lock $lock)"
+  echo "$line" >>"$LOG_DIR/skipped.log"
+  echo "cron_batch.sh: $line" >&2
+  exit "$EXIT_SKIPPED"
 fi
 
-find "$LOG_DIR" -maxdepth 1 -name 'batch-*.log' -mtime +"$KEEP_LOG_DAYS" -delete
-log="$LOG_DIR/batch-$(date -u +%Y%m%dT%H%M%SZ)-$$.log"
+find "$LOG_DIR" -maxdepth 1 -name '*.log' ! -name skipped.log ! -name latest.log \
+  -mtime +"$KEEP_LOG_DAYS" -delete
+log="$LOG_DIR/$name-$(date -u +%Y%m%dT%H%M%SZ)-$$.log"
 ln -sfn "$(basename "$log")" "$LOG_DIR/latest.log"
 status=0
 {
-  echo "$(now) start: $NEWS_INGEST batch ${args[*]}"
-  "$NEWS_INGEST" batch "${args[@]}" || status=$?
+  echo "$(now) start: $NEWS_INGEST ${command[*]} ${args[*]} (timeout $TIMEOUT)"
+  # timeout signals the command's whole process group, so Beam's worker processes stop
+  # too.  They inherit the lock (fd 9): it is free only once every one of them is gone.
+  timeout --kill-after=60 "$TIMEOUT" "$NEWS_INGEST" "${command[@]}" "${args[@]}" || status=$?
+  if [[ $status -eq 124 ]]; then
+    echo "$(now) timed out after $TIMEOUT"
+  fi
   echo "$(now) end: exit $status"
 } >"$log" 2>&1
 if [[ $status -ne 0 ]]; then
-  echo "news-ingest batch failed with exit $status; last lines of $log:" >&2
+  if [[ $status -eq 124 ]]; then
+    echo "news-ingest $name on $key timed out after $TIMEOUT; last lines of $log:" >&2
+  else
+    echo "news-ingest $name failed with exit $status; last lines of $log:" >&2
+  fi
   tail -n 20 "$log" >&2
 fi
 exit "$status"
