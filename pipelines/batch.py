@@ -1,7 +1,9 @@
 """The scheduled batch pipeline: read sources once, add what is new to the datasets.
 
-    sources -> ReadSources -> Normalize -> Deduplicate (within the run and against
-    earlier runs) -> Enrich (spaCy) -> WriteDatasets -> WriteRunManifest
+    sources -> IngestArticles (read -> full text -> normalise -> Deduplicate within the run
+    and against earlier runs -> Enrich with spaCy) -> ShapeRows -> WriteDatasets -> WriteRunManifest
+
+The stages up to ``ShapeRows`` are the ones streaming uses too (``transforms.front_end``).
 
 Run it as ``news-ingest batch --input seeds --output data`` or
 ``python -m pipelines.batch ...``; see ``--help``.
@@ -19,26 +21,13 @@ from apache_beam.io.filesystems import FileSystems
 from pipelines.launch import prepare
 from pipelines.options import RunConfig
 from pipelines.runners import local_runner
-from transforms.dedup import DUPLICATES, Deduplicate
-from transforms.nlp.enrich import Enrich
-from transforms.normalize import Normalize
+from transforms.dedup import Deduplicate
+from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, needs_http
 from transforms.run_manifest import WriteRunManifest
 from transforms.sinks import WriteDatasets
-from transforms.sources import read
 from transforms.sources.discover import SourceRef
 
 LOG = logging.getLogger("news_ingest.batch")
-
-
-def fetch_config_for(config: RunConfig):
-    """The HTTP client settings derived from the run's flags."""
-    from transforms.fetch import FetchConfig
-
-    return FetchConfig(connect_timeout=min(10.0, config.http_timeout), read_timeout=config.http_timeout,
-                       total_deadline=config.http_deadline, max_retries=config.http_retries,
-                       max_body_bytes=config.max_download_bytes,
-                       max_decompressed_bytes=config.max_download_bytes,
-                       allowed_hosts=frozenset(config.allow_hosts))
 
 
 def existing_keys(p, output_dir: str, column: str, label: str):
@@ -55,50 +44,36 @@ def existing_keys(p, output_dir: str, column: str, label: str):
 def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, *, validators=None,
           state_writer=None, discovery_rejects=()):
     """Wire the batch pipeline onto ``p``; returns the manifest PCollection."""
-    needs_http = any(ref.kind == "url" for ref in refs) or config.fetch_articles
-    fetch_config = fetch_config_for(config) if needs_http else None
-
-    read_out = (p
-                | "Sources" >> beam.Create(refs)
-                | "Read" >> read.ReadSources(fetch_config, validators, config.max_file_bytes))
-    raw_articles = read_out[read.ARTICLES]
-    if config.fetch_articles:
-        from transforms.sources.full_text import FetchFullText
-
-        raw_articles = raw_articles | "FullText" >> FetchFullText(fetch_config)
-    normalized = raw_articles | "Normalize" >> Normalize(started_at)
-
+    fetch_config = fetch_config_for(config) if needs_http(config, refs) else None
     if config.reprocess:
         seen_ids = p | "NoSeenIds" >> beam.Create([])
         seen_hashes = p | "NoSeenHashes" >> beam.Create([])
     else:
         seen_ids = existing_keys(p, config.output, "article_id", "SeenIds")
         seen_hashes = existing_keys(p, config.output, "content_hash", "SeenHashes")
-    deduped = (normalized.articles, seen_ids, seen_hashes) | "Deduplicate" >> Deduplicate()
 
-    enriched = deduped["articles"] | "Enrich" >> Enrich(config.spacy_model, max_batch_size=config.nlp_batch_size)
+    sources = p | "Sources" >> beam.Create(refs)
+    ingested = sources | "Ingest" >> IngestArticles(
+        config, Deduplicate(seen_ids, seen_hashes), fetch_config=fetch_config, validators=validators,
+        ingested_at=started_at,
+        extra_rejects=p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)))
+    shaped = ingested | "Shape" >> ShapeRows(config.run_id)
+    files = shaped | "Write" >> WriteDatasets(config.output, config.run_id, started_at)
 
-    rejects = ((p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)),
-                read_out[read.REJECTS], normalized.rejects, enriched.rejects)
-               | "AllRejects" >> beam.Flatten())
-    files = (enriched.articles, rejects) | "Write" >> WriteDatasets(config.output, config.run_id, started_at)
-
-    entity_rows = enriched.articles | "EntityCount" >> beam.FlatMap(lambda a: a.get("entities") or [])
-    quote_rows = enriched.articles | "QuoteCount" >> beam.FlatMap(lambda a: a.get("quotes") or [])
     return {
-        "sources": p | "SourceList" >> beam.Create(refs),
-        "sources_not_modified": read_out[read.UNCHANGED],
-        "articles_read": read_out[read.ARTICLES],
-        "rejected_normalize": normalized.rejects,
-        "rejected_nlp": enriched.rejects,
-        "deduplicated": deduped[DUPLICATES],
-        "articles_written": enriched.articles,
-        "entity_rows_written": entity_rows,
-        "quote_rows_written": quote_rows,
-        "rejects_written": rejects,
-        "rejects": rejects,
-        "duplicates": deduped[DUPLICATES],
-        "validators": read_out[read.VALIDATORS],
+        "sources": sources,
+        "sources_not_modified": ingested["unchanged"],
+        "articles_read": ingested["articles_read"],
+        "rejected_normalize": ingested["rejected_normalize"],
+        "rejected_nlp": ingested["rejected_nlp"],
+        "deduplicated": ingested["duplicates"],
+        "articles_written": ingested["articles"],
+        "entity_rows_written": shaped["entities"],
+        "quote_rows_written": shaped["quotes"],
+        "rejects_written": ingested["rejects"],
+        "rejects": ingested["rejects"],
+        "duplicates": ingested["duplicates"],
+        "validators": ingested["validators"],
         "files": files,
     } | "Manifest" >> WriteRunManifest(
         output_dir=config.output, run_id=config.run_id, mode="batch", started_at=started_at,

@@ -1,8 +1,8 @@
 """The streaming pipeline: poll feeds for ever, write windowed datasets.
 
-    PeriodicImpulse (every --poll_interval s) -> the configured sources -> ReadSources
-    -> Normalize -> DeduplicateStream (per-key state with a TTL) -> Enrich (spaCy)
-    -> FixedWindows(--window_seconds) -> Parquet files per window under ingest_date=...
+    PeriodicImpulse (every --poll_interval s) -> the configured sources -> IngestArticles
+    (read -> normalise -> DeduplicateStream, per-key state with a TTL -> Enrich with spaCy)
+    -> FixedWindows(--window_seconds) -> ShapeRows -> Parquet files per window under ingest_date=...
 
 It shares every stage with ``pipelines.batch`` except the source (a timer instead of
 one pass), deduplication (Beam state instead of a global group) and the sink (windowed
@@ -21,16 +21,12 @@ from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.transforms import window
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
-from pipelines.batch import fetch_config_for
 from pipelines.launch import prepare
 from pipelines.options import RunConfig
 from pipelines.runners import local_runner
 from transforms.dedup import DeduplicateStream
-from transforms.nlp.enrich import Enrich
-from transforms.normalize import Normalize
-from transforms.rows import article_row, entity_rows, quote_rows, reject_row
-from transforms.sinks import WriteWindowedDataset, ingest_partition
-from transforms.sources import read
+from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, needs_http
+from transforms.sinks import WriteDatasets
 from transforms.sources.discover import SourceRef
 
 LOG = logging.getLogger("news_ingest.stream")
@@ -38,53 +34,42 @@ LOG = logging.getLogger("news_ingest.stream")
 
 def build(p, config: RunConfig, refs: list[SourceRef], *, start: float, stop: float | None = None,
           validators=None, discovery_rejects=()):
-    """Wire the streaming pipeline onto ``p``."""
-    needs_http = any(ref.kind == "url" for ref in refs) or config.fetch_articles
-    fetch_config = fetch_config_for(config) if needs_http else None
-    run_id = config.run_id
-
+    """Wire the streaming pipeline onto ``p``; returns {dataset: written paths}."""
+    fetch_config = fetch_config_for(config) if needs_http(config, refs) else None
     ticks = p | "Poll" >> PeriodicImpulse(start_timestamp=start, stop_timestamp=stop or float(2 ** 40),
                                           fire_interval=config.poll_interval)
-    read_out = (ticks
-                | "Sources" >> beam.FlatMap(lambda _tick, refs=tuple(refs): refs)
-                | "Read" >> read.ReadSources(fetch_config, validators, config.max_file_bytes))
-    raw_articles = read_out[read.ARTICLES]
-    if config.fetch_articles:
-        from transforms.sources.full_text import FetchFullText
-
-        raw_articles = raw_articles | "FullText" >> FetchFullText(fetch_config)
-    normalized = raw_articles | "Normalize" >> Normalize(None)
-    deduped = normalized.articles | "Deduplicate" >> DeduplicateStream()
-    enriched = deduped["articles"] | "Enrich" >> Enrich(config.spacy_model, max_batch_size=config.nlp_batch_size)
-    rejects = ((p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)),
-                read_out[read.REJECTS], normalized.rejects, enriched.rejects)
-               | "AllRejects" >> beam.Flatten())
-
-    def windowed(pcoll, label, event_time):
-        # Windows are in ingestion time, stamped explicitly: batching (Enrich) and Create
-        # (discovery rejects) emit elements with no meaningful timestamp of their own.
-        return (pcoll
-                | f"Stamp_{label}" >> beam.Map(lambda e: window.TimestampedValue(e, event_time(e).timestamp()))
-                | f"Window_{label}" >> beam.WindowInto(window.FixedWindows(config.window_seconds)))
-
-    articles = windowed(enriched.articles, "articles", lambda a: a["ingested_at"])
-    outputs = {
-        "articles": articles | "ArticleRows" >> beam.Map(
-            lambda a: (ingest_partition(a["ingested_at"]), article_row(a, run_id))),
-        "entities": articles | "EntityRows" >> beam.FlatMap(
-            lambda a: [(ingest_partition(a["ingested_at"]), row) for row in entity_rows(a, run_id)]),
-        "quotes": articles | "QuoteRows" >> beam.FlatMap(
-            lambda a: [(ingest_partition(a["ingested_at"]), row) for row in quote_rows(a, run_id)]),
-        "rejects": (windowed(rejects, "rejects", lambda _r: dt.datetime.now(dt.timezone.utc))
-                    | "RejectRows" >> beam.Map(_reject_pair, run_id)),
+    sources = ticks | "Sources" >> beam.FlatMap(lambda _tick, refs=tuple(refs): refs)
+    ingested = sources | "Ingest" >> IngestArticles(
+        config, DeduplicateStream(), fetch_config=fetch_config, validators=validators, ingested_at=None,
+        extra_rejects=p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)))
+    windowed = {
+        "articles": ingested["articles"] | "WindowArticles" >> IngestionWindows(
+            config.window_seconds, lambda a: a["ingested_at"]),
+        # Rejects carry no timestamp of their own; they are windowed by when they pass.
+        "rejects": ingested["rejects"] | "WindowRejects" >> IngestionWindows(
+            config.window_seconds, lambda _r: dt.datetime.now(dt.timezone.utc)),
     }
-    return {name: rows | f"Write_{name}" >> WriteWindowedDataset(config.output, name, run_id)
-            for name, rows in outputs.items()}
+    shaped = windowed | "Shape" >> ShapeRows(config.run_id)
+    return shaped | "Write" >> WriteDatasets(config.output, config.run_id)
 
 
-def _reject_pair(reject: dict, run_id: str):
-    now = dt.datetime.now(dt.timezone.utc)
-    return ingest_partition(now), reject_row(reject, run_id, now)
+class IngestionWindows(beam.PTransform):
+    """Stamp each record with its ingestion time and put it in fixed windows of that time.
+
+    Explicit stamps, because batching (Enrich) and Create (discovery rejects) emit elements
+    with no meaningful timestamp of their own.
+    """
+
+    def __init__(self, window_seconds: int, event_time):
+        super().__init__()
+        self._window_seconds = window_seconds
+        self._event_time = event_time
+
+    def expand(self, pcoll):
+        event_time = self._event_time
+        return (pcoll
+                | "Stamp" >> beam.Map(lambda e: window.TimestampedValue(e, event_time(e).timestamp()))
+                | "Window" >> beam.WindowInto(window.FixedWindows(self._window_seconds)))
 
 
 def run(argv=None, save_main_session=True) -> int:

@@ -37,10 +37,9 @@ def test_pipeline_drops_duplicates_by_id_content_and_earlier_runs():
         _article("id5", "hash5"),                               # new
     ]
     with BeamTestPipeline() as p:
-        out = ((p | "Articles" >> beam.Create(articles),
-                p | "SeenIds" >> beam.Create(["id3", "id-old"]),
-                p | "SeenHashes" >> beam.Create(["hash4-old"]))
-               | Deduplicate())
+        out = (p | "Articles" >> beam.Create(articles)
+               | Deduplicate(p | "SeenIds" >> beam.Create(["id3", "id-old"]),
+                             p | "SeenHashes" >> beam.Create(["hash4-old"])))
         kept = out["articles"] | "Ids" >> beam.Map(lambda a: (a["article_id"], a["source_uri"]))
         assert_that(kept, equal_to([("id1", "feed-a"), ("id5", "a")]), label="kept")
         keys = out[DUPLICATES] | "Keys" >> beam.Map(lambda d: (d["article_id"], d["key"]))

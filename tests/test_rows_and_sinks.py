@@ -10,7 +10,8 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 
 from schemas import ARTICLES, ENTITIES, QUOTES, REJECTS, SCHEMA_VERSION
 from transforms.rows import article_row, entity_rows, quote_rows, reject_row
-from transforms.sinks import WriteDatasets
+from transforms.front_end import ShapeRows
+from transforms.sinks import WriteDatasets, part_file_name
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
@@ -75,10 +76,11 @@ def test_write_datasets_writes_partitioned_zstd_parquet_with_schema(tmp_path):
         rejects = p | "R" >> beam.Create([{"source_uri": "bad.bin", "stage": "decode", "reason": "binary-content",
                                             "detail": "NUL bytes", "excerpt": "\ufffd", "source_type": None,
                                             "item_key": None}])
-        (articles, rejects) | WriteDatasets(out, "run-1", NOW)
+        {"articles": articles, "rejects": rejects} | ShapeRows("run-1") | WriteDatasets(out, "run-1", NOW)
     for dataset, schema, rows in (("articles", ARTICLES, 1), ("entities", ENTITIES, 1), ("quotes", QUOTES, 1),
                                  ("rejects", REJECTS, 1)):
-        files = glob.glob(os.path.join(out, dataset, "ingest_date=2026-11-28", "part-run-1-*.parquet"))
+        # Articles are partitioned by their ingestion, rejects by when they were rejected (now).
+        files = glob.glob(os.path.join(out, dataset, "ingest_date=*", "*.parquet"))
         assert len(files) == 1, (dataset, files)
         parquet = pq.ParquetFile(files[0])
         table = parquet.read()
@@ -90,3 +92,22 @@ def test_write_datasets_writes_partitioned_zstd_parquet_with_schema(tmp_path):
     article = pq.read_table(glob.glob(os.path.join(out, "articles", "*", "*.parquet"))[0]).to_pylist()[0]
     assert article["published_at"] == dt.datetime(2021, 12, 23, tzinfo=UTC)
     assert article["entities"][0]["forms"] == ["Mr Putin", "Vladimir Putin"]
+
+
+def test_part_file_names_are_readable_and_stable():
+    assert part_file_name(NOW, "run-1", 3) == part_file_name(NOW, "run-1", 3)
+    assert part_file_name(NOW, "run-1", 3).startswith("part-20261128T")
+    assert part_file_name(NOW, "run-1", 3).endswith("-run-1-00003.parquet")
+    assert "-p2-" in part_file_name(NOW, "run-1", 0, pane_index=2)
+
+
+def test_a_dataset_without_rows_gets_no_file(tmp_path):
+    out = str(tmp_path)
+    article = dict(enriched_article(), entities=[], quotes=[])
+    with BeamTestPipeline() as p:
+        shaped = {"articles": p | "A" >> beam.Create([article]),
+                  "rejects": p | "R" >> beam.Create([])} | ShapeRows("run-1")
+        shaped | WriteDatasets(out, "run-1", NOW)
+    assert len(glob.glob(os.path.join(out, "articles", "*", "*.parquet"))) == 1
+    for dataset in ("entities", "quotes", "rejects"):
+        assert not os.path.exists(os.path.join(out, dataset)), dataset

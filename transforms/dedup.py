@@ -86,14 +86,23 @@ class _DedupOnKey(beam.PTransform):
 
 
 class Deduplicate(beam.PTransform):
-    """(articles, seen_ids, seen_hashes) -> tagged ``articles`` and ``duplicates``.
+    """Articles -> tagged ``articles`` and ``duplicates``, within the run and against earlier runs.
 
     ``seen_ids`` / ``seen_hashes`` are PCollections of keys already written by earlier
-    runs (empty on a first run).
+    runs (None or empty on a first run).
     """
 
-    def expand(self, inputs):
-        articles, seen_ids, seen_hashes = inputs
+    def __init__(self, seen_ids=None, seen_hashes=None):
+        super().__init__()
+        self._seen_ids = seen_ids
+        self._seen_hashes = seen_hashes
+
+    def _seen(self, articles, keys, label):
+        return keys if keys is not None else articles.pipeline | label >> beam.Create([])
+
+    def expand(self, articles):
+        seen_ids = self._seen(articles, self._seen_ids, "NoSeenIds")
+        seen_hashes = self._seen(articles, self._seen_hashes, "NoSeenHashes")
         by_id = (articles, seen_ids) | "ById" >> _DedupOnKey("article_id")
         by_hash = (by_id.articles, seen_hashes) | "ByContent" >> _DedupOnKey("content_hash")
         duplicates = (by_id[DUPLICATES], by_hash[DUPLICATES]) | "AllDuplicates" >> beam.Flatten()

@@ -10,13 +10,13 @@ the books: every article read was written, deduplicated or rejected.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from schemas import SCHEMA_VERSION
+from transforms.storage import read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
 
@@ -28,8 +28,13 @@ def manifest_path(output_dir: str, run_id: str) -> str:
 def build_manifest(*, run_id: str, mode: str, started_at: dt.datetime, finished_at: dt.datetime,
                    inputs: list[str], options: dict, counts: dict[str, int],
                    rejects_by_reason: list[tuple[tuple[str, str], int]],
-                   duplicates_by_key: list[tuple[str, int]], files: dict[str, list[str]]) -> dict:
-    """The manifest document; ``balance.ok`` says whether the books balance."""
+                   duplicates_by_key: list[tuple[str, int]], files: dict[str, list[str]],
+                   datasets: tuple[str, ...] = ()) -> dict:
+    """The manifest document; ``balance.ok`` says whether the books balance.
+
+    ``datasets`` names every dataset the run could write; those with no rows this run got
+    no file (an empty file is never written) and are listed under ``datasets_without_rows``.
+    """
     rejected_after_read = counts["rejected_normalize"] + counts["rejected_nlp"]
     balance = {
         "articles_read": counts["articles_read"],
@@ -54,19 +59,9 @@ def build_manifest(*, run_id: str, mode: str, started_at: dt.datetime, finished_
             for (stage, reason), n in sorted(rejects_by_reason, key=lambda item: (-item[1], item[0]))],
         "duplicates_by_key": [{"key": key, "count": n} for key, n in sorted(duplicates_by_key)],
         "balance": balance,
-        "files": {name: sorted(paths) for name, paths in files.items()},
+        "files": {name: sorted(files.get(name, ())) for name in sorted(set(datasets) | set(files))},
+        "datasets_without_rows": sorted(name for name in datasets if not files.get(name)),
     }
-
-
-def write_json(path: str, document: dict) -> None:
-    """Write JSON through Beam's FileSystems (local or gs://), via a temp name then rename."""
-    data = json.dumps(document, indent=2, sort_keys=False, default=str).encode("utf-8")
-    tmp = path + ".tmp"
-    with FileSystems.create(tmp) as handle:
-        handle.write(data)
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([tmp], [path])
 
 
 def format_summary(manifest: dict) -> str:
@@ -89,7 +84,8 @@ def format_summary(manifest: dict) -> str:
 class WriteManifestFn(beam.DoFn):
     """Runs once (on a single impulse element) after everything it takes as side input is final."""
 
-    def __init__(self, output_dir, run_id, mode, started_at, inputs, options, state_writer=None):
+    def __init__(self, output_dir, run_id, mode, started_at, inputs, options, state_writer=None, datasets=()):
+        self._datasets = tuple(datasets)
         self._output_dir = output_dir
         self._run_id = run_id
         self._mode = mode
@@ -107,9 +103,9 @@ class WriteManifestFn(beam.DoFn):
             run_id=self._run_id, mode=self._mode, started_at=self._started_at,
             finished_at=dt.datetime.now(dt.timezone.utc), inputs=self._inputs, options=self._options,
             counts=dict(counts), rejects_by_reason=rejects_by_reason,
-            duplicates_by_key=duplicates_by_key, files=dict(files))
+            duplicates_by_key=duplicates_by_key, files=dict(files), datasets=self._datasets)
         path = manifest_path(self._output_dir, self._run_id)
-        write_json(path, manifest)
+        write_json_atomic(path, manifest)
         balance = manifest["balance"]
         LOG.info("run %s done: %d articles read, %d written, %d deduplicated, %d rejects; manifest %s",
                  self._run_id, balance["articles_read"], balance["articles_written"], balance["deduplicated"],
@@ -145,6 +141,7 @@ class WriteRunManifest(beam.PTransform):
         dup_keys = (pcolls["duplicates"]
                     | "DupKey" >> beam.Map(lambda d: d["key"])
                     | "CountDupKeys" >> beam.combiners.Count.PerElement())
+        self._fn._datasets = tuple(pcolls["files"])
         files = [pc | f"Tag_{name}" >> beam.Map(lambda path, n=name: (n, path))
                  for name, pc in pcolls["files"].items()]
         files_pc = files | "AllFiles" >> beam.Flatten() | "GroupFiles" >> beam.GroupByKey()
@@ -161,7 +158,4 @@ class WriteRunManifest(beam.PTransform):
 
 def read_manifest(path: str) -> dict | None:
     """A run's manifest, or None when the run has not written one (failed or still running)."""
-    if not FileSystems.exists(path):
-        return None
-    with FileSystems.open(path) as handle:
-        return json.loads(handle.read().decode("utf-8"))
+    return read_json(path)

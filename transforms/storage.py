@@ -1,0 +1,88 @@
+"""Whole-file writes through Beam's FileSystems: readers see the old file or the new one, never half.
+
+Every file news-ingest writes outside a Beam sink (Parquet parts, manifests, ``_SUCCESS``,
+state under ``_state/``) goes through here, so the one rule lives in one place: write to
+a temporary name that no reader globs (it does not end in ``.parquet`` or ``.json``), then
+rename over the target.  On a local disk the rename is atomic; on object stores (gs://)
+Beam's rename is copy-then-delete of a complete object, which still never exposes a
+partial object under the final name.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import uuid
+
+from apache_beam.io.filesystems import FileSystems
+
+
+def _tmp_name(path: str) -> str:
+    # Unique per writer: two retried bundles writing the same target never share a temp file.
+    return f"{path}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+
+
+def ensure_parent(path: str) -> None:
+    """Create the folder that will hold ``path`` (a no-op on object stores, which have none)."""
+    directory = path.rsplit("/", 1)[0] if "/" in path else ""
+    if directory and not FileSystems.exists(directory):
+        try:
+            FileSystems.mkdirs(directory)
+        except OSError:
+            # Another worker created it between the check and the call (or the store has no folders).
+            pass
+
+
+@contextlib.contextmanager
+def atomic_create(path: str):
+    """A writable handle whose content appears at ``path`` only when the block ends without error.
+
+    On error the temporary file is deleted and the target is left as it was.
+    """
+    ensure_parent(path)
+    tmp = _tmp_name(path)
+    handle = FileSystems.create(tmp)
+    try:
+        yield handle
+        handle.close()
+    except BaseException:
+        handle.close()
+        with contextlib.suppress(Exception):
+            FileSystems.delete([tmp])
+        raise
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([tmp], [path])
+
+
+def write_bytes_atomic(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` (any Beam filesystem) so the file appears whole or not at all."""
+    with atomic_create(path) as handle:
+        handle.write(data)
+
+
+def write_json_atomic(path: str, document) -> None:
+    """``document`` as indented JSON at ``path`` (datetimes and other values via ``str``)."""
+    write_bytes_atomic(path, json.dumps(document, indent=2, default=str).encode("utf-8"))
+
+
+def read_json(path: str):
+    """The JSON document at ``path``, or None when there is no such file."""
+    if not FileSystems.exists(path):
+        return None
+    with FileSystems.open(path, compression_type="uncompressed") as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
+PARQUET_CODEC = "zstd"
+
+
+def write_parquet_atomic(path: str, table) -> None:
+    """Write a pyarrow Table as one zstd Parquet file at ``path``, appearing whole.
+
+    The standard (``element``-named) nested list layout is what BigQuery's list inference reads.
+    """
+    import pyarrow.parquet as pq
+
+    with atomic_create(path) as handle:
+        pq.write_table(table, handle, compression=PARQUET_CODEC, use_compliant_nested_type=True)
