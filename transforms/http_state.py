@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
-import uuid
 from typing import Iterable, Mapping
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
+
+from transforms.storage import write_json_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -115,21 +116,9 @@ def merge_validators(previous: Mapping[str, Validators], updates: Iterable[Valid
 def save_validators(path: str, validators: Mapping[str, Validators]) -> None:
     """Write the store so a reader sees either the old file or the new one, never half of one.
 
-    The JSON goes to a uniquely named temporary file next to ``path`` which is then renamed
-    over it: ``os.rename`` is atomic on local filesystems; on GCS an object only becomes
-    visible once fully written, and the rename (copy + delete) replaces it whole.  Two runs
+    ``transforms.storage`` writes a temporary file and renames it over ``path``.  Two runs
     saving at the same moment: the last rename wins.
     """
     document = {"version": FORMAT_VERSION,
                 "validators": {url: dict(validators[url]) for url in sorted(validators)}}
-    payload = (json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    temporary = f"{path}.tmp-{uuid.uuid4().hex}"
-    try:
-        with FileSystems.create(temporary, mime_type="application/json",
-                                compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-            handle.write(payload)
-        FileSystems.rename([temporary], [path])  # replaces an existing store (os.rename; GCS copy overwrites)
-    except Exception:
-        if FileSystems.exists(temporary):
-            FileSystems.delete([temporary])
-        raise
+    write_json_atomic(path, document, sort_keys=True)

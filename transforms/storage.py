@@ -14,6 +14,7 @@ import json
 import os
 import uuid
 
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 
@@ -41,18 +42,20 @@ def atomic_create(path: str):
     """
     ensure_parent(path)
     tmp = _tmp_name(path)
-    handle = FileSystems.create(tmp)
+    handle = FileSystems.create(tmp, compression_type=CompressionTypes.UNCOMPRESSED)
     try:
-        yield handle
-        handle.close()
+        try:
+            yield handle
+        finally:
+            handle.close()
+        # Rename replaces an existing target in one step (os.rename locally; a copy that
+        # overwrites on object stores), so there is no moment with no file at ``path``.
+        FileSystems.rename([tmp], [path])
     except BaseException:
-        handle.close()
         with contextlib.suppress(Exception):
-            FileSystems.delete([tmp])
+            if FileSystems.exists(tmp):
+                FileSystems.delete([tmp])
         raise
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([tmp], [path])
 
 
 def write_bytes_atomic(path: str, data: bytes) -> None:
@@ -61,9 +64,10 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
         handle.write(data)
 
 
-def write_json_atomic(path: str, document) -> None:
-    """``document`` as indented JSON at ``path`` (datetimes and other values via ``str``)."""
-    write_bytes_atomic(path, json.dumps(document, indent=2, default=str).encode("utf-8"))
+def write_json_atomic(path: str, document, *, sort_keys: bool = False) -> None:
+    """``document`` as indented UTF-8 JSON at ``path`` (datetimes and other values via ``str``)."""
+    text = json.dumps(document, indent=2, default=str, ensure_ascii=False, sort_keys=sort_keys) + "\n"
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def read_json(path: str):
