@@ -20,7 +20,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.identity import word_count
 from transforms.records import FEED, RejectError
-from transforms.sources.html_pages import EXTRACTION, extract_html_article
+from transforms.sources.html_pages import extract_html_article, is_page_extraction
 
 # Share of the feed text's distinct content words the page text must contain.  A teaser
 # or headline shares most of its words with its article; an unrelated page (consent
@@ -61,7 +61,7 @@ def with_full_text(article: dict, page: bytes | None, fetch_error: str | None, *
 
     merged = dict(article)
     merged["body"] = extracted["body"]
-    merged["extraction"] = EXTRACTION
+    merged["extraction"] = extracted["extraction"]
     merged["subheadings"] = extracted["subheadings"]
     # The feed's text becomes the standfirst when the feed had no separate summary.
     merged["summary"] = article.get("summary") or article["body"]
@@ -125,7 +125,7 @@ class FetchFullTextFn(beam.DoFn):
         content_type = (result.headers or {}).get("content-type")
         updated = with_full_text(article, result.body if result.ok else None,
                                  None if result.ok else result.error_reason, content_type=content_type)
-        if updated["extraction"] == EXTRACTION:
+        if is_page_extraction(updated["extraction"]):
             self.replaced.inc()
         else:
             self.kept_feed_text.inc()
