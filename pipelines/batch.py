@@ -20,7 +20,8 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipelines.launch import prepare
 from pipelines.options import RunConfig
-from pipelines.runners import local_runner
+from pipelines.progress import Reporter
+from pipelines.runners import local_runner, wants_direct_runner
 from transforms.dedup import Deduplicate
 from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, needs_http
 from transforms.run_manifest import WriteRunManifest
@@ -97,7 +98,8 @@ def run(argv=None, save_main_session=True):
 
     started_at = dt.datetime.now(dt.timezone.utc)
     LOG.info("run %s: %d sources -> %s", config.run_id, len(launch.refs), config.output)
-    with beam.Pipeline(runner=local_runner(launch.options, streaming=False), options=launch.options) as p:
+    with Reporter(enabled=wants_direct_runner(launch.options)), \
+            beam.Pipeline(runner=local_runner(launch.options, streaming=False), options=launch.options) as p:
         build(p, config, launch.refs, started_at, validators=validators, state_writer=state_writer,
               discovery_rejects=launch.discovery_rejects)
     from transforms.run_manifest import format_summary, manifest_path, read_manifest

@@ -11,6 +11,7 @@ import sys
 
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 
+from pipelines import logs
 from pipelines.options import RunConfig, parse_args
 from transforms.sources.discover import InputError, SourceRef, expand_inputs, read_feed_list
 
@@ -42,7 +43,7 @@ def discover_sources(config: RunConfig) -> tuple[list[SourceRef], list[dict]]:
 def prepare(argv, mode: str, save_main_session: bool) -> Launch | None:
     """A ready-to-build launch, or None after reporting why not (the caller exits with 2)."""
     config, beam_args = parse_args(argv, mode)
-    logging.getLogger().setLevel(config.log_level)
+    logs.set_level(config.log_level)
     try:
         refs, discovery_rejects = discover_sources(config)
     except (InputError, OSError) as error:

@@ -24,6 +24,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from schemas import schema_for
+from transforms import progress
 from transforms.storage import write_parquet_atomic
 
 # One file per partition per run (or window) keeps file counts low for frequent small runs;
@@ -71,8 +72,14 @@ class _WriteGroupFn(beam.DoFn):
             stamp = self._stamp
         name = part_file_name(stamp, self._run_id, shard, getattr(pane, "index", 0) or 0)
         path = FileSystems.join(self._output_dir, self._dataset, partition, name)
-        write_parquet_file(path, list(rows), self._dataset)
+        rows = list(rows)
+        write_parquet_file(path, rows, self._dataset)
+        if self._dataset == "articles":  # what the launcher's progress line calls "written"
+            progress.add("written", len(rows))
         yield path
+
+    def finish_bundle(self):
+        progress.flush()
 
 
 class WritePartitionedDataset(beam.PTransform):

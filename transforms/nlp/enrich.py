@@ -14,7 +14,7 @@ import time
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from transforms import records
+from transforms import progress, records
 from transforms.nlp.analyze import NLP_LANGUAGES, analyze, empty_nlp_fields
 from transforms.nlp.language import detect_language
 
@@ -105,6 +105,7 @@ class EnrichBatchFn(beam.DoFn):
     def process(self, batch):
         started = time.monotonic()
         for status, value in enrich_batch(batch, self._nlp, self._label, self._pipe_batch_size):
+            progress.add("enriched")
             if status == "ok":
                 self.articles.inc()
                 yield value
@@ -113,7 +114,10 @@ class EnrichBatchFn(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(REJECTS, value)
         elapsed_ms = int((time.monotonic() - started) * 1000)
         self.batch_ms.update(elapsed_ms)
-        LOG.info("NLP: %d articles in %d ms", len(batch), elapsed_ms)
+        LOG.debug("NLP: %d articles in %d ms", len(batch), elapsed_ms)
+
+    def finish_bundle(self):
+        progress.flush()
 
 
 class Enrich(beam.PTransform):

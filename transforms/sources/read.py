@@ -13,7 +13,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from transforms import records
+from transforms import progress, records
 from transforms.http_state import validator_update
 from transforms.records import RejectError
 
@@ -76,6 +76,9 @@ class ReadSourceFn(beam.DoFn):
 
             self._fetcher = Fetcher(self._fetch_config)
 
+    def finish_bundle(self):
+        progress.flush()
+
     def _source_type_guess(self, ref) -> str | None:
         return records.FEED if ref.kind == "url" else None
 
@@ -102,8 +105,9 @@ class ReadSourceFn(beam.DoFn):
                 source_uri=ref.uri, stage="read", reason="unexpected-error",
                 detail=f"{type(error).__name__}: {error}", source_type=self._source_type_guess(ref)))
             return
-        LOG.info("read %s: %d articles, %d rejected entries", ref.uri, len(articles), len(rejects))
+        LOG.debug("read %s: %d articles, %d rejected entries", ref.uri, len(articles), len(rejects))
         self.articles.inc(len(articles))
+        progress.add("read", len(articles))
         for reject in rejects:
             yield beam.pvalue.TaggedOutput(REJECTS, reject)
         yield from articles
