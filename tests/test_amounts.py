@@ -1,13 +1,7 @@
-"""Amounts and date mentions: parsing (pure) and extraction with the real model."""
-import datetime as dt
-
+"""Amounts: parsing (pure) and extraction with the real model (dates: test_date_mentions.py)."""
 import pytest
 
-from transforms.nlp.amounts import parse_amount, parse_number, resolve_date, unit_after_number
-
-UTC = dt.timezone.utc
-# The seed article's date: a Thursday.
-PUBLISHED = dt.datetime(2021, 12, 23, 10, 30, tzinfo=UTC)
+from transforms.nlp.amounts import parse_amount, parse_number, unit_after_number
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -78,74 +72,6 @@ def test_unit_after_number():
     assert unit_after_number("1,000") is None
 
 
-def day(year, month, d):
-    return {"resolution": "day", "year": year, "month": month, "day": d}
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("December 23, 2021", day(2021, 12, 23)),
-    ("23 December 2021", day(2021, 12, 23)),
-    ("2021-12-01", day(2021, 12, 1)),
-    ("June 2003", {"resolution": "month", "year": 2003, "month": 6, "day": None}),
-    ("mid-January 2005", {"resolution": "month", "year": 2005, "month": 1, "day": None}),
-    ("in 1990", {"resolution": "year", "year": 1990, "month": None, "day": None}),
-    ("2003-04", {"resolution": "year", "year": 2003, "month": None, "day": None}),
-    ("the 1990s", {"resolution": "decade", "year": 1990, "month": None, "day": None}),
-    ("the late 1960s", {"resolution": "decade", "year": 1960, "month": None, "day": None}),
-])
-def test_absolute_dates_need_no_publication_date(text, expected):
-    assert resolve_date(text) == expected
-    assert resolve_date(text, PUBLISHED) == expected
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("Today", day(2021, 12, 23)),
-    ("yesterday", day(2021, 12, 22)),
-    ("tomorrow", day(2021, 12, 24)),
-    ("last Monday", day(2021, 12, 20)),
-    ("next Monday", day(2021, 12, 27)),
-    ("next month", {"resolution": "month", "year": 2022, "month": 1, "day": None}),
-    ("earlier this month", {"resolution": "month", "year": 2021, "month": 12, "day": None}),
-    ("Last week", {"resolution": "week", "year": 2021, "month": 12, "day": 13}),   # its Monday
-    ("the beginning of next year", {"resolution": "year", "year": 2022, "month": None, "day": None}),
-    ("last year", {"resolution": "year", "year": 2020, "month": None, "day": None}),
-    ("two years ago", {"resolution": "year", "year": 2019, "month": None, "day": None}),
-    ("a decade ago", {"resolution": "year", "year": 2011, "month": None, "day": None}),
-    ("three days ago", day(2021, 12, 20)),
-    ("October last year", {"resolution": "month", "year": 2020, "month": 10, "day": None}),
-    ("last April", {"resolution": "month", "year": 2021, "month": 4, "day": None}),
-    ("next July", {"resolution": "month", "year": 2022, "month": 7, "day": None}),
-    ("19 December", day(2021, 12, 19)),
-    ("5 January", day(2022, 1, 5)),          # the nearest 5 January is next year's
-    ("Christmas Day", day(2021, 12, 25)),
-])
-def test_relative_dates_resolve_against_the_publication_date(text, expected):
-    assert resolve_date(text, PUBLISHED) == expected
-
-
-@pytest.mark.parametrize("text", ["next month", "Last week", "yesterday", "two years ago", "Monday"])
-def test_relative_dates_stay_unresolved_without_a_publication_date(text):
-    assert resolve_date(text) == {"resolution": None, "year": None, "month": None, "day": None}
-
-
-def test_day_and_month_without_year_or_publication_date_keep_what_is_known():
-    assert resolve_date("19 December") == {"resolution": "day", "year": None, "month": 12, "day": 19}
-
-
-@pytest.mark.parametrize("text", ["decades", "annual", "a day", "six months", "recent years",
-                                  "the past decade", "19th Century", "a few years ago"])
-def test_durations_and_vague_expressions_are_not_resolved(text):
-    assert resolve_date(text, PUBLISHED)["resolution"] is None
-
-
-def test_tense_decides_bare_weekdays_and_dates_without_a_year():
-    assert resolve_date("Monday", PUBLISHED, future=False) == day(2021, 12, 20)
-    assert resolve_date("Monday", PUBLISHED, future=True) == day(2021, 12, 27)
-    assert resolve_date("Thursday", PUBLISHED, future=True) == day(2021, 12, 23)
-    assert resolve_date("20 December", PUBLISHED, future=True) == day(2022, 12, 20)
-    assert resolve_date("5 January", PUBLISHED, future=False) == day(2021, 1, 5)
-
-
 # ---------------------------------------------------------------------------------------
 # The real model
 # ---------------------------------------------------------------------------------------
@@ -173,19 +99,6 @@ def test_seed_counts_name_what_they_count(seed_doc):
         assert seed_doc.text[amount["start_char"]:amount["end_char"]] == amount["text"]
 
 
-def test_seed_dates(seed_doc):
-    from transforms.nlp.amounts import extract_dates
-
-    dates = {d["text"]: d for d in extract_dates(seed_doc, PUBLISHED)}
-    assert (dates["next month"]["year"], dates["next month"]["month"]) == (2022, 1)
-    assert dates["1990"]["resolution"] == "year" and dates["1990"]["year"] == 1990
-    assert (dates["the 1990s"]["resolution"], dates["the 1990s"]["year"]) == ("decade", 1990)
-    assert dates["Last week"]["resolution"] == "week"
-    unresolved = {d["text"]: d for d in extract_dates(seed_doc, None)}
-    assert unresolved["next month"]["resolution"] is None
-    assert unresolved["1990"]["year"] == 1990
-
-
 def test_money_symbols_outside_the_model_span_and_currency_after_a_count(nlp):
     from transforms.nlp.amounts import extract_amounts
 
@@ -198,15 +111,6 @@ def test_money_symbols_outside_the_model_span_and_currency_after_a_count(nlp):
     troops = [a for a in amounts if a["unit"] == "troops"]
     assert len(troops) == 1 and troops[0]["value"] == 100000 and troops[0]["kind"] == "CARDINAL"
     assert any(a["kind"] == "PERCENT" and a["value"] == 15 and a["unit"] == "%" for a in amounts)
-
-
-def test_tense_of_the_clause_picks_the_weekday(nlp):
-    from transforms.nlp.amounts import extract_dates
-
-    past = extract_dates(nlp("The minister met the union leaders on Monday."), PUBLISHED)
-    future = extract_dates(nlp("The minister will meet the union leaders on Monday."), PUBLISHED)
-    assert [(d["text"], d["day"]) for d in past] == [("Monday", 20)]
-    assert [(d["text"], d["day"]) for d in future] == [("Monday", 27)]
 
 
 def test_bbc_article_amounts(nlp, corpus_dir):

@@ -1,10 +1,10 @@
-"""Tests for transforms.nlp.quotes: quote marks on raw text, attribution, canonical speakers.
+"""Tests for the transforms.nlp.quotes package: quote marks on raw text, attribution, canonical speakers.
 
 Three layers:
 
 * ``find_quote_spans`` and friends are pure string functions, tested without a model;
 * the news conventions of attribution are tested on short hand-written texts with the
-  spaCy model and a stand-in entity index (``StandInIndex``: the two methods quotes.py
+  spaCy model and a stand-in entity index (``StandInIndex``: the two methods the package
   uses, with the contract's behaviour), so a change in the entity module cannot hide
   or cause a regression here;
 * end-to-end tests run the real ``build_entity_index`` on the seed article and on BBC
@@ -164,7 +164,7 @@ def _bare_name(text: str) -> str:
 
 
 class StandInIndex:
-    """The two EntityIndex methods quotes.py uses, for the people named in ``people``.
+    """The two EntityIndex methods the quotes package uses, for the people named in ``people``.
 
     ``canonical_for_span`` names a PERSON span by the listed full name with its surname and
     any other entity by its text without "the"; ``resolve_person`` does the same for text.

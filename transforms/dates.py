@@ -28,6 +28,8 @@ import warnings
 from dateutil import parser as _dateutil_parser
 from dateutil import tz as _tz
 
+from transforms.nlp.lexicon import EXTRA_MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_ABBREVIATIONS, WEEKDAY_NAMES
+
 UTC = dt.timezone.utc
 MIN_YEAR = 1900
 # Publishers schedule articles and clocks drift; a couple of days ahead is tolerated.
@@ -54,12 +56,10 @@ TZINFOS = {name: _tz.tzoffset(name, int(hours * _HOUR)) for name, hours in {
 TZINFOS.update({"UT": _tz.UTC, "UTC": _tz.UTC, "GMT": _tz.UTC, "Z": _tz.UTC})
 
 # Words a line may contain and still be "just a date".
-_MONTHS = ("january february march april may june july august september october november december "
-           "jan feb mar apr jun jul aug sep sept oct nov dec")
-_WEEKDAYS = ("monday tuesday wednesday thursday friday saturday sunday "
-             "mon tue tues wed thu thur thurs fri sat sun")
+_MONTH_WORDS = [*MONTH_NAMES, *(name[:3] for name in MONTH_NAMES), *EXTRA_MONTH_ABBREVIATIONS]
+_WEEKDAY_WORDS = [*WEEKDAY_NAMES, *WEEKDAY_ABBREVIATIONS]
 _DATE_WORDS = frozenset(
-    f"{_MONTHS} {_WEEKDAYS} am pm a m p at on of the st nd rd th t".split()
+    _MONTH_WORDS + _WEEKDAY_WORDS + "am pm a m p at on of the st nd rd th t".split()
     + [name.lower() for name in TZINFOS]
 )
 # Labels news sites put before the date line.

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from transforms.nlp.amounts import extract_amounts, extract_dates
+from transforms.nlp.amounts import extract_amounts
+from transforms.nlp.date_mentions import extract_dates
 from transforms.nlp.entities import build_entity_index
 from transforms.nlp.keyphrases import extract_keyphrases
 from transforms.nlp.language import detect_language

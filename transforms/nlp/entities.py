@@ -77,22 +77,15 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from transforms.nlp.labels import (GPE, INDEX_SURNAME_MISLABELS, INDEX_SURNAME_MISLABELS_WITH_SIGN, LOC,
+                                   NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS)
+from transforms.nlp.lexicon import (COURTESY_TITLES, GENERIC_ORG_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
+                                    NATIONALITY_WORDS, ORG_DESIGNATOR_WORDS, ORG_FUNCTION_WORDS,
+                                    ORG_LEGAL_SUFFIXES, PERSON_SUBJECT_VERBS, POSSESSIVE_NAMES,
+                                    TITLE_CONNECTORS, TITLE_WORDS)
 from transforms.nlp.places import (CITY, COUNTRY, REGION, canonical_place, is_broad_place, is_country,
                                    lookup_place)
 
-PERSON = "PERSON"
-ORG = "ORG"
-GPE = "GPE"
-LOC = "LOC"
-NORP = "NORP"
-FAC = "FAC"
-PLACE_LABELS = frozenset({GPE, LOC})
-NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
-# Labels the small model puts on people's surnames by mistake ...
-SURNAME_CONFUSABLE_LABELS = frozenset({ORG, GPE, LOC, FAC, NORP})
-# ... and, more rarely, ones that count only with a sign of a person (see
-# _join_surnames_under_other_labels).
-CUE_CONFUSABLE_LABELS = SURNAME_CONFUSABLE_LABELS | {"WORK_OF_ART", "PRODUCT", "EVENT"}
 
 # ---------------------------------------------------------------------------------------
 # Cleaning spans
@@ -106,13 +99,7 @@ _PERSON_BREAK = re.compile(r"\s+[-–—]+\s+|\s*--\s*|,\s")
 _TRAILING_SCORE = re.compile(r"(?:\s+\(?\d+-\d+\)?)+\s*$")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$", re.IGNORECASE)
 # Names whose final 's is part of the name, not a possessive.
-POSSESSIVE_NAMES = frozenset(name.casefold() for name in (
-    "McDonald's", "Sainsbury's", "Moody's", "Standard & Poor's", "Standard and Poor's",
-    "Macy's", "Wendy's", "Kellogg's", "Lloyd's", "Christie's", "Sotheby's", "Domino's",
-    "Denny's", "Hardee's", "Dillard's", "Kohl's", "Lowe's", "Claire's", "Barclay's",
-    "Land's End", "Waterstone's", "Boots", "Harrod's", "St John's", "St Mary's",
-    "St Thomas's", "St George's", "St James's", "St Andrew's", "St Helen's", "St Kitts",
-))
+_POSSESSIVE_NAMES = frozenset(name.casefold() for name in POSSESSIVE_NAMES)
 
 
 def trim_entity_text(text: str, label: str) -> tuple[int, int] | None:
@@ -164,7 +151,7 @@ def trim_span(text: str, label: str) -> tuple[int, int]:
             start, changed = start + 4, True
         piece = text[start:end]
         possessive = _POSSESSIVE.search(piece)
-        if possessive and piece.casefold() not in POSSESSIVE_NAMES and len(piece) > 2:
+        if possessive and piece.casefold() not in _POSSESSIVE_NAMES and len(piece) > 2:
             end, changed = end - (1 if possessive.group().casefold() in ("s'", "s’") else 2), True
     return start, max(start, end)
 
@@ -188,52 +175,6 @@ def normalize_space(text: str) -> str:
 # People's names
 # ---------------------------------------------------------------------------------------
 
-# Words that, before a name, are a title rather than part of the name.  Compared
-# case-folded without dots; multi-word titles ("Prime Minister", "Secretary of State",
-# "Admiral Sir") are runs of these words, with "of"/"for" + a capitalised word allowed
-# inside a run ("Secretary of State", "Minister for Europe").  Stripped while one word
-# of the name remains ("Mr Putin" -> "Putin").
-TITLE_WORDS = frozenset("""
-    mr mrs ms miss mx dr prof professor sir dame lord lady baroness baron earl duke duchess
-    count countess prince princess king queen pope emperor empress sheikh ayatollah imam
-    rabbi rev reverend father fr bishop archbishop cardinal president vice deputy prime
-    minister premier chancellor secretary foreign home defence defense health education
-    culture trade industry business transport justice environment treasury shadow state
-    attorney general gen admiral adm col colonel maj major capt captain lt lieutenant sgt
-    sergeant cpl corporal commander cdr brigadier marshal field rear officer inspector
-    detective det constable superintendent supt commissioner chief executive ceo chairman
-    chairwoman chair director senator sen rep representative congressman congresswoman gov
-    governor mayor councillor cllr judge mp mep ambassador envoy
-    spokesman spokeswoman spokesperson broadcaster presenter actor actress singer star
-    model coach manager boss striker midfielder defender goalkeeper keeper skipper centre
-    winger flanker scrum-half fly-half full-back author writer novelist producer economist
-    analyst comedian rapper chef dj veteran former ex late tory leader bookmaker sprinter
-    runner hurdler athlete cyclist swimmer boxer golfer jockey player champion seed seeds
-    rookie teenager newcomer
-""".split())
-# Nationalities the model runs into a name ("Kenyan Bernard Lagat", "US Secretary of
-# State Antony Blinken").  Stripped only when a full name (two words) remains, because
-# some are also first names ("German Gref").
-NATIONALITY_WORDS = frozenset("""
-    us uk eu un
-    american british briton english englishman scottish scot scotsman welsh welshman irish
-    irishman french frenchman german italian spanish spaniard portuguese dutch dutchman
-    belgian swiss austrian swede swedish norwegian dane danish finn finnish icelandic pole
-    polish czech slovak hungarian romanian bulgarian greek turk turkish croatian serbian
-    slovenian ukrainian russian georgian belarusian latvian estonian lithuanian kazakh uzbek
-    chinese japanese korean indian pakistani afghan thai vietnamese indonesian filipino
-    malaysian singaporean australian kiwi canadian mexican cuban jamaican brazilian argentine
-    argentinian chilean colombian peruvian venezuelan uruguayan paraguayan ecuadorian
-    bolivian kenyan ethiopian nigerian ghanaian egyptian moroccan algerian tunisian libyan
-    zimbabwean ugandan tanzanian cameroonian senegalese ivorian israeli palestinian iranian
-    iraqi saudi syrian lebanese jordanian
-""".split())
-# Lower-case words that belong inside names ("Ludwig van Beethoven", "Charles de Gaulle").
-NAME_PARTICLES = frozenset("""
-    van von der den de del della di da dos das du la le al el bin ibn ben ter ten y st
-""".split())
-NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_TITLE_CONNECTORS = frozenset({"of", "for"})
 
 
 def _word_key(word: str) -> str:
@@ -255,12 +196,12 @@ def strip_titles(text: str) -> str:
             i += 1
         elif key in NATIONALITY_WORDS and i + 2 < len(words):
             i += 1
-        elif (key in _TITLE_CONNECTORS and i > 0 and i + 2 < len(words)
+        elif (key in TITLE_CONNECTORS and i > 0 and i + 2 < len(words)
               and _word_key(words[i - 1]) in TITLE_WORDS and words[i + 1][:1].isupper()):
             i += 2  # "Secretary of State Antony Blinken": "of State" belongs to the title
         else:
             break
-    if i and _word_key(words[i]) in _TITLE_CONNECTORS:
+    if i and _word_key(words[i]) in TITLE_CONNECTORS:
         return " ".join(words)
     return " ".join(words[i:])
 
@@ -320,10 +261,6 @@ def is_first_name_variant(a: str, b: str) -> bool:
             and damerau_levenshtein(a, b) <= 1)
 
 
-# Courtesy titles: always a person's, so a span right after one is that person's name
-# ("Mr Putin"), whatever label the model gave it.  Capitalised, optionally with a dot.
-COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame",
-                             "lord", "lady"})
 _TITLE_BEFORE = re.compile(r"(?<![\w.])(?P<title>[A-Z][a-z]{1,3})\.?[ \u00a0]$")
 
 
@@ -385,16 +322,6 @@ def is_misspelt_surname(word: str, surname: str) -> bool:
     return damerau_levenshtein(word, surname) <= max_surname_edits(word, surname)
 
 
-# Verbs whose subject is, in news text, a person rather than a company: reporting
-# speech and thinking.  A one-word mention the model tagged ORG that is the subject of
-# one of these ("said Campbell", "Nair explained") is evidence for the person.
-PERSON_SUBJECT_VERBS = frozenset("""
-    say tell add explain insist argue claim admit concede accept stress reply answer ask
-    write speak joke laugh recall describe suggest signal warn urge hint complain confess
-    think believe feel hope want wish fear know reckon wonder doubt expect
-""".split())
-
-
 def is_acronym(text: str) -> bool:
     """An all-caps token such as ``NATO``, ``MI6``, ``GB`` (2-6 characters, no spaces)."""
     compact = text.replace(".", "")
@@ -406,9 +333,6 @@ def is_acronym(text: str) -> bool:
 # Organisations
 # ---------------------------------------------------------------------------------------
 
-ORG_LEGAL_SUFFIXES = frozenset({"plc", "inc", "ltd", "llc", "limited", "corp", "co", "ag", "sa",
-                                "nv", "gmbh", "se", "spa", "bv", "llp", "lp"})
-_FUNCTION_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "to", "at", "de", "&"})
 _ACRONYM_DEFINITION = re.compile(r"\s*\(\s*(?:the\s+)?([A-Za-z][A-Za-z0-9&]{1,9})\s*\)")
 
 
@@ -434,36 +358,13 @@ def initials_variants(name: str) -> set[str]:
             for word in name.replace("&", " & ").split():
                 parts = word.split("-") if split_hyphens else [word]
                 for part in parts:
-                    if not part or (part.casefold() in _FUNCTION_WORDS and not keep_function_words):
+                    if not part or (part.casefold() in ORG_FUNCTION_WORDS and not keep_function_words):
                         continue
                     if part == "&":
                         continue
                     letters.append(part.replace(".", "") if is_acronym(part) else part[0])
             variants.add("".join(letters).casefold())
     return variants
-
-
-# First words too common to stand for one organisation on their own ("National" next to
-# "National Grid", "British" next to "British Airways").
-GENERIC_ORG_WORDS = frozenset("""
-    national international british royal united american european general federal first
-    new great central global world standard associated allied universal continental
-    northern southern eastern western north south east west city county state public
-    bank house home office
-""".split())
-# Words that make a company name out of the word before them: "Cairn Energy" is called
-# "Cairn", but "Apple Mac" (a product), "Tube Lines" or "House of Lords" are not their
-# first word.
-ORG_DESIGNATOR_WORDS = frozenset("""
-    energy oil gas petroleum resources mining minerals metals steel chemicals capital partners
-    holdings holding group bank banking financial finance insurance assurance investments
-    investment securities asset management trust fund ventures airways airlines aviation
-    motors motor automotive pharmaceuticals pharma biotech healthcare telecom telecoms
-    telecommunications communications networks media entertainment pictures studios records
-    publishing systems technologies technology software electronics industries enterprises
-    corporation company brands foods stores retail services solutions laboratories labs
-    shipping logistics properties estates utilities power international worldwide global
-""".split())
 
 
 def is_org_short_name(short: str, long: str) -> bool:
@@ -742,7 +643,7 @@ def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups)
     """
     candidates = []
     for item in items:
-        if item.label not in CUE_CONFUSABLE_LABELS:
+        if item.label not in INDEX_SURNAME_MISLABELS_WITH_SIGN:
             continue
         # Titles only: the lower-case-role rule of person_name would turn "Bank of
         # England" into "England".
@@ -753,7 +654,7 @@ def _join_surnames_under_other_labels(items: list[_Item], people: _PersonGroups)
         key = person_key(name)
         decided = len(key) >= 2 or len(key) < len(person_key(item.text))  # full name or titled
         spoke = not decided and _speaks_as_a_person(item)
-        if decided or spoke or item.label in SURNAME_CONFUSABLE_LABELS:
+        if decided or spoke or item.label in INDEX_SURNAME_MISLABELS:
             candidates.append((item, gid, " ".join(key), decided, spoke))
     # Uses of the bare word as a person's: PERSON-tagged "Dell", "Mr Dell".  A full name
     # ("Michael Dell") shows that the person exists, not what the bare word refers to.

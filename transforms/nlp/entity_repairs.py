@@ -42,52 +42,15 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from transforms.nlp.entities import COURTESY_TITLES, TITLE_WORDS
+from transforms.nlp.labels import GPE, PERSON, PLACE_MISLABELS
+from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, LOCATIVE_PREPOSITIONS,
+                                    ORGANISATION_WORDS, ROLE_NOUNS_BEFORE_NAMES, TITLE_WORDS,
+                                    UPPER_CASE_ROLES)
 from transforms.nlp.places import (CITY, COUNTRY, is_broad_place, lookup_place, place_key,
                                    strip_leading_the)
 
 COMPONENT_NAME = "news_entity_repairs"
 
-PERSON, GPE = "PERSON", "GPE"
-
-# Lower-case nouns that introduce a person's name in apposition ("chief executive X",
-# "presenter X", "local resident X").  Adjectives ("former", "shadow") are left out:
-# "former Labour Party" is no person.
-ROLE_NOUNS_BEFORE_NAMES = frozenset("""
-    executive chairman chairwoman chair president director boss chief head founder owner
-    manager coach captain secretary minister spokesman spokeswoman spokesperson leader
-    editor presenter host dj broadcaster journalist reporter correspondent columnist critic
-    commentator pundit organiser organizer resident campaigner activist protester lawyer
-    solicitor barrister attorney judge prosecutor economist analyst strategist trader
-    banker investor entrepreneur businessman businesswoman professor lecturer researcher
-    scientist expert historian doctor surgeon nurse teacher student pupil officer
-    inspector detective constable sergeant commander general colonel ambassador diplomat
-    senator congressman congresswoman governor mayor councillor mp mep actor actress
-    singer songwriter rapper guitarist drummer bassist frontman musician composer producer
-    writer author novelist poet playwright comedian designer artist photographer
-    chef model star striker midfielder defender goalkeeper winger forward skipper player
-    jockey trainer driver rider golfer boxer sprinter athlete cyclist swimmer champion
-    referee umpire veteran fan colleague friend deputy vice-president
-    vice-chairman co-founder
-""".split())
-# Role nouns written in capitals.
-UPPER_CASE_ROLES = frozenset({"DJ", "MP", "MEP", "CEO", "MSP", "AM"})
-# Words that make a capitalised run an organisation or a thing, not a person.
-ORGANISATION_WORDS = frozenset("""
-    party bank group council association club union league company corporation trust
-    board committee commission agency authority service services ministry department
-    office institute university college school hospital police army church society
-    foundation fund partners capital holdings industries records radio tv television news
-    times post herald telegraph journal magazine festival awards cup championship united
-    city rovers athletic county airlines airways motors energy international academy
-    award awards prize trophy games olympics congress parliament assembly court house
-    street road square park stadium hall centre center show programme film album world
-    digital online liberal democrat democrats labour conservative tory republican
-""".split())
-# Only these: "at Google", "at Old Trafford", "at Chelsea" name firms, grounds and clubs.
-LOCATIVE_PREPOSITIONS = frozenset({"in", "from", "near"})
-# Labels a place is mistaken for.
-NON_PLACE_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "FAC"})
 _NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
 MAX_NAME_WORDS = 3
 
@@ -251,7 +214,7 @@ def _repaired_place_spans(doc: Doc, ent: Span) -> list[Span]:
 
 def _relabelled_place(doc: Doc, ent: Span) -> Span:
     """Repair 4: a place the model labelled ORG, WORK_OF_ART..."""
-    if ent.label_ not in NON_PLACE_LABELS:
+    if ent.label_ not in PLACE_MISLABELS:
         return ent
     text = strip_leading_the(ent.text)
     if ent.label_ != PERSON and is_broad_place(text) and is_country_or_inside_one(lookup_place(text)):
@@ -291,11 +254,6 @@ def repair_entities(doc: Doc) -> Doc:
 # Cities this big are places when written after "in", "near" or "from" even when the model
 # tagged nothing ("an 11-9 win in Cardiff"); smaller towns are too often other things.
 UNTAGGED_CITY_MIN_POPULATION = 100_000
-# "in May", "on Sunday": never places, whatever the gazetteer holds.
-CALENDAR_WORDS = frozenset("""
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
-""".split())
 
 
 def untagged_place_spans(doc: Doc) -> list[Span]:

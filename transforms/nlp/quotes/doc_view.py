@@ -1,0 +1,87 @@
+"""The per-article working state shared by quote attribution and speaker resolution.
+
+``DocView`` holds lookups built once per article (which quotation owns each token, the
+entity of each token, canonical names, titles, antecedent candidates); ``Quote``,
+``Speaker`` and ``Subject`` are the values the steps pass between them.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from transforms.nlp.quotes.marks import QuoteSpan
+from transforms.nlp.quotes.titles import Title
+
+@dataclass
+class Speaker:
+    name: str | None
+    label: str | None
+    attribution: str | None
+    gender: str | None = None
+
+
+@dataclass
+class Subject:
+    """A subject mention outside quotations, a candidate antecedent for pronouns.
+
+    ``speaker`` is who it names (None for an unnamed person: "the spokesman"), and
+    ``is_person`` says whether *he*/*she* can refer to it ("a spokeswoman for Human Rights
+    Watch" is a person whose words we give to the organisation).
+    """
+
+    char: int
+    paragraph: int
+    speaker: Speaker | None
+    is_person: bool
+    gender: str | None
+    plural: bool = False
+    sentence: int = 0          # start of its sentence (for preferring main-clause subjects)
+    main_clause: bool = False
+
+
+@dataclass
+class Quote:
+    span: QuoteSpan
+    text: str
+    first: int                  # first token inside the quotation (its opening mark)
+    last: int                   # last token inside the quotation
+    paragraph: int
+    ends_sentence: bool
+    speaker: Speaker | None = None
+    cue: str | None = None
+    is_partial: bool = False
+
+
+@dataclass
+class DocView:
+    """Per-document lookups shared by all quotations of one article."""
+
+    doc: object
+    index: object
+    paragraphs: list[tuple[int, int]]
+    token_starts: list[int]
+    owner: list[int]                            # token -> quotation number, -1 outside
+    quotes: list[Quote] = field(default_factory=list)
+    entity_of: dict[int, object] = field(default_factory=dict)   # token -> entity span
+    labels: dict[str, str] = field(default_factory=dict)         # canonical name -> index label
+    forms: dict[str, str] = field(default_factory=dict)          # surface form -> canonical name
+    genders: dict[str, str] = field(default_factory=dict)        # canonical name -> m/f
+    titles: dict[str, list[Title]] = field(default_factory=dict)
+    org_names: list[str] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
+    subject_speaker: dict[int, Speaker] = field(default_factory=dict)
+
+    def paragraph_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right([s for s, _ in self.paragraphs], char) - 1)
+
+
+def is_paragraph_break(token) -> bool:
+    return token.is_space and "\n" in token.text
+
+
+def is_terminator(view: DocView, token) -> bool:
+    return view.owner[token.i] < 0 and token.text in (".", "!", "?", "…", "...")
+
+
+def entity_index(doc) -> dict[int, object]:
+    return {token.i: ent for ent in doc.ents for token in ent}
