@@ -1,8 +1,10 @@
-"""``news-ingest``: one command, three subcommands.
+"""``news-ingest``: one command, five subcommands.
 
     news-ingest batch   --input SRC ... --output DIR [beam options]   scheduled batch run
     news-ingest stream  --input URL ... --output DIR [beam options]   continuous polling
     news-ingest summary --output DIR                                  what the datasets hold
+    news-ingest compact --output DIR [--before DATE]                  merge closed days' small files
+    news-ingest load duckdb --output DIR --database FILE              upsert finished runs into DuckDB
 """
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ COMMANDS = {
     "batch": ("pipelines.batch", "read sources once and add what is new to the datasets"),
     "stream": ("pipelines.stream", "poll feeds continuously and write windowed datasets"),
     "summary": ("pipelines.summary", "print a summary of the datasets under --output (DuckDB)"),
+    "compact": ("pipelines.compact", "rewrite closed partitions' small files into warehouse-sized ones"),
+    "load": ("pipelines.load", "upsert finished runs into a warehouse (duckdb), exactly once"),
 }
 
 
 def usage() -> str:
-    lines = ["usage: news-ingest {batch,stream,summary} [options]   (news-ingest COMMAND --help for details)", ""]
+    lines = ["usage: news-ingest {" + ",".join(COMMANDS) + "} [options]   (news-ingest COMMAND --help for details)", ""]
     lines += [f"  {name:<8} {help_}" for name, (_, help_) in COMMANDS.items()]
     return "\n".join(lines) + "\n"
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import os
 import sys
+
+from transforms.run_catalog import finished_runs
 
 TOP_ENTITIES = 10
 
@@ -52,10 +53,9 @@ def summarize(output: str, top: int = TOP_ENTITIES) -> dict:
     if _has_files(output, "rejects"):
         result["rejects"] = con.execute(
             f"SELECT stage, reason, count(*) FROM {scan('rejects')} GROUP BY 1, 2 ORDER BY 3 DESC").fetchall()
-    runs = sorted(glob.glob(os.path.join(output, "_runs", "*.json")))
+    runs = finished_runs(output)  # compactions also leave a manifest in _runs/: not runs
     if runs:
-        with open(runs[-1], encoding="utf-8") as handle:
-            result["last_run"] = json.load(handle)
+        result["last_run"] = runs[-1].manifest
         result["runs"] = len(runs)
     return result
 

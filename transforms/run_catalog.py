@@ -1,0 +1,81 @@
+"""Which runs finished, where their rows are now, and how a warehouse replaces them.
+
+A run is finished when its manifest ``DIR/_runs/<run_id>.json`` exists (it is written
+after the run's files are committed).  The manifest lists the files the run wrote; a
+later ``news-ingest compact`` may have merged some of them into larger files of the same
+partition (its own manifest, ``mode: compact``, says which).  Every row carries its
+``run_id``, so a run's rows are always found as "rows with this run_id in the files the
+manifest lists, or, where one of those was compacted away, in the partition's files now".
+
+The warehouse loaders (DuckDB here, BigQuery and Snowflake in deploy/warehouse) all
+replace rows the same way, which is what makes a repeated or concurrent load harmless:
+
+* ``ARTICLE_KEYED`` datasets are replaced per ``article_id``: an article's newest version
+  (latest ``ingested_at``, e.g. after ``--reprocess``) replaces its row and all its
+  entity and quote rows;
+* every other dataset (rejects, duplicates) is a log of what a run did and is replaced
+  per ``(run_id, ingest_date)``.
+"""
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+
+from transforms.run_manifest import read_manifest
+
+ARTICLE_KEYED = ("articles", "entities", "quotes")
+ARTICLE_KEY = "article_id"
+VERSION_COLUMN = "ingested_at"  # of articles: the newer version of an article wins
+RUN_KEY = ("run_id", "ingest_date")
+COMPACT_MODE = "compact"
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    run_id: str
+    finished_at: str
+    manifest: dict
+
+
+def finished_runs(output_dir: str) -> list[FinishedRun]:
+    """Runs with a manifest (compactions excluded), oldest finish first."""
+    runs = []
+    for path in glob.glob(os.path.join(output_dir, "_runs", "*.json")):
+        manifest = read_manifest(path)
+        if manifest is None or manifest.get("mode") == COMPACT_MODE or "run_id" not in manifest:
+            continue
+        runs.append(FinishedRun(manifest["run_id"], manifest.get("finished_at") or "", manifest))
+    return sorted(runs, key=lambda run: (run.finished_at, run.run_id))
+
+
+def local_path(output_dir: str, recorded: str) -> tuple[str, str, str]:
+    """(dataset, partition, path under ``output_dir``) of a file path as a manifest records it.
+
+    Only the last three parts are kept, so a folder that was moved or mounted elsewhere
+    since the run (or a manifest with relative paths) still resolves.
+    """
+    parts = recorded.replace("\\", "/").rstrip("/").split("/")
+    if len(parts) < 3:
+        raise ValueError(f"not a <dataset>/<partition>/<file> path: {recorded!r}")
+    dataset, partition, name = parts[-3:]
+    return dataset, partition, os.path.join(output_dir, dataset, partition, name)
+
+
+def run_files(output_dir: str, manifest: dict) -> dict[str, list[str]]:
+    """Dataset -> the files that hold the run's rows now (filter them on ``run_id``).
+
+    Per partition: the listed files when all still exist, else every Parquet file of the
+    partition (a compaction replaced some of them; never both, so no row is read twice).
+    """
+    by_partition: dict[tuple[str, str], list[str]] = {}
+    for listed in manifest.get("files", {}).values():
+        for recorded in listed:
+            dataset, partition, path = local_path(output_dir, recorded)
+            by_partition.setdefault((dataset, partition), []).append(path)
+    result: dict[str, list[str]] = {}
+    for (dataset, partition), paths in sorted(by_partition.items()):
+        if not all(os.path.isfile(path) for path in paths):
+            paths = glob.glob(os.path.join(output_dir, dataset, partition, "*.parquet"))
+        result.setdefault(dataset, []).extend(sorted(paths))
+    return result
