@@ -45,12 +45,12 @@ def run(argv=None) -> int:
     if not os.path.isdir(output):
         sys.stderr.write(f"{PROG}: error: {output!r} is not a directory\n")
         return 2
-    from transforms.compaction import CompactionError, compact
+    from transforms.compaction import CompactionError, compact, compaction_id
 
     started_at = dt.datetime.now(dt.timezone.utc)
     before = args.before or started_at.date()
     try:
-        with output_lock(output, f"compact-{started_at:%Y%m%dT%H%M%SZ}", command="compact",
+        with output_lock(output, compaction_id(started_at), command="compact",
                          wait_seconds=args.lock_wait):
             manifest = compact(output, before, started_at)
     except OutputLocked as error:

@@ -192,7 +192,7 @@ def test_a_compaction_killed_before_its_plan_leaves_the_data_alone(tmp_path, mon
     out = tmp_path / "data"
     _write_day(out, "articles", "2026-01-01", files=4)
     files = _parquet_files(out)
-    monkeypatch.setattr(compaction, "write_json", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    monkeypatch.setattr(compaction, "write_json_atomic", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         compact(str(out), dt.date(2026, 2, 1), NOW)
     assert _parquet_files(out) == files and (out / "_compact").exists()

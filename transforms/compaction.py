@@ -45,8 +45,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms.run_manifest import manifest_path, read_manifest, write_json
-from transforms.sinks import CODEC, ROW_GROUP_BUFFER_BYTES
+from transforms.run_manifest import manifest_path
+from transforms.sinks import part_file_name, stamp_text
+from transforms.storage import PARQUET_CODEC, read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ MiB = 1024 * 1024
 MIN_FILE_BYTES = 128 * MiB  # files at least this large are warehouse-sized already
 TARGET_FILE_BYTES = 256 * MiB  # a group closes here: 256..384 MiB, the last one up to 512
 MAX_FILE_BYTES = TARGET_FILE_BYTES + 2 * MIN_FILE_BYTES  # the most plan_groups puts in one file
+ROW_GROUP_BYTES = 128 * MiB  # of buffered rows per row group: large scans, bounded memory
 COMPACT_DIR = "_compact"
 INTENT = "COMPACT.json"
 PARTITION_PREFIX = "ingest_date="
@@ -135,13 +137,14 @@ def exchange(a: str, b: str) -> None:
 def merge_files(inputs: list[str], path: str, schema: pa.Schema) -> int:
     """Copy the rows of ``inputs``, in order, into one zstd Parquet file; returns rows written.
 
-    Row groups are cut at ``ROW_GROUP_BUFFER_BYTES`` of buffered data, like the batch
-    sink's, so memory stays bounded whatever the output size.
+    Row groups are cut at ``ROW_GROUP_BYTES`` of buffered data, so memory stays bounded
+    whatever the output size.  Written in place, not through ``transforms.storage``: the
+    file is under ``_compact/``, which no reader globs, and becomes visible only by the swap.
     """
     rows = 0
     buffered: list[pa.Table] = []
     buffered_bytes = 0
-    with pq.ParquetWriter(path, schema, compression=CODEC, use_compliant_nested_type=True) as writer:
+    with pq.ParquetWriter(path, schema, compression=PARQUET_CODEC, use_compliant_nested_type=True) as writer:
         def flush():
             nonlocal buffered, buffered_bytes
             if buffered:
@@ -156,7 +159,7 @@ def merge_files(inputs: list[str], path: str, schema: pa.Schema) -> int:
                 rows += table.num_rows
                 buffered.append(table)
                 buffered_bytes += table.nbytes
-                if buffered_bytes >= ROW_GROUP_BUFFER_BYTES:
+                if buffered_bytes >= ROW_GROUP_BYTES:
                     flush()
         flush()
     return rows
@@ -196,7 +199,8 @@ def _schema_groups(folder: str, names: list[str]) -> list[list[str]]:
     return [members for _, members in groups]
 
 
-def stage_partition(output_dir: str, staging: str, dataset: str, partition: str, stamp: str) -> PartitionWork | None:
+def stage_partition(output_dir: str, staging: str, dataset: str, partition: str,
+                    started_at: dt.datetime) -> PartitionWork | None:
     """Build the compacted copy of one partition under ``staging``; None when nothing to do."""
     live = os.path.join(output_dir, dataset, partition)
     entries = sorted(os.listdir(live))
@@ -215,7 +219,7 @@ def stage_partition(output_dir: str, staging: str, dataset: str, partition: str,
     os.makedirs(target)
     replaced = {name for group in groups for name in group}
     for index, group in enumerate(groups):
-        name = f"part-{stamp}-compact-{index:05d}.parquet"
+        name = part_file_name(started_at, "compact", index)
         sources = [os.path.join(live, source) for source in group]
         expected = sum(_row_count(source) for source in sources)
         written = merge_files(sources, os.path.join(target, name), pq.read_schema(sources[0]))
@@ -246,7 +250,7 @@ def _commit(output_dir: str, staging: str, intent: dict) -> dict:
             exchange(os.path.join(staging, entry["dataset"], entry["partition"]),
                      os.path.join(output_dir, entry["dataset"], entry["partition"]))
     manifest = compaction_manifest(output_dir, intent, dt.datetime.now(dt.timezone.utc))
-    write_json(manifest_path(output_dir, intent["run_id"]), manifest)
+    write_json_atomic(manifest_path(output_dir, intent["run_id"]), manifest)
     _drop(staging)  # now the replaced files
     return manifest
 
@@ -277,11 +281,16 @@ def compaction_manifest(output_dir: str, intent: dict, finished_at: dt.datetime)
     }
 
 
+def compaction_id(started_at: dt.datetime) -> str:
+    """``compact-<STAMP>``: the compaction's manifest name and its holder name in the output lock."""
+    return f"compact-{stamp_text(started_at)}"
+
+
 def recover(output_dir: str) -> list[str]:
     """Finish (with an intent) or discard (without) compactions a crash interrupted; returns their ids."""
     handled = []
     for staging in sorted(glob.glob(os.path.join(output_dir, COMPACT_DIR, "*"))):
-        intent = read_manifest(os.path.join(staging, INTENT))
+        intent = read_json(os.path.join(staging, INTENT))
         if intent is None:
             _drop(staging)
         else:
@@ -298,13 +307,12 @@ def compact(output_dir: str, before: dt.date, started_at: dt.datetime) -> dict |
     recovered = recover(output_dir)
     if recovered:
         LOG.info("finished or discarded interrupted compactions: %s", ", ".join(recovered))
-    stamp = started_at.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    run_id = f"compact-{stamp}"
+    run_id = compaction_id(started_at)
     staging = os.path.join(output_dir, COMPACT_DIR, run_id)
     os.makedirs(staging)
     try:
         work = [w for dataset, partition in closed_partitions(output_dir, before)
-                if (w := stage_partition(output_dir, staging, dataset, partition, stamp)) is not None]
+                if (w := stage_partition(output_dir, staging, dataset, partition, started_at)) is not None]
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -313,5 +321,5 @@ def compact(output_dir: str, before: dt.date, started_at: dt.datetime) -> dict |
         return None
     intent = {"run_id": run_id, "started_at": started_at.isoformat(), "before": before.isoformat(),
               "partitions": [w.as_dict() for w in work]}
-    write_json(os.path.join(staging, INTENT), intent)
+    write_json_atomic(os.path.join(staging, INTENT), intent)
     return _commit(output_dir, staging, intent)
