@@ -527,7 +527,7 @@ def test_worker_requirements_hold_the_spacy_model_but_not_beam():
 
 def test_shell_scripts_parse():
     scripts = sorted((REPO / "deploy").rglob("*.sh"))
-    assert len(scripts) == 6
+    assert len(scripts) >= 6
     for script in scripts:
         proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
         assert proc.returncode == 0, (script, proc.stderr)

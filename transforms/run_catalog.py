@@ -40,8 +40,12 @@ class FinishedRun:
 
 def finished_runs(output_dir: str) -> list[FinishedRun]:
     """Runs with a manifest (compactions excluded), oldest finish first."""
+    from apache_beam.io.filesystems import FileSystems
+
     runs = []
-    for path in glob.glob(os.path.join(output_dir, "_runs", "*.json")):
+    # Through FileSystems, so a gs:// output lists its runs too (news-ingest summary).
+    pattern = FileSystems.join(output_dir, "_runs", "*.json")
+    for path in (m.path for m in FileSystems.match([pattern])[0].metadata_list):
         manifest = read_manifest(path)
         if manifest is None or manifest.get("mode") == COMPACT_MODE or "run_id" not in manifest:
             continue

@@ -8,15 +8,17 @@ Two formats, told apart by content:
 * an OPML subscription list (what feed readers export): every ``outline`` with an
   ``xmlUrl`` attribute, at any depth of folders.
 
-Entries are http(s) URLs (``feed://`` is read as ``http://``), ``file://`` URLs or local
-paths; relative ones are resolved against the list's own location (its folder, or its
-URL when the list was fetched).  Like ``parse_feed`` the result is (items, rejects): a
+Entries are http(s) URLs (``feed://`` is read as ``http://``), ``file://`` URLs, local
+paths, or object-store URLs Beam's ``FileSystems`` reads (``gs://bucket/feeds/x.xml``);
+relative ones are resolved against the list's own location: its folder (local or
+``gs://``), or its URL when the list was fetched.  Like ``parse_feed`` the result is (items, rejects): a
 line that names no feed becomes a reject row (stage ``discover``) naming its line and
 the problem, so one typo never hides the other feeds.  Repeated entries are kept once.
 """
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -35,6 +37,11 @@ FEED_OUTLINE_TYPES = frozenset({"rss", "atom", "rdf", "feed"})
 
 _INLINE_COMMENT = re.compile(r"\s+#.*$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+# scheme://bucket/key, the form of every Beam filesystem URL (gs://, s3://, ...).
+_FILESYSTEM_URL = re.compile(r"^([a-z][a-z0-9+.\-]*)://([^/]+)(/.*)?$")
+# Beam's remote filesystems, accepted even where their extra (apache-beam[gcp] ...) is not
+# installed: reading then fails for that feed alone, with Beam's "pip install" hint.
+BEAM_REMOTE_SCHEMES = frozenset({"gs", "s3", "azfs", "hdfs"})
 
 
 class ListEntry(NamedTuple):
@@ -73,11 +80,11 @@ def parse_feed_list(data: bytes, source_uri: str) -> tuple[list[str], list[dict]
 
 
 def resolve_location(entry: str, list_location: str) -> str:
-    """An http(s) URL or a normalised local path for one list entry.
+    """An http(s) URL, a filesystem URL (gs://...) or a normalised local path for one list entry.
 
-    Relative entries are resolved against ``list_location``: its folder for a local
-    list, the URL itself for a fetched one.  RejectError for other schemes and for
-    entries that hold spaces (two words on one line).
+    Relative entries are resolved against ``list_location``: its folder for a local or
+    ``gs://`` list, the URL itself for a fetched one.  RejectError for other schemes and
+    for entries that hold spaces (two words on one line).
     """
     entry = entry.strip()
     if not entry:
@@ -97,13 +104,43 @@ def resolve_location(entry: str, list_location: str) -> str:
             return entry
         if name == "file":
             return os.path.normpath(url2pathname(urlsplit(entry).path))
+        if name in filesystem_schemes() and _FILESYSTEM_URL.match(entry):
+            return entry
         raise RejectError(STAGE, "unsupported-scheme",
-                          f"{name}: is not a feed location (use http, https, file or a path)", entry)
+                          f"{name}: is not a feed location (use http, https, gs, file or a path)", entry)
     if is_http_url(list_location):
         return urljoin(list_location, entry)
+    remote_list = _FILESYSTEM_URL.match(list_location)
+    if remote_list:
+        return join_filesystem_url(remote_list, entry)
     if os.path.isabs(entry):
         return os.path.normpath(entry)
     return os.path.normpath(os.path.join(os.path.dirname(list_location), entry))
+
+
+def filesystem_schemes() -> frozenset[str]:
+    """URL schemes read through Beam's ``FileSystems``: the registered ones and Beam's remote ones."""
+    from apache_beam.io.filesystem import FileSystem
+
+    registered = set()
+    for filesystem in FileSystem.get_all_subclasses():
+        try:
+            registered.add(filesystem.scheme())
+        except NotImplementedError:  # an abstract intermediate class
+            continue
+    return frozenset(registered - {None, "file"}) | BEAM_REMOTE_SCHEMES
+
+
+def join_filesystem_url(list_url: re.Match, entry: str) -> str:
+    """``entry`` relative to the folder of a ``scheme://bucket/key`` list, as a URL of the same bucket.
+
+    ``urljoin`` does not know object-store schemes (it returns the entry unchanged) and
+    ``os.path`` would fold ``gs://`` into ``gs:/``; resolve on the key instead.  An entry
+    starting with ``/`` is taken from the bucket's root, as a URL path would be.
+    """
+    scheme, bucket, key = list_url.group(1), list_url.group(2), list_url.group(3) or "/"
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(key), entry))
+    return f"{scheme}://{bucket}{path if path.startswith('/') else '/' + path}"
 
 
 def _text_entries(data: bytes):
