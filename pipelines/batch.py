@@ -26,7 +26,8 @@ from transforms.dedup import Deduplicate
 from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, needs_http
 from transforms.run_manifest import WriteRunManifest
 from transforms.sinks import WriteDatasets
-from transforms.sources.discover import SourceRef
+from transforms.sources.discover import InputPlan, SourceRef
+from transforms.sources.match import Sources
 
 LOG = logging.getLogger("news_ingest.batch")
 
@@ -42,9 +43,13 @@ def existing_keys(p, output_dir: str, column: str, label: str):
             | f"Distinct{label}" >> beam.Distinct())
 
 
-def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, *, validators=None,
+def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, *, patterns=(), validators=None,
           state_writer=None, discovery_rejects=()):
-    """Wire the batch pipeline onto ``p``; returns the manifest PCollection."""
+    """Wire the batch pipeline onto ``p``; returns the manifest PCollection.
+
+    ``refs`` are the explicit sources, ``patterns`` the folders and globs the workers match
+    (``transforms.sources.match``), so the graph does not grow with the number of files.
+    """
     fetch_config = fetch_config_for(config) if needs_http(config, refs) else None
     if config.reprocess:
         seen_ids = p | "NoSeenIds" >> beam.Create([])
@@ -53,7 +58,8 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
         seen_ids = existing_keys(p, config.output, "article_id", "SeenIds")
         seen_hashes = existing_keys(p, config.output, "content_hash", "SeenHashes")
 
-    sources = p | "Sources" >> beam.Create(refs)
+    plan = InputPlan(list(refs), list(patterns))
+    sources = p | "Sources" >> Sources(plan)
     ingested = sources | "Ingest" >> IngestArticles(
         config, Deduplicate(seen_ids, seen_hashes), fetch_config=fetch_config, validators=validators,
         ingested_at=started_at,
@@ -78,12 +84,12 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
         "files": files,
     } | "Manifest" >> WriteRunManifest(
         output_dir=config.output, run_id=config.run_id, mode="batch", started_at=started_at,
-        inputs=[ref.uri for ref in refs], options=config.as_dict(), state_writer=state_writer)
+        inputs=plan.describe(), options=config.as_dict(), state_writer=state_writer)
 
 
 def run(argv=None, save_main_session=True):
     """Parse flags, discover sources, run the batch pipeline; returns the exit status."""
-    launch = prepare(argv, "batch", save_main_session)
+    launch = prepare(argv, "batch", save_main_session, match_on_workers=True)
     if launch is None:
         return 2
     config = launch.config
@@ -97,10 +103,12 @@ def run(argv=None, save_main_session=True):
             save_validators(_path, merge_validators(_old, updates))
 
     started_at = dt.datetime.now(dt.timezone.utc)
-    LOG.info("run %s: %d sources -> %s", config.run_id, len(launch.refs), config.output)
+    LOG.info("run %s: %d sources and %d folders/globs -> %s", config.run_id, len(launch.plan.refs),
+             len(launch.plan.patterns), config.output)
     with Reporter(enabled=wants_direct_runner(launch.options)), \
             beam.Pipeline(runner=local_runner(launch.options, streaming=False), options=launch.options) as p:
-        build(p, config, launch.refs, started_at, validators=validators, state_writer=state_writer,
+        build(p, config, launch.refs, started_at, patterns=launch.plan.patterns, validators=validators,
+              state_writer=state_writer,
               discovery_rejects=launch.discovery_rejects)
     from transforms.run_manifest import format_summary, manifest_path, read_manifest
 

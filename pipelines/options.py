@@ -40,6 +40,7 @@ class RunConfig:
     poll_interval: float = 300.0
     window_seconds: int = 300
     stop_after_polls: int | None = None
+    input_subscription: str | None = None
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -125,14 +126,18 @@ def build_parser(mode: str) -> argparse.ArgumentParser:
               help="Length of the fixed windows in which output files are written.")
         _flag(stream, "stop_after_polls", type=_positive_int, default=None,
               help="Stop after this many polls (tests, bounded backfills); default: run until cancelled.")
+        _flag(stream, "input_subscription", default=None, metavar="SUBSCRIPTION",
+              help="Also read sources from this Pub/Sub subscription (projects/P/subscriptions/S): each message "
+                   "a feed URL or one article as a JSON object. Needs --runner DataflowRunner.")
     return parser
 
 
 def parse_args(argv: list[str] | None, mode: str = "batch") -> tuple[RunConfig, list[str]]:
     """(RunConfig, arguments left for Beam's PipelineOptions)."""
     args, beam_args = build_parser(mode).parse_known_args(argv)
-    if not args.input and not args.feeds:
-        build_parser(mode).error("give at least one --input or --feeds")
+    if not args.input and not args.feeds and not getattr(args, "input_subscription", None):
+        build_parser(mode).error("give at least one --input or --feeds"
+                                 + (" or --input_subscription" if mode == "stream" else ""))
     config = RunConfig(
         inputs=tuple(args.input), feeds=tuple(args.feeds), output=args.output.rstrip("/") or "/",
         run_id=args.run_id or new_run_id(), spacy_model=args.spacy_model,
@@ -141,5 +146,6 @@ def parse_args(argv: list[str] | None, mode: str = "batch") -> tuple[RunConfig, 
         max_download_bytes=args.max_download_bytes, max_file_bytes=args.max_file_bytes,
         nlp_batch_size=args.nlp_batch_size, reprocess=args.reprocess, log_level=args.log_level,
         **({"poll_interval": args.poll_interval, "window_seconds": args.window_seconds,
-            "stop_after_polls": args.stop_after_polls} if mode == "stream" else {}))
+            "stop_after_polls": args.stop_after_polls, "input_subscription": args.input_subscription}
+           if mode == "stream" else {}))
     return config, beam_args

@@ -63,7 +63,7 @@ def test_dependency_pins_agree_with_constraints():
 def test_check_mode_reports_a_stale_file(tmp_path, monkeypatch, capsys):
     stale = tmp_path / "metadata.json"
     stale.write_text("{}\n")
-    monkeypatch.setattr(generate_metadata, "METADATA_PATH", stale)
+    monkeypatch.setattr(generate_metadata, "METADATA_PATHS", {"batch": stale})
     monkeypatch.setattr("deploy.generated.REPO_ROOT", tmp_path)
     assert generate_metadata.main(["--check"]) == 1
     assert "metadata.json: out of date" in capsys.readouterr().err
@@ -178,30 +178,6 @@ def test_every_flag_kind_is_known():
     parser.add_argument("--verbose", action="count")
     with pytest.raises(TemplateParamError, match="_CountAction"):
         template_flags(parser)
-
-
-# --- images ---------------------------------------------------------------------------------
-
-def _copy_sources(dockerfile: Path) -> list[str]:
-    sources = []
-    for line in dockerfile.read_text().splitlines():
-        if line.startswith("COPY ") and "--from=" not in line:
-            sources += line.split()[1:-1]
-    return sources
-
-
-@pytest.mark.parametrize("dockerfile", ["Dockerfile", "Dockerfile.worker"])
-def test_images_use_the_pinned_beam_and_copy_existing_files(dockerfile):
-    text = (DATAFLOW / dockerfile).read_text()
-    beam = lock_dependencies.read_pins((REPO / "constraints.txt").read_text())["apache-beam"][1]
-    assert re.findall(r"ARG BEAM_VERSION=(\S+)", text) == [beam]
-    assert "python311-template-launcher-base" in text
-    build_script = (DATAFLOW / "build_template.sh").read_text()
-    for source in _copy_sources(DATAFLOW / dockerfile):
-        assert (REPO / source).exists(), source
-        assert source.rstrip("/") in build_script, f"{source} missing from build_template.sh's context"
-    for path in re.findall(r'ENV FLEX_TEMPLATE_PYTHON_\w+="\$\{WORKDIR\}/([^"]+)"', text):
-        assert (REPO / path).is_file(), path
 
 
 # --- the flex template entry point, end to end on the DirectRunner ---------------------------
@@ -473,22 +449,6 @@ def test_run_template_refuses_local_paths_before_launching(fake_cloud):
                           env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "input='seeds'" in proc.stderr
     assert log.read_text() == ""
-
-
-def test_build_template_builds_the_image_then_the_spec(fake_cloud):
-    env, log, runs = fake_cloud
-    env = {**env, "PROJECT": "p", "REGION": "r", "BUCKET": "b", "IMAGE": "r-docker.pkg.dev/p/x/ni:1"}
-    proc = subprocess.run([str(DATAFLOW / "build_template.sh")], env=env, capture_output=True, text=True,
-                          timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    (submit,) = _calls(log, "gcloud builds submit")
-    assert submit[submit.index("--tag") + 1] == "r-docker.pkg.dev/p/x/ni:1"
-    context = (runs / "context.txt").read_text().split()
-    assert {"./Dockerfile", "./setup.py", "./deploy/dataflow/main.py", "./schemas/datasets.py"} <= set(context)
-    assert not [path for path in context if ".venv" in path or "__pycache__" in path or "/tests/" in path]
-    (build,) = [c for c in _calls(log, "gcloud dataflow") if c[1] == "flex-template"]
-    assert build[2:4] == ["build", "gs://b/templates/news-ingest-batch.json"]
-    assert "--metadata-file" in build and "PYTHON" in build
 
 
 def test_cloud_scheduler_body_launches_the_template(fake_cloud, tmp_path):

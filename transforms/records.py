@@ -16,6 +16,7 @@ import datetime as _dt
 FILE = "file"
 FEED = "feed"
 HTML = "html"
+MESSAGE = "message"  # one article sent as JSON in a Pub/Sub message (transforms/sources/messages.py)
 
 EXCERPT_CHARS = 200
 

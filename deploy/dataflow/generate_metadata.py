@@ -1,10 +1,11 @@
-"""Generate the flex template's ``metadata.json`` from the batch pipeline's own parser.
+"""Generate the flex templates' metadata from the pipelines' own parsers.
 
-    python -m deploy.dataflow.generate_metadata          # rewrite deploy/dataflow/metadata.json
-    python -m deploy.dataflow.generate_metadata --check  # fail if it is out of date (tests run this)
+    python -m deploy.dataflow.generate_metadata          # rewrite metadata.json and metadata-stream.json
+    python -m deploy.dataflow.generate_metadata --check  # fail if either is out of date (tests run this)
 
-One parameter per flag of ``pipelines.options.build_parser("batch")``, named by its
-underscore spelling, with the flag's help text, whether it is required, and validation
+``metadata.json`` describes the batch template, ``metadata-stream.json`` the streaming one
+(``"streaming": true``).  One parameter per flag of ``pipelines.options.build_parser(mode)``,
+named by its underscore spelling, with the flag's help text, whether it is required, and validation
 regexes.  Dataflow checks the regexes when a job is launched, so a local path or a typo
 fails at once instead of on a launcher VM.  The regexes come from the flag's type, its
 choices, or, for flags whose values must be reachable from Google Cloud (``input``,
@@ -21,7 +22,8 @@ from deploy.dataflow.template_params import TemplateFlag, TemplateParamError, te
 from deploy.generated import REPO_ROOT, sync_generated
 from pipelines.options import build_parser
 
-METADATA_PATH = REPO_ROOT / "deploy" / "dataflow" / "metadata.json"
+METADATA_PATHS = {"batch": REPO_ROOT / "deploy" / "dataflow" / "metadata.json",
+                  "stream": REPO_ROOT / "deploy" / "dataflow" / "metadata-stream.json"}
 COMMAND = "python -m deploy.dataflow.generate_metadata"
 
 _GS = r"gs://[^,\s]+"
@@ -41,6 +43,8 @@ DATAFLOW_VALUES = {
     "allow_host": (_list_of(r"[A-Za-z0-9.-]+"), ""),
     "run_id": (r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "Letters, digits, '.', '_' and '-' (it is part of file names)."),
     "spacy_model": (r"^[A-Za-z0-9_.-]+$", "The model must be installed in the image (a pip package)."),
+    "input_subscription": (r"^projects/[a-z][-a-z0-9]{4,28}[a-z0-9]/subscriptions/[A-Za-z][-A-Za-z0-9._~%+]{2,254}$",
+                           "projects/PROJECT/subscriptions/NAME."),
 }
 
 # Regexes by the parser's type converter, named by function name (options.py keeps them private).
@@ -104,18 +108,30 @@ def parameter(flag: TemplateFlag) -> dict:
     return entry
 
 
-def build_metadata(parser: argparse.ArgumentParser) -> dict:
+DESCRIPTIONS = {
+    "batch": ("Reads article files, HTML pages and RSS/Atom feeds once, runs spaCy NLP and adds what is "
+              "new to the Parquet datasets ({datasets}) under `output`. Give at least one of `input` or `feeds`."),
+    "stream": ("Runs until drained: polls the feeds of `input` and `feeds` every `poll_interval` seconds and/or "
+               "reads the Pub/Sub subscription `input_subscription` (each message a feed URL or an article as "
+               "JSON), runs spaCy NLP and writes what is new to the Parquet datasets ({datasets}) under "
+               "`output`, one file per window, partition and shard."),
+}
+
+
+def build_metadata(parser: argparse.ArgumentParser, mode: str = "batch") -> dict:
     from schemas import DATASETS
 
-    return {
+    metadata = {
         "_comment": f"Generated from pipelines/options.py by `{COMMAND}`; do not edit.",
-        "name": "news-ingest batch",
-        "description": ("Reads article files, HTML pages and RSS/Atom feeds once, runs spaCy NLP and adds what is "
-                        f"new to the Parquet datasets ({', '.join(DATASETS)}) under `output`. Give at least one "
-                        "of `input` or `feeds`."),
-        "streaming": False,
-        "parameters": [parameter(flag) for flag in template_flags(parser)],
+        "name": f"news-ingest {mode}",
+        "description": DESCRIPTIONS[mode].format(datasets=", ".join(DATASETS)),
+        "streaming": mode == "stream",
     }
+    if mode == "stream":
+        # Deduplication keeps Beam state; at-least-once mode could write an article twice.
+        metadata.update(supportsExactlyOnce=True, supportsAtLeastOnce=False)
+    metadata["parameters"] = [parameter(flag) for flag in template_flags(parser)]
+    return metadata
 
 
 def render(metadata: dict) -> str:
@@ -126,8 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if metadata.json is out of date")
     args = parser.parse_args(argv)
-    text = render(build_metadata(build_parser("batch")))
-    return sync_generated({METADATA_PATH: text}, check=args.check, command=COMMAND)
+    outputs = {path: render(build_metadata(build_parser(mode), mode)) for mode, path in METADATA_PATHS.items()}
+    return sync_generated(outputs, check=args.check, command=COMMAND)
 
 
 if __name__ == "__main__":

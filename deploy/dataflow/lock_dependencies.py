@@ -23,13 +23,13 @@ other; re-run the lock after ``make lock``.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from deploy.dataflow.image_pins import canonical, read_pins
 from deploy.generated import REPO_ROOT
 
 HERE = REPO_ROOT / "deploy" / "dataflow"
@@ -75,21 +75,6 @@ while todo:
         todo.append((req.name, tuple(sorted(req.extras))))
 print("\n".join(sorted({key for key, _ in seen} - {"news-ingest"})))
 """
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def read_pins(text: str) -> dict[str, tuple[str, str]]:
-    """``name==version`` lines -> {canonical name: (name as written, version)}."""
-    pins = {}
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            name, _, version = line.partition("==")
-            pins[canonical(name)] = (name.strip(), version.strip())
-    return pins
 
 
 def render_pins(header: str, pins: dict[str, tuple[str, str]]) -> str:

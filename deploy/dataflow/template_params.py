@@ -193,23 +193,25 @@ def launch_request_body(*, job_name: str, template: str, params: dict[str, str],
 def _cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m deploy.dataflow.template_params",
-        usage="%(prog)s {gcloud,json,launch-body} [options] -- NEWS_INGEST_BATCH_FLAGS...",
-        description="Turn news-ingest batch flags (after --) into flex template parameters, validated by the "
-                    "pipeline's parser and the template's metadata.json.")
+        usage="%(prog)s {gcloud,json,launch-body} [options] -- NEWS_INGEST_FLAGS...",
+        description="Turn news-ingest batch (or, with --mode stream, stream) flags (after --) into flex template "
+                    "parameters, validated by the pipeline's parser and the template's metadata.")
     parser.add_argument("format", choices=["gcloud", "json", "launch-body"],
                         help="gcloud: one --parameters value; json: a JSON object; launch-body: the "
                              "flexTemplates:launch request body")
+    parser.add_argument("--mode", choices=["batch", "stream"], default="batch",
+                        help="whose flags: news-ingest batch (default) or stream")
     parser.add_argument("--metadata", help="metadata.json to validate the values against")
     parser.add_argument("--job-name", default="news-ingest-batch", help="launch-body: Dataflow job name")
     parser.add_argument("--template", help="launch-body: gs:// path of the template spec file")
     for name in ENVIRONMENT_FIELDS:
         parser.add_argument(f"--{name.replace('_', '-')}", dest=name, help="launch-body: runtime environment")
     if "--" not in argv:
-        parser.error("put the news-ingest batch flags after --")
+        parser.error("put the news-ingest flags after --")
     split = argv.index("--")
     args, flags = parser.parse_args(argv[:split]), argv[split + 1:]
     try:
-        params = cli_args_to_template_params(flags)
+        params = cli_args_to_template_params(flags, args.mode)
         if args.metadata:
             with open(args.metadata, encoding="utf-8") as handle:
                 problems = metadata_problems(params, json.load(handle))

@@ -1,15 +1,22 @@
-"""Expanding ``--input`` and ``--feeds`` into a list of sources, before the pipeline starts.
+"""Expanding ``--input`` and ``--feeds`` into sources, before the pipeline starts.
 
 Discovery runs in the launcher so that a mistyped path fails the run at once with one
-clear line (a scheduled job should not "succeed" on nothing), and so the run manifest
-can list exactly what was read.  Paths go through Beam's ``FileSystems`` so ``gs://``
-works the same as local folders.
+clear line (a scheduled job should not "succeed" on nothing).  Paths go through Beam's
+``FileSystems`` so ``gs://`` works the same as local folders.
+
+Folders and globs can hold any number of files, and a Dataflow job graph is limited to
+10 MB, so ``plan_inputs`` does not list them: it checks that each one matches something
+and hands the pattern to the pipeline, which matches it on the workers
+(``transforms.sources.match.MatchSources``).  Single files, URLs and feed-list entries stay
+explicit sources.  ``expand_inputs`` lists everything in the launcher, for callers that
+need the full list up front.
 """
 from __future__ import annotations
 
 import os
+import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from apache_beam.io.filesystems import FileSystems
 
@@ -23,10 +30,36 @@ class InputError(ValueError):
 
 @dataclass(frozen=True, order=True)
 class SourceRef:
-    """One thing to read: a local/GCS path or an http(s) URL."""
+    """One thing to read: a local/GCS path, an http(s) URL, or an article that arrived in a message.
+
+    ``data`` is the payload of a ``message`` source (``transforms.sources.messages``); it
+    takes no part in comparisons, the ``uri`` names the message.
+    """
 
     uri: str
-    kind: str  # "path" or "url"
+    kind: str  # "path", "url" or "message"
+    data: bytes | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class FilePattern:
+    """A folder or glob to match on the workers: the ``glob`` to match, and the ``root`` below
+    which hidden names (``.x`` files and folders, ``_x`` folders) are skipped."""
+
+    glob: str
+    root: str
+
+
+@dataclass
+class InputPlan:
+    """What a run reads: explicit sources, and patterns the pipeline matches itself."""
+
+    refs: list[SourceRef]
+    patterns: list[FilePattern]
+
+    def describe(self) -> list[str]:
+        """The inputs as the run manifest records them (patterns, not the files they match)."""
+        return [ref.uri for ref in self.refs] + [pattern.glob for pattern in self.patterns]
 
 
 def is_url(value: str) -> bool:
@@ -67,6 +100,78 @@ def expand_path(value: str) -> list[str]:
     if not paths:
         raise InputError(f"--input {value!r}: no such file, and no files under it")
     return paths
+
+
+def is_hidden_below(path: str, root: str) -> bool:
+    """Whether ``path`` is a dotfile, or lies in a ``.x`` or ``_x`` folder, below ``root``.
+
+    Dotfiles are editor and OS droppings; ``_``-prefixed folders are never data (an output
+    folder's ``_staging/``, ``_state/``, ``_runs/``, Beam's temporary folders).
+    """
+    relative = path[len(root):] if path.startswith(root) else posixpath.basename(path)
+    parts = [part for part in re.split(r"[/\\]", relative) if part]
+    if not parts:
+        return False
+    *folders, name = parts
+    return name.startswith(".") or any(folder.startswith((".", "_")) for folder in folders)
+
+
+def literal_root(pattern: str) -> str:
+    """The folder part of a glob before its first wildcard (``gs://b/in/*/x*.txt`` -> ``gs://b/in/``)."""
+    literal = _GLOB_CHARS.split(pattern, 1)[0]
+    return literal[:max(literal.rfind("/"), literal.rfind(os.sep)) + 1]
+
+
+def plan_path(value: str) -> tuple[list[str], list[FilePattern]]:
+    """(files, patterns) named by one ``--input`` path; InputError when it names nothing."""
+    if _GLOB_CHARS.search(value):
+        pattern = FilePattern(value, literal_root(value))
+        _require_match(pattern, f"--input {value!r}: the pattern matches no files")
+        return [], [pattern]
+    if "://" not in value:
+        if os.path.isdir(value):
+            root = value.rstrip("/\\") + os.sep
+            return [], [FilePattern(os.path.join(value, "**"), root)]
+        if os.path.isfile(value):
+            return [value], []
+        raise InputError(f"--input {value!r}: no such file or directory")
+    if FileSystems.exists(value) and not value.endswith("/"):
+        return [value], []
+    # Remote filesystems (gs://, s3://) have no directories: a prefix is matched recursively.
+    root = value.rstrip("/") + "/"
+    pattern = FilePattern(root + "**", root)
+    _require_match(pattern, f"--input {value!r}: no such file, and no files under it")
+    return [], [pattern]
+
+
+# How many matches the launcher looks at to see that a pattern names at least one
+# readable file (it never lists a whole folder; the workers do).
+_PROBE = 100
+
+
+def _require_match(pattern: FilePattern, message: str) -> None:
+    probe = FileSystems.match([pattern.glob], limits=[_PROBE])[0].metadata_list
+    if not probe or (len(probe) < _PROBE and all(is_hidden_below(m.path, pattern.root) for m in probe)):
+        raise InputError(message)
+
+
+def plan_inputs(inputs: list[str], feed_entries: list[str] = ()) -> InputPlan:
+    """The sources of a run with folders and globs left as patterns (see the module docstring)."""
+    refs: set[SourceRef] = set()
+    patterns: list[FilePattern] = []
+    for value in inputs:
+        value = value.strip()
+        if not value:
+            continue
+        if is_url(value):
+            refs.add(SourceRef(value, "url"))
+            continue
+        files, found = plan_path(value)
+        refs.update(SourceRef(path, "path") for path in files)
+        patterns.extend(pattern for pattern in found if pattern not in patterns)
+    for value in feed_entries:
+        refs.add(SourceRef(value, "url" if is_url(value) else "path"))
+    return InputPlan(sorted(refs), patterns)
 
 
 def expand_inputs(inputs: list[str], feed_urls: list[str] = ()) -> list[SourceRef]:

@@ -80,18 +80,23 @@ class ReadSourceFn(beam.DoFn):
         progress.flush()
 
     def _source_type_guess(self, ref) -> str | None:
-        return records.FEED if ref.kind == "url" else None
+        return {"url": records.FEED, "message": records.MESSAGE}.get(ref.kind)
 
     def process(self, ref):
         self.sources.inc()
         try:
-            if ref.kind == "url":
-                data, content_type, final_url = yield from self._fetch(ref)
-                if data is None:
-                    return
+            if ref.kind == "message":  # an article that arrived in a Pub/Sub message
+                from transforms.sources.messages import parse_article_message
+
+                articles, rejects = [parse_article_message(ref.data, ref.uri)], []
             else:
-                data, content_type, final_url = read_path(ref.uri, self._max_file_bytes), None, None
-            articles, rejects = parse_source_bytes(data, ref.uri, url=final_url, content_type=content_type)
+                if ref.kind == "url":
+                    data, content_type, final_url = yield from self._fetch(ref)
+                    if data is None:
+                        return
+                else:
+                    data, content_type, final_url = read_path(ref.uri, self._max_file_bytes), None, None
+                articles, rejects = parse_source_bytes(data, ref.uri, url=final_url, content_type=content_type)
         except RejectError as error:
             self.rejected.inc()
             LOG.warning("rejected %s: %s", ref.uri, error)
