@@ -295,9 +295,14 @@ def test_build_template_builds_one_image_and_two_specs(fake_cloud):
     assert not [path for path in context if ".venv" in path or "__pycache__" in path or "/tests/" in path]
     builds = [c for c in _calls(log, "gcloud dataflow") if c[1] == "flex-template"]
     specs = {c[3]: (c[c.index("--image") + 1], Path(c[c.index("--metadata-file") + 1]).name) for c in builds}
-    assert specs == {"gs://b/templates/news-ingest-batch.json": ("r-docker.pkg.dev/p/x/ni:abc123", "metadata.json"),
-                     "gs://b/templates/news-ingest-stream.json": ("r-docker.pkg.dev/p/x/ni:abc123-stream",
-                                                                  "metadata-stream.json")}
+    assert specs == {
+        "gs://b/templates/news-ingest-batch-abc123.json": ("r-docker.pkg.dev/p/x/ni:abc123", "metadata.json"),
+        "gs://b/templates/news-ingest-stream-abc123.json": ("r-docker.pkg.dev/p/x/ni:abc123-stream",
+                                                            "metadata-stream.json")}
+    # each build's spec is kept; the current one (what launches use) is a copy of it
+    assert [c[2:4] for c in _calls(log, "gcloud storage cp")] == [
+        ["gs://b/templates/news-ingest-batch-abc123.json", "gs://b/templates/news-ingest-batch.json"],
+        ["gs://b/templates/news-ingest-stream-abc123.json", "gs://b/templates/news-ingest-stream.json"]]
 
 
 def test_build_template_with_local_docker_builds_both_targets(fake_cloud):

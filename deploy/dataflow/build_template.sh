@@ -10,9 +10,9 @@ usage: PROJECT=... REGION=... BUCKET=... IMAGE=... deploy/dataflow/build_templat
 
 Builds deploy/dataflow/Dockerfile once, as two tags of one image: IMAGE (the batch
 launcher, and the workers of every job) and IMAGE-stream (the streaming launcher), then
-writes two template specs that point at them:
-  gs://$BUCKET/templates/news-ingest-batch.json    (metadata.json)
-  gs://$BUCKET/templates/news-ingest-stream.json   (metadata-stream.json)
+writes two template specs that point at them, kept per TAG and copied to the current ones:
+  gs://$BUCKET/templates/news-ingest-batch[-TAG].json    (metadata.json)
+  gs://$BUCKET/templates/news-ingest-stream[-TAG].json   (metadata-stream.json)
 Workers run IMAGE with everything preinstalled (spaCy model included); nothing is
 installed from PyPI when a job starts.
 
@@ -71,11 +71,18 @@ case "${BUILDER:-cloudbuild}" in
   *) die "BUILDER must be cloudbuild or docker" ;;
 esac
 
+# Each build keeps its own spec (news-ingest-MODE-TAG.json), then becomes the current one
+# (news-ingest-MODE.json, what launches and Cloud Scheduler use).  Rolling back is copying
+# an earlier build's spec over the current one (docs/deploy.md).
+TAG="${IMAGE##*:}"
 for mode in batch stream; do
   spec_image="$IMAGE"
   [[ "$mode" == batch ]] || spec_image="$STREAM_IMAGE"
-  run gcloud dataflow flex-template build "$(default_template "$mode")" \
+  current="$(default_template "$mode")"
+  versioned="${current%.json}-$TAG.json"
+  run gcloud dataflow flex-template build "$versioned" \
     --project "$PROJECT" --image "$spec_image" --sdk-language PYTHON --metadata-file "$(metadata_file "$mode")"
+  run gcloud storage cp "$versioned" "$current" --project "$PROJECT"
 done
 
 echo "templates: $(default_template batch) $(default_template stream)"
