@@ -463,7 +463,7 @@ def test_cloud_scheduler_body_launches_the_template(fake_cloud, tmp_path):
     assert launch["jobName"] == "news-ingest-scheduled"
     assert launch["parameters"] == {"feeds": "gs://b/feeds.txt", "output": "gs://b/news"}
     assert launch["environment"] == {"tempLocation": "gs://b/temp", "stagingLocation": "gs://b/staging",
-                                     "maxWorkers": 2}
+                                     "maxWorkers": 2, "serviceAccountEmail": "news-ingest-worker@p.iam.gserviceaccount.com"}
     assert "flexTemplates:launch" in command and "--oauth-service-account-email s@p.iam" in command
     assert log.read_text() == ""
 

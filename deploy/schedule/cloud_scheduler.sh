@@ -15,8 +15,9 @@ Cloud Scheduler POSTs a flexTemplates:launch request on SCHEDULE; the flags are 
 locally (pipeline parser + metadata.json) and frozen into the request body.
 
   PROJECT, REGION, BUCKET  project, Dataflow region (also the scheduler's), bucket for staging/temp
-  SCHEDULER_SA     service account Cloud Scheduler calls the Dataflow API as (needs roles/dataflow.developer
-                   and roles/iam.serviceAccountUser on the workers' service account)
+  SCHEDULER_SA     service account Cloud Scheduler calls the Dataflow API as: bootstrap.sh's
+                   news-ingest-launcher@PROJECT.iam.gserviceaccount.com (roles/dataflow.developer,
+                   roles/iam.serviceAccountUser on the workers' account)
   SCHEDULE         cron syntax, UTC (default "0 * * * *": hourly)
   SCHEDULER_JOB    scheduler job name (default news-ingest-batch)
   JOB_NAME         Dataflow job name (default news-ingest-scheduled); fixed on purpose: Dataflow
@@ -39,7 +40,8 @@ trap 'rm -f "$body"' EXIT
 template_params launch-body --job-name "${JOB_NAME:-news-ingest-scheduled}" --template "$TEMPLATE" \
   --temp-location "gs://$BUCKET/temp" --staging-location "gs://$BUCKET/staging" \
   --max-workers "${MAX_WORKERS:-4}" --machine-type "${MACHINE_TYPE:-}" \
-  --service-account-email "${SERVICE_ACCOUNT:-}" --sdk-container-image "${WORKER_IMAGE:-}" \
+  --service-account-email "${SERVICE_ACCOUNT:-news-ingest-worker@$PROJECT.iam.gserviceaccount.com}" \
+  --sdk-container-image "${WORKER_IMAGE:-}" \
   -- "$@" >"$body" || exit 2
 [[ "${DRY_RUN:-0}" != 1 ]] || cat "$body"
 
