@@ -59,7 +59,7 @@ def prepare(argv, mode: str, save_main_session: bool, match_on_workers: bool = F
     logs.set_level(config.log_level)
     try:
         plan, discovery_rejects = discover_sources(config, match_on_workers)
-    except (InputError, OSError) as error:
+    except (InputError, OSError, ValueError) as error:  # ValueError: a scheme Beam cannot read here
         sys.stderr.write(f"news-ingest {mode}: error: {error}\n")
         return None
     for reject in discovery_rejects:

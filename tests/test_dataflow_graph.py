@@ -202,3 +202,9 @@ def test_a_subscription_needs_dataflow(capsys):
 def test_dataflow_options_pass_through_unchanged():
     options = PipelineOptions(DATAFLOW_ARGS)
     assert options.view_as(StandardOptions).runner == "DataflowRunner"
+
+
+def test_an_unreadable_scheme_is_one_line_in_the_launcher(capsys):
+    assert prepare(["--input", "nosuchfs://b/inbox", "--output", "/tmp/x"], "batch", False, match_on_workers=True) is None
+    err = capsys.readouterr().err
+    assert err.startswith("news-ingest batch: error: ") and "nosuchfs://b/inbox" in err and err.count("\n") == 1

@@ -80,7 +80,7 @@ def _text(document: dict, key: str, limit: int | None = None) -> str | None:
     if not isinstance(value, str):
         raise RejectError(STAGE, "bad-article-json", f"{key!r} must be a string, got {type(value).__name__}")
     value = clean.normalize_whitespace(value)
-    return value[:limit] if limit else value or None
+    return (value[:limit] if limit else value) or None
 
 
 def _strings(document: dict, key: str) -> list[str]:
