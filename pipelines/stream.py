@@ -35,24 +35,13 @@ LOG = logging.getLogger("news_ingest.stream")
 def build(p, config: RunConfig, refs: list[SourceRef], *, start: float, stop: float | None = None,
           validators=None, discovery_rejects=()):
     """Wire the streaming pipeline onto ``p``; returns {dataset: written paths}."""
-    subscription = config.input_subscription
-    # Messages can name feed URLs, so a subscription means HTTP as well.
-    fetch_config = fetch_config_for(config) if needs_http(config, refs) or subscription else None
-    source_parts, reject_parts = [], [p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects))]
-    if refs:
-        ticks = p | "Poll" >> PeriodicImpulse(start_timestamp=start, stop_timestamp=stop or float(2 ** 40),
-                                              fire_interval=config.poll_interval)
-        source_parts.append(ticks | "Sources" >> beam.FlatMap(lambda _tick, refs=tuple(refs): refs))
-    if subscription:
-        from transforms.sources.messages import ReadPubSubSources
-
-        messages = p | "PubSub" >> ReadPubSubSources(subscription)
-        source_parts.append(messages["sources"])
-        reject_parts.append(messages["rejects"])
-    sources = source_parts | "AllSources" >> beam.Flatten()
+    fetch_config = fetch_config_for(config) if needs_http(config, refs) else None
+    ticks = p | "Poll" >> PeriodicImpulse(start_timestamp=start, stop_timestamp=stop or float(2 ** 40),
+                                          fire_interval=config.poll_interval)
+    sources = ticks | "Sources" >> beam.FlatMap(lambda _tick, refs=tuple(refs): refs)
     ingested = sources | "Ingest" >> IngestArticles(
         config, DeduplicateStream(), fetch_config=fetch_config, validators=validators, ingested_at=None,
-        extra_rejects=reject_parts | "StartRejects" >> beam.Flatten())
+        extra_rejects=p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)))
     windowed = {
         "articles": ingested["articles"] | "WindowArticles" >> IngestionWindows(
             config.window_seconds, lambda a: a["ingested_at"]),

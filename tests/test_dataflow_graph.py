@@ -13,7 +13,7 @@ import apache_beam as beam
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
-from pipelines import batch, stream
+from pipelines import batch
 from pipelines.launch import prepare
 from tests.memfs import MemoryFileSystem
 from transforms.sources.discover import (
@@ -177,7 +177,11 @@ def test_batch_graph_runs_on_dataflow_with_the_custom_container(memfs):
     assert staged <= {"submission_environment_dependencies.txt"}
 
 
-def test_streaming_graph_reads_the_subscription(memfs):
+def test_pubsub_source_in_a_dataflow_streaming_graph(memfs):
+    """The Pub/Sub source as the streaming job uses it: messages -> sources -> ReadSources."""
+    from transforms.sources import read
+    from transforms.sources.messages import ReadPubSubSources
+
     memfs.put("memfs://b/feeds.txt", b"https://example.org/rss\n")
     argv = ["--input_subscription", "projects/news-project/subscriptions/news", "--feeds", "memfs://b/feeds.txt",
             "--output", "memfs://b/news", "--run_id", "s1"] + DATAFLOW_ARGS
@@ -185,7 +189,9 @@ def test_streaming_graph_reads_the_subscription(memfs):
     assert launch is not None and launch.config.input_subscription == "projects/news-project/subscriptions/news"
     launch.options.view_as(StandardOptions).streaming = True
     p = beam.Pipeline(options=launch.options)
-    stream.build(p, launch.config, launch.refs, start=0.0, discovery_rejects=launch.discovery_rejects)
+    messages = p | "PubSub" >> ReadPubSubSources(launch.config.input_subscription)
+    sources = (messages["sources"], p | "Polled" >> beam.Create(launch.refs)) | beam.Flatten()
+    sources | "Read" >> read.ReadSources()
     data = _serialised(p)
     assert len(data) < DATAFLOW_GRAPH_LIMIT
     urns = {t.spec.urn for t in _proto(p).components.transforms.values()}
