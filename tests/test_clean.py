@@ -89,7 +89,7 @@ def test_does_not_end_sentence(text):
     "This site uses cookies.", "Accept all", "Manage cookies", "Cookie policy",
     # ads, related links, navigation
     "Advertisement", "Story continues below advertisement", "Read more", "Read more: Energy bills to fall",
-    "See also: Budget 2024 explained", "More on this story", "You may also like", "Most read", "Related articles",
+    "See also: Budget 2024 explained", "Related: Ten photos of the eclipse", "More on this story", "You may also like", "Most read", "Related articles",
     "Home | News | Sport | Weather", "Skip to main content", "Back to top", "Sign in", "Privacy policy",
     # copyright, credits, tags
     "Copyright 2024 Example Media Ltd", "\u00a9 2023 Example Blog Network. All rights reserved.", "All rights reserved",
@@ -120,6 +120,8 @@ def test_is_not_furniture(line):
 def test_interstitial_labels_are_a_strict_subset():
     assert is_interstitial("Advertisement")
     assert is_interstitial("Read more: Energy bills to fall in spring")
+    assert is_interstitial("Related: Ten photos of the eclipse")
+    assert not is_interstitial("Related coverage of the eclipse continues tonight.")   # no colon: prose
     assert not is_interstitial("Online")            # furniture at an edge, a word inside the body
     assert not is_interstitial("Share this article")
 

@@ -184,8 +184,8 @@ FURNITURE_LINES = tuple(re.compile(pattern) for pattern in (
 FURNITURE_PHRASES = tuple(re.compile(pattern) for pattern in (
     # Rating widget followed by its counter on the same line ("Rate this item (0 votes)").
     r"^rate this (item|article|story|post|page)\b",
-    # "Read more: <headline>", "See also: <headline>" - links to other articles.
-    r"^(read|see) (more|also)\s*[:»›>|]",
+    # "Read more: <headline>", "See also: <headline>", "Related: <headline>" - links to other articles.
+    r"^(read|see) (more|also)\s*[:»›>|]", r"^related( articles| stories| coverage| content| links)?\s*[:»›>|]",
     # Cookie notices are written by the site in the first person.
     r"\bwe use cookies\b", r"\b(this|our) (web)?site uses cookies\b",
     r"\bcookie (policy|settings|preferences|notice|consent)\b", r"\b(accept|manage|reject) (all )?cookies\b",
@@ -208,7 +208,8 @@ INTERSTITIAL_LINES = tuple(re.compile(pattern) for pattern in (
     r"(story|article) continues (below|after)( (the )?advertisement)?|continue reading( below| the main story)?",
     r"(read|see) (more|also)",
 ))
-INTERSTITIAL_PHRASES = (re.compile(r"^(read|see) (more|also)\s*[:»›>|]"),)
+INTERSTITIAL_PHRASES = (re.compile(r"^(read|see) (more|also)\s*[:»›>|]"),
+                        re.compile(r"^related( articles| stories| coverage| content| links)?\s*[:»›>|]"))
 
 _EDGE_PUNCTUATION = "•·|>»›→←-–—*#:=_~ \t"
 _SEPARATORS = re.compile(r"[|•·,/»›>]+")
