@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
 # Generated from schemas/datasets.py (schema version 2) by `python -m deploy.warehouse.generate_ddl`; do not edit.
 #
-# Load news-ingest's Parquet datasets from Cloud Storage into BigQuery, one committed run
-# at a time, or query them in place through external tables.
+# Load news-ingest's Parquet datasets from Cloud Storage into BigQuery, one finished run
+# at a time and exactly once, or query them in place through external tables.
 #
 # usage: BQ_DATASET=PROJECT:DATASET DATA_URI=gs://BUCKET/PATH deploy/warehouse/bigquery.sh COMMAND
 #   tables          create the dataset, one table per dataset (day-partitioned on ingest_date,
 #                   clustered) and the _loaded_runs bookkeeping table; existing ones are kept
-#   load RUN_ID     load the files run RUN_ID wrote, as listed in DATA_URI/_runs/RUN_ID.json
-#   load-new        load every run that has a manifest and is not loaded yet (after each batch)
+#   load RUN_ID     upsert the rows run RUN_ID wrote, as listed in DATA_URI/_runs/RUN_ID.json
+#   load-new        load every finished run not loaded yet (run it after each batch run)
 #   external        create <dataset>_external tables that read DATA_URI in place
-# DATA_URI is the pipeline's --output.  Optional: BQ_LOCATION (e.g. EU) for new datasets.
+# DATA_URI is the pipeline's --output.  BQ_LOCATION (e.g. EU or europe-west1): where the
+# dataset is created and where every load and query job runs (default: bq's default).
 #
-# Loads are idempotent: a run's manifest exists only once its files are committed, the
-# files are loaded by their exact names (never a wildcard that could catch a file being
-# written), and _loaded_runs records each (run, dataset) loaded; a dataset whose rows are
-# already in the table (a load that succeeded just before an interruption) is recorded,
-# not loaded twice.
+# Exactly once: a run is loaded only when its manifest exists (the run finished).  Its
+# files, by the exact names the manifest lists (never a wildcard that could catch a
+# temporary file), are loaded into staging tables _stage_<dataset>_<run> (replaced on a
+# retry).  One multi-statement transaction then upserts them: an article replaces the
+# stored row with the same article_id unless that one is newer (ingested_at), together
+# with all its entity and quote rows; rejects and other per-run datasets replace the rows
+# of the same run and day; _loaded_runs records the run.  Loading a run again rewrites the
+# same rows; two loads at once both mutate the tables, so BigQuery aborts one transaction
+# (that load fails; the next finds the run loaded).  --reprocess'd articles replace their
+# old version instead of adding a row.
 set -euo pipefail
 
 DATASETS=(articles entities quotes rejects)
+ARTICLE_KEYED=(articles entities quotes)
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 usage() { awk 'NR > 3 && !/^#/ { exit } NR > 3 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
@@ -45,73 +52,136 @@ table_description() {
   esac
 }
 
+# bq with the configured location, so jobs run where the dataset is.
+bqx() { bq ${BQ_LOCATION:+"--location=$BQ_LOCATION"} "$@"; }
+
 # BQ_DATASET as bq spells it (project:dataset) and as SQL does (`project.dataset`).
 sql_table() { echo "\`${BQ_DATASET/:/.}.$1\`"; }
 
-query() { bq query --quiet --nouse_legacy_sql --format=csv "$1" | tail -n +2; }
+query() { bqx query --quiet --nouse_legacy_sql --format=csv "$1" | tail -n +2; }
 
 create_tables() {
-  bq show --dataset "$BQ_DATASET" >/dev/null 2>&1 \
-    || bq mk --dataset ${BQ_LOCATION:+--location="$BQ_LOCATION"} "$BQ_DATASET"
+  bqx show --dataset "$BQ_DATASET" >/dev/null 2>&1 \
+    || bqx mk --dataset "$BQ_DATASET"
   local name cluster
   for name in "${DATASETS[@]}"; do
-    if bq show "$BQ_DATASET.$name" >/dev/null 2>&1; then
+    if bqx show "$BQ_DATASET.$name" >/dev/null 2>&1; then
       echo "$BQ_DATASET.$name exists"
       continue
     fi
     cluster="$(clustering_fields "$name")"
-    bq mk --table --schema="$HERE/bq_$name.json" \
+    bqx mk --table --schema="$HERE/bq_$name.json" \
       --time_partitioning_type=DAY --time_partitioning_field=ingest_date \
       ${cluster:+--clustering_fields="$cluster"} \
       --description="$(table_description "$name")" "$BQ_DATASET.$name"
   done
-  bq show "$BQ_DATASET._loaded_runs" >/dev/null 2>&1 \
-    || bq mk --table --description="Runs (and datasets) loaded by bigquery.sh" \
+  bqx show "$BQ_DATASET._loaded_runs" >/dev/null 2>&1 \
+    || bqx mk --table --description="Runs (and datasets) loaded by bigquery.sh" \
          "$BQ_DATASET._loaded_runs" run_id:STRING,dataset:STRING,files:INT64,loaded_at:TIMESTAMP
 }
 
-record_loaded() {  # run_id dataset files
-  query "INSERT INTO $(sql_table _loaded_runs) (run_id, dataset, files, loaded_at)
-         VALUES ('$1', '$2', $3, CURRENT_TIMESTAMP())" >/dev/null
-}
-
-# "dataset<TAB>uri" for every file a run committed, from its manifest.
+# "dataset<TAB>uri" for every file a run committed, from its manifest; exit 3 for the
+# manifest of a compaction (news-ingest compact), which is not a run to load.
 manifest_files() {
   gcloud storage cat "$DATA_URI/_runs/$1.json" | python3 -c '
 import json, sys
-for dataset, paths in sorted(json.load(sys.stdin)["files"].items()):
+manifest = json.load(sys.stdin)
+if manifest.get("mode") == "compact":
+    sys.exit(3)
+for dataset, paths in sorted(manifest["files"].items()):
     for path in paths:
         print(dataset, path, sep="\t")'
 }
 
-load_run() {
-  local run_id="$1" name uris count
-  [[ "$run_id" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "not a run id: $run_id"
-  local files loaded
-  files="$(manifest_files "$run_id")" || die "no manifest for run $run_id (still running, or failed?)"
-  loaded="$(query "SELECT dataset FROM $(sql_table _loaded_runs) WHERE run_id = '$run_id'")"
+# The statements that upsert one staged dataset into its table.
+dataset_sql() {  # dataset table staging-table
+  local T="$2" S="$3"
+  case "$1" in
+    articles)
+      cat <<SQL
+SET winners = (SELECT IFNULL(ARRAY_AGG(s.article_id), []) FROM $S AS s
+  LEFT JOIN $T AS t ON t.article_id = s.article_id
+  WHERE t.article_id IS NULL OR s.ingested_at >= t.ingested_at);
+MERGE $T AS t
+USING (SELECT * FROM $S WHERE article_id IN UNNEST(winners)) AS s
+ON t.article_id = s.article_id
+WHEN MATCHED THEN UPDATE SET source_type = s.source_type, source_name = s.source_name, source_uri = s.source_uri, url = s.url, title = s.title, authors = s.authors, tags = s.tags, subheadings = s.subheadings, summary = s.summary, published_at = s.published_at, updated_at = s.updated_at, ingested_at = s.ingested_at, language = s.language, language_score = s.language_score, body = s.body, extraction = s.extraction, char_count = s.char_count, word_count = s.word_count, sentence_count = s.sentence_count, content_hash = s.content_hash, entity_mentions = s.entity_mentions, entities = s.entities, keyphrases = s.keyphrases, quotes = s.quotes, amounts = s.amounts, dates_mentioned = s.dates_mentioned, nlp_model = s.nlp_model, run_id = s.run_id, ingest_date = s.ingest_date
+WHEN NOT MATCHED THEN INSERT (article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, run_id, ingest_date) VALUES (s.article_id, s.source_type, s.source_name, s.source_uri, s.url, s.title, s.authors, s.tags, s.subheadings, s.summary, s.published_at, s.updated_at, s.ingested_at, s.language, s.language_score, s.body, s.extraction, s.char_count, s.word_count, s.sentence_count, s.content_hash, s.entity_mentions, s.entities, s.keyphrases, s.quotes, s.amounts, s.dates_mentioned, s.nlp_model, s.run_id, s.ingest_date);
+SQL
+      ;;
+    entities)
+      cat <<SQL
+DELETE FROM $T WHERE article_id IN UNNEST(winners);
+INSERT INTO $T (article_id, name, label, mentions, forms, first_char, country_code, geo_type, published_at, source_name, run_id, ingest_date)
+SELECT article_id, name, label, mentions, forms, first_char, country_code, geo_type, published_at, source_name, run_id, ingest_date FROM $S WHERE article_id IN UNNEST(winners);
+SQL
+      ;;
+    quotes)
+      cat <<SQL
+DELETE FROM $T WHERE article_id IN UNNEST(winners);
+INSERT INTO $T (article_id, quote_index, text, speaker, speaker_label, cue, start_char, end_char, paragraphs, is_scare, is_partial, attribution, published_at, source_name, run_id, ingest_date)
+SELECT article_id, quote_index, text, speaker, speaker_label, cue, start_char, end_char, paragraphs, is_scare, is_partial, attribution, published_at, source_name, run_id, ingest_date FROM $S WHERE article_id IN UNNEST(winners);
+SQL
+      ;;
+    rejects)
+      cat <<SQL
+DELETE FROM $T AS t WHERE EXISTS (SELECT 1 FROM $S AS s WHERE s.run_id = t.run_id AND s.ingest_date = t.ingest_date);
+INSERT INTO $T (source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id, ingest_date)
+SELECT source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id, ingest_date FROM $S;
+SQL
+      ;;
+  esac
+}
+
+# One transaction: every staged dataset of the run, then the run's _loaded_runs row.
+merge_sql() {  # run_id files staging-suffix staged-dataset...
+  local run_id="$1" files="$2" suffix="$3" name
+  shift 3
+  local staged=" $* "
+  echo "DECLARE winners ARRAY<STRING> DEFAULT [];"
+  echo "BEGIN TRANSACTION;"
   for name in "${DATASETS[@]}"; do
-    if grep -qx "$name" <<<"$loaded"; then
-      echo "run $run_id: $name already loaded"
-      continue
+    if [[ "$staged" == *" $name "* ]]; then
+      dataset_sql "$name" "$(sql_table "$name")" "$(sql_table "_stage_${name}_$suffix")"
+    elif [[ " ${ARTICLE_KEYED[*]} " == *" $name "* && "$staged" == *" articles "* ]]; then
+      # the run's new article versions have no rows here: drop the old versions' rows
+      echo "DELETE FROM $(sql_table "$name") WHERE article_id IN UNNEST(winners);"
     fi
-    uris="$(awk -F'\t' -v d="$name" '$1 == d { print $2 }' <<<"$files" | paste -sd, -)"
-    count=0
-    if [[ -n "$uris" ]]; then
-      count="$(awk -F, '{ print NF }' <<<"$uris")"
-      if [[ "$(query "SELECT COUNT(*) FROM $(sql_table "$name") WHERE run_id = '$run_id'")" != "0" ]]; then
-        echo "run $run_id: $name rows already present; recording the load"
-      else
-        bq load --source_format=PARQUET --parquet_enable_list_inference \
-          --hive_partitioning_mode=CUSTOM \
-          --hive_partitioning_source_uri_prefix="$DATA_URI/$name/{ingest_date:DATE}" \
-          "$BQ_DATASET.$name" "$uris"
-        echo "run $run_id: loaded $count $name files"
-      fi
-    fi
-    record_loaded "$run_id" "$name" "$count"
   done
-  record_loaded "$run_id" "*" 0
+  echo "DELETE FROM $(sql_table _loaded_runs) WHERE run_id = '$run_id';"
+  echo "INSERT INTO $(sql_table _loaded_runs) (run_id, dataset, files, loaded_at)"
+  echo "VALUES ('$run_id', '*', $files, CURRENT_TIMESTAMP());"
+  echo "COMMIT TRANSACTION;"
+}
+
+load_run() {
+  local run_id="$1" name uris files status=0 suffix count=0
+  [[ "$run_id" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "not a run id: $run_id"
+  files="$(manifest_files "$run_id")" || status=$?
+  if [[ $status -eq 3 ]]; then
+    echo "run $run_id: a compaction, nothing to load"
+    return 0
+  fi
+  [[ $status -eq 0 ]] || die "no manifest for run $run_id (still running, or failed?)"
+  # A table name per run: letters, digits and _ only, plus a checksum so that
+  # run ids differing only in . or - do not share one.
+  suffix="${run_id//[^A-Za-z0-9_]/_}_$(printf '%s' "$run_id" | cksum | cut -d' ' -f1)"
+  local staged=()
+  for name in "${DATASETS[@]}"; do
+    uris="$(awk -F'\t' -v d="$name" '$1 == d { print $2 }' <<<"$files" | paste -sd, -)"
+    [[ -n "$uris" ]] || continue
+    bqx load --replace --source_format=PARQUET --parquet_enable_list_inference \
+      --hive_partitioning_mode=CUSTOM \
+      --hive_partitioning_source_uri_prefix="$DATA_URI/$name/{ingest_date:DATE}" \
+      "$BQ_DATASET._stage_${name}_$suffix" "$uris"
+    staged+=("$name")
+    count=$((count + $(awk -F, '{ print NF }' <<<"$uris")))
+  done
+  query "$(merge_sql "$run_id" "$count" "$suffix" "${staged[@]}")" >/dev/null
+  for name in "${staged[@]}"; do
+    bqx rm -f -t "$BQ_DATASET._stage_${name}_$suffix"
+  done
+  echo "run $run_id: upserted $count files (${staged[*]:-no rows})"
 }
 
 load_new() {
@@ -126,13 +196,15 @@ load_new() {
 create_external() {
   local name def
   def="$(mktemp)"
-  trap 'rm -f "$def"' RETURN
+  # removed when this function returns (and the trap with it: set -u and a later return)
+  trap 'rm -f "$def"; trap - RETURN' RETURN
   for name in "${DATASETS[@]}"; do
-    bq mkdef --source_format=PARQUET --parquet_enable_list_inference \
+    # *.parquet: temporary files (*.tmp) and folders (_staging/) are never part of a table
+    bqx mkdef --source_format=PARQUET --parquet_enable_list_inference \
       --hive_partitioning_mode=CUSTOM \
       --hive_partitioning_source_uri_prefix="$DATA_URI/$name/{ingest_date:DATE}" \
-      "$DATA_URI/$name/*" >"$def"
-    bq mk --table --external_table_definition="$def" "$BQ_DATASET.${name}_external"
+      "$DATA_URI/$name/*.parquet" >"$def"
+    bqx mk --table --external_table_definition="$def" "$BQ_DATASET.${name}_external"
   done
 }
 

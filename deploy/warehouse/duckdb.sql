@@ -1,29 +1,37 @@
 -- Generated from schemas/datasets.py (schema version 2) by `python -m deploy.warehouse.generate_ddl`; do not edit.
 --
 -- DuckDB views over news-ingest's Parquet datasets, and example analyst queries.
--- Start DuckDB in the folder that holds data/ (the pipeline's --output), e.g.
---   duckdb news.duckdb -c ".read deploy/warehouse/duckdb.sql"
--- For another folder or gs://, replace 'data/' (gs:// needs DuckDB's httpfs extension and
--- a GCS secret: CREATE SECRET (TYPE gcs, KEY_ID '...', SECRET '...')).
--- The glob dataset/*/*.parquet reads committed part files only: Beam's temporary files of a
--- run still writing sit one folder deeper.
+-- The views read the folder in the variable news_ingest_output (the pipeline's --output;
+-- default: data, relative to where DuckDB runs), e.g.
+--   duckdb -c "SET VARIABLE news_ingest_output = '/srv/news/data'" -c ".read deploy/warehouse/duckdb.sql"
+-- The views look the variable up when queried: set it again in each new session.  For
+-- tables that stay in a database file, exactly once, use `news-ingest load duckdb`.
+-- gs:// works too with DuckDB's httpfs extension and a GCS secret:
+--   CREATE SECRET (TYPE gcs, KEY_ID '...', SECRET '...').
+-- The glob dataset/*/*.parquet reads committed part files only: a run's files are written
+-- under _staging/ or under temporary names that do not end in .parquet.
 
 SET TimeZone = 'UTC';  -- days below are UTC days, like ingest_date
+SET VARIABLE news_ingest_output = COALESCE(getvariable('news_ingest_output'), 'data');
 
 CREATE OR REPLACE VIEW articles AS
-SELECT * FROM read_parquet('data/articles/*/*.parquet', hive_partitioning = true,
+SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/articles/*/*.parquet',
+                           hive_partitioning = true,
                            hive_types = {'ingest_date': DATE}, union_by_name = true);
 
 CREATE OR REPLACE VIEW entities AS
-SELECT * FROM read_parquet('data/entities/*/*.parquet', hive_partitioning = true,
+SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/entities/*/*.parquet',
+                           hive_partitioning = true,
                            hive_types = {'ingest_date': DATE}, union_by_name = true);
 
 CREATE OR REPLACE VIEW quotes AS
-SELECT * FROM read_parquet('data/quotes/*/*.parquet', hive_partitioning = true,
+SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/quotes/*/*.parquet',
+                           hive_partitioning = true,
                            hive_types = {'ingest_date': DATE}, union_by_name = true);
 
 CREATE OR REPLACE VIEW rejects AS
-SELECT * FROM read_parquet('data/rejects/*/*.parquet', hive_partitioning = true,
+SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/rejects/*/*.parquet',
+                           hive_partitioning = true,
                            hive_types = {'ingest_date': DATE}, union_by_name = true);
 
 -- ---- example queries ----

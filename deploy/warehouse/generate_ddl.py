@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from deploy.generated import REPO_ROOT, sync_generated
 from schemas import DATASET_DOCS, DATASETS, SCHEMA_VERSION
+from transforms.run_catalog import ARTICLE_KEY, ARTICLE_KEYED, RUN_KEY, VERSION_COLUMN
 
 HERE = REPO_ROOT / "deploy" / "warehouse"
 COMMAND = "python -m deploy.warehouse.generate_ddl"
@@ -104,6 +105,51 @@ def bigquery_schema(schema: pa.Schema) -> list[dict]:
         {"name": PARTITION_COLUMN, "type": "DATE", "mode": "NULLABLE", "description": PARTITION_DOC}]
 
 
+def _columns(name: str) -> list[str]:
+    """A table's columns as the warehouses hold them: the file columns plus the partition."""
+    return list(DATASETS[name].names) + [PARTITION_COLUMN]
+
+
+def _article_keyed() -> list[str]:
+    return [name for name in DATASETS if name in ARTICLE_KEYED]
+
+
+def bigquery_merge_cases() -> str:
+    """``case`` branches of bigquery.sh's ``dataset_sql``: the statements that upsert one staged dataset.
+
+    ``$T`` is the table, ``$S`` its staging table; ``winners`` holds the ids of the staged
+    articles at least as new as the stored ones (set by the articles branch, which runs first).
+    """
+    cases = []
+    for name in DATASETS:
+        columns = _columns(name)
+        listed = ", ".join(columns)
+        if name == "articles":
+            updates = ", ".join(f"{c} = s.{c}" for c in columns if c != ARTICLE_KEY)
+            sql = f"""\
+SET winners = (SELECT IFNULL(ARRAY_AGG(s.{ARTICLE_KEY}), []) FROM $S AS s
+  LEFT JOIN $T AS t ON t.{ARTICLE_KEY} = s.{ARTICLE_KEY}
+  WHERE t.{ARTICLE_KEY} IS NULL OR s.{VERSION_COLUMN} >= t.{VERSION_COLUMN});
+MERGE $T AS t
+USING (SELECT * FROM $S WHERE {ARTICLE_KEY} IN UNNEST(winners)) AS s
+ON t.{ARTICLE_KEY} = s.{ARTICLE_KEY}
+WHEN MATCHED THEN UPDATE SET {updates}
+WHEN NOT MATCHED THEN INSERT ({listed}) VALUES ({", ".join(f"s.{c}" for c in columns)});"""
+        elif name in ARTICLE_KEYED:
+            sql = f"""\
+DELETE FROM $T WHERE {ARTICLE_KEY} IN UNNEST(winners);
+INSERT INTO $T ({listed})
+SELECT {listed} FROM $S WHERE {ARTICLE_KEY} IN UNNEST(winners);"""
+        else:
+            match = " AND ".join(f"s.{c} = t.{c}" for c in RUN_KEY)
+            sql = f"""\
+DELETE FROM $T AS t WHERE EXISTS (SELECT 1 FROM $S AS s WHERE {match});
+INSERT INTO $T ({listed})
+SELECT {listed} FROM $S;"""
+        cases.append(f"    {name})\n      cat <<SQL\n{sql}\nSQL\n      ;;")
+    return "\n".join(cases)
+
+
 def bigquery_script() -> str:
     cases = "\n".join(f"    {name}) echo \"{','.join(clustering(name, schema))}\" ;;"
                       for name, schema in DATASETS.items())
@@ -111,9 +157,11 @@ def bigquery_script() -> str:
     return (_BIGQUERY_TEMPLATE
             .replace("@GENERATED@", GENERATED)
             .replace("@DATASETS@", " ".join(DATASETS))
+            .replace("@ARTICLE_KEYED@", " ".join(_article_keyed()))
             .replace("@PARTITION@", PARTITION_COLUMN)
             .replace("@CLUSTERING_CASES@", cases)
-            .replace("@DESCRIPTION_CASES@", descriptions))
+            .replace("@DESCRIPTION_CASES@", descriptions)
+            .replace("@MERGE_CASES@", bigquery_merge_cases()))
 
 
 def _shell_quote(text: str) -> str:
@@ -123,25 +171,32 @@ def _shell_quote(text: str) -> str:
 _BIGQUERY_TEMPLATE = r'''#!/usr/bin/env bash
 # @GENERATED@
 #
-# Load news-ingest's Parquet datasets from Cloud Storage into BigQuery, one committed run
-# at a time, or query them in place through external tables.
+# Load news-ingest's Parquet datasets from Cloud Storage into BigQuery, one finished run
+# at a time and exactly once, or query them in place through external tables.
 #
 # usage: BQ_DATASET=PROJECT:DATASET DATA_URI=gs://BUCKET/PATH deploy/warehouse/bigquery.sh COMMAND
 #   tables          create the dataset, one table per dataset (day-partitioned on @PARTITION@,
 #                   clustered) and the _loaded_runs bookkeeping table; existing ones are kept
-#   load RUN_ID     load the files run RUN_ID wrote, as listed in DATA_URI/_runs/RUN_ID.json
-#   load-new        load every run that has a manifest and is not loaded yet (after each batch)
+#   load RUN_ID     upsert the rows run RUN_ID wrote, as listed in DATA_URI/_runs/RUN_ID.json
+#   load-new        load every finished run not loaded yet (run it after each batch run)
 #   external        create <dataset>_external tables that read DATA_URI in place
-# DATA_URI is the pipeline's --output.  Optional: BQ_LOCATION (e.g. EU) for new datasets.
+# DATA_URI is the pipeline's --output.  BQ_LOCATION (e.g. EU or europe-west1): where the
+# dataset is created and where every load and query job runs (default: bq's default).
 #
-# Loads are idempotent: a run's manifest exists only once its files are committed, the
-# files are loaded by their exact names (never a wildcard that could catch a file being
-# written), and _loaded_runs records each (run, dataset) loaded; a dataset whose rows are
-# already in the table (a load that succeeded just before an interruption) is recorded,
-# not loaded twice.
+# Exactly once: a run is loaded only when its manifest exists (the run finished).  Its
+# files, by the exact names the manifest lists (never a wildcard that could catch a
+# temporary file), are loaded into staging tables _stage_<dataset>_<run> (replaced on a
+# retry).  One multi-statement transaction then upserts them: an article replaces the
+# stored row with the same article_id unless that one is newer (ingested_at), together
+# with all its entity and quote rows; rejects and other per-run datasets replace the rows
+# of the same run and day; _loaded_runs records the run.  Loading a run again rewrites the
+# same rows; two loads at once both mutate the tables, so BigQuery aborts one transaction
+# (that load fails; the next finds the run loaded).  --reprocess'd articles replace their
+# old version instead of adding a row.
 set -euo pipefail
 
 DATASETS=(@DATASETS@)
+ARTICLE_KEYED=(@ARTICLE_KEYED@)
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 usage() { awk 'NR > 3 && !/^#/ { exit } NR > 3 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
@@ -161,73 +216,104 @@ table_description() {
   esac
 }
 
+# bq with the configured location, so jobs run where the dataset is.
+bqx() { bq ${BQ_LOCATION:+"--location=$BQ_LOCATION"} "$@"; }
+
 # BQ_DATASET as bq spells it (project:dataset) and as SQL does (`project.dataset`).
 sql_table() { echo "\`${BQ_DATASET/:/.}.$1\`"; }
 
-query() { bq query --quiet --nouse_legacy_sql --format=csv "$1" | tail -n +2; }
+query() { bqx query --quiet --nouse_legacy_sql --format=csv "$1" | tail -n +2; }
 
 create_tables() {
-  bq show --dataset "$BQ_DATASET" >/dev/null 2>&1 \
-    || bq mk --dataset ${BQ_LOCATION:+--location="$BQ_LOCATION"} "$BQ_DATASET"
+  bqx show --dataset "$BQ_DATASET" >/dev/null 2>&1 \
+    || bqx mk --dataset "$BQ_DATASET"
   local name cluster
   for name in "${DATASETS[@]}"; do
-    if bq show "$BQ_DATASET.$name" >/dev/null 2>&1; then
+    if bqx show "$BQ_DATASET.$name" >/dev/null 2>&1; then
       echo "$BQ_DATASET.$name exists"
       continue
     fi
     cluster="$(clustering_fields "$name")"
-    bq mk --table --schema="$HERE/bq_$name.json" \
+    bqx mk --table --schema="$HERE/bq_$name.json" \
       --time_partitioning_type=DAY --time_partitioning_field=@PARTITION@ \
       ${cluster:+--clustering_fields="$cluster"} \
       --description="$(table_description "$name")" "$BQ_DATASET.$name"
   done
-  bq show "$BQ_DATASET._loaded_runs" >/dev/null 2>&1 \
-    || bq mk --table --description="Runs (and datasets) loaded by bigquery.sh" \
+  bqx show "$BQ_DATASET._loaded_runs" >/dev/null 2>&1 \
+    || bqx mk --table --description="Runs (and datasets) loaded by bigquery.sh" \
          "$BQ_DATASET._loaded_runs" run_id:STRING,dataset:STRING,files:INT64,loaded_at:TIMESTAMP
 }
 
-record_loaded() {  # run_id dataset files
-  query "INSERT INTO $(sql_table _loaded_runs) (run_id, dataset, files, loaded_at)
-         VALUES ('$1', '$2', $3, CURRENT_TIMESTAMP())" >/dev/null
-}
-
-# "dataset<TAB>uri" for every file a run committed, from its manifest.
+# "dataset<TAB>uri" for every file a run committed, from its manifest; exit 3 for the
+# manifest of a compaction (news-ingest compact), which is not a run to load.
 manifest_files() {
   gcloud storage cat "$DATA_URI/_runs/$1.json" | python3 -c '
 import json, sys
-for dataset, paths in sorted(json.load(sys.stdin)["files"].items()):
+manifest = json.load(sys.stdin)
+if manifest.get("mode") == "compact":
+    sys.exit(3)
+for dataset, paths in sorted(manifest["files"].items()):
     for path in paths:
         print(dataset, path, sep="\t")'
 }
 
-load_run() {
-  local run_id="$1" name uris count
-  [[ "$run_id" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "not a run id: $run_id"
-  local files loaded
-  files="$(manifest_files "$run_id")" || die "no manifest for run $run_id (still running, or failed?)"
-  loaded="$(query "SELECT dataset FROM $(sql_table _loaded_runs) WHERE run_id = '$run_id'")"
+# The statements that upsert one staged dataset into its table.
+dataset_sql() {  # dataset table staging-table
+  local T="$2" S="$3"
+  case "$1" in
+@MERGE_CASES@
+  esac
+}
+
+# One transaction: every staged dataset of the run, then the run's _loaded_runs row.
+merge_sql() {  # run_id files staging-suffix staged-dataset...
+  local run_id="$1" files="$2" suffix="$3" name
+  shift 3
+  local staged=" $* "
+  echo "DECLARE winners ARRAY<STRING> DEFAULT [];"
+  echo "BEGIN TRANSACTION;"
   for name in "${DATASETS[@]}"; do
-    if grep -qx "$name" <<<"$loaded"; then
-      echo "run $run_id: $name already loaded"
-      continue
+    if [[ "$staged" == *" $name "* ]]; then
+      dataset_sql "$name" "$(sql_table "$name")" "$(sql_table "_stage_${name}_$suffix")"
+    elif [[ " ${ARTICLE_KEYED[*]} " == *" $name "* && "$staged" == *" articles "* ]]; then
+      # the run's new article versions have no rows here: drop the old versions' rows
+      echo "DELETE FROM $(sql_table "$name") WHERE article_id IN UNNEST(winners);"
     fi
-    uris="$(awk -F'\t' -v d="$name" '$1 == d { print $2 }' <<<"$files" | paste -sd, -)"
-    count=0
-    if [[ -n "$uris" ]]; then
-      count="$(awk -F, '{ print NF }' <<<"$uris")"
-      if [[ "$(query "SELECT COUNT(*) FROM $(sql_table "$name") WHERE run_id = '$run_id'")" != "0" ]]; then
-        echo "run $run_id: $name rows already present; recording the load"
-      else
-        bq load --source_format=PARQUET --parquet_enable_list_inference \
-          --hive_partitioning_mode=CUSTOM \
-          --hive_partitioning_source_uri_prefix="$DATA_URI/$name/{@PARTITION@:DATE}" \
-          "$BQ_DATASET.$name" "$uris"
-        echo "run $run_id: loaded $count $name files"
-      fi
-    fi
-    record_loaded "$run_id" "$name" "$count"
   done
-  record_loaded "$run_id" "*" 0
+  echo "DELETE FROM $(sql_table _loaded_runs) WHERE run_id = '$run_id';"
+  echo "INSERT INTO $(sql_table _loaded_runs) (run_id, dataset, files, loaded_at)"
+  echo "VALUES ('$run_id', '*', $files, CURRENT_TIMESTAMP());"
+  echo "COMMIT TRANSACTION;"
+}
+
+load_run() {
+  local run_id="$1" name uris files status=0 suffix count=0
+  [[ "$run_id" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "not a run id: $run_id"
+  files="$(manifest_files "$run_id")" || status=$?
+  if [[ $status -eq 3 ]]; then
+    echo "run $run_id: a compaction, nothing to load"
+    return 0
+  fi
+  [[ $status -eq 0 ]] || die "no manifest for run $run_id (still running, or failed?)"
+  # A table name per run: letters, digits and _ only, plus a checksum so that
+  # run ids differing only in . or - do not share one.
+  suffix="${run_id//[^A-Za-z0-9_]/_}_$(printf '%s' "$run_id" | cksum | cut -d' ' -f1)"
+  local staged=()
+  for name in "${DATASETS[@]}"; do
+    uris="$(awk -F'\t' -v d="$name" '$1 == d { print $2 }' <<<"$files" | paste -sd, -)"
+    [[ -n "$uris" ]] || continue
+    bqx load --replace --source_format=PARQUET --parquet_enable_list_inference \
+      --hive_partitioning_mode=CUSTOM \
+      --hive_partitioning_source_uri_prefix="$DATA_URI/$name/{@PARTITION@:DATE}" \
+      "$BQ_DATASET._stage_${name}_$suffix" "$uris"
+    staged+=("$name")
+    count=$((count + $(awk -F, '{ print NF }' <<<"$uris")))
+  done
+  query "$(merge_sql "$run_id" "$count" "$suffix" "${staged[@]}")" >/dev/null
+  for name in "${staged[@]}"; do
+    bqx rm -f -t "$BQ_DATASET._stage_${name}_$suffix"
+  done
+  echo "run $run_id: upserted $count files (${staged[*]:-no rows})"
 }
 
 load_new() {
@@ -242,13 +328,15 @@ load_new() {
 create_external() {
   local name def
   def="$(mktemp)"
-  trap 'rm -f "$def"' RETURN
+  # removed when this function returns (and the trap with it: set -u and a later return)
+  trap 'rm -f "$def"; trap - RETURN' RETURN
   for name in "${DATASETS[@]}"; do
-    bq mkdef --source_format=PARQUET --parquet_enable_list_inference \
+    # *.parquet: temporary files (*.tmp) and folders (_staging/) are never part of a table
+    bqx mkdef --source_format=PARQUET --parquet_enable_list_inference \
       --hive_partitioning_mode=CUSTOM \
       --hive_partitioning_source_uri_prefix="$DATA_URI/$name/{@PARTITION@:DATE}" \
-      "$DATA_URI/$name/*" >"$def"
-    bq mk --table --external_table_definition="$def" "$BQ_DATASET.${name}_external"
+      "$DATA_URI/$name/*.parquet" >"$def"
+    bqx mk --table --external_table_definition="$def" "$BQ_DATASET.${name}_external"
   done
 }
 
@@ -310,28 +398,91 @@ def snowflake_table(name: str, schema: pa.Schema) -> str:
             f"COMMENT = {_sql_string(DATASET_DOCS.get(name, name))};\n")
 
 
+_DATE_FROM_PATH = (f"TO_DATE(REGEXP_SUBSTR(source_file, '{PARTITION_COLUMN}=([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})', "
+                   "1, 1, 'e', 1))")
+# Whole path of a committed part file: temporary files (*.tmp) and _staging/ never match.
+SNOWFLAKE_PATTERN = f".*{PARTITION_COLUMN}=[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}/part-[^/]+[.]parquet"
+
+
+def snowflake_staging(name: str) -> str:
+    """A transient staging table for COPY and a view that dates its rows from their file path."""
+    columns = ", ".join(DATASETS[name].names)
+    return f"""\
+CREATE TRANSIENT TABLE IF NOT EXISTS _stage_{name} LIKE {name};
+CREATE OR REPLACE VIEW _stage_{name}_dated AS
+SELECT {columns},
+       {_DATE_FROM_PATH} AS {PARTITION_COLUMN},
+       source_file
+FROM _stage_{name};
+"""
+
+
 def snowflake_copy(name: str) -> str:
     return f"""\
-COPY INTO {name}
+COPY INTO _stage_{name}
   FROM @news_ingest_stage/{name}/
-  PATTERN = '.*{PARTITION_COLUMN}=[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}/part-[^/]+[.]parquet'
+  PATTERN = '{SNOWFLAKE_PATTERN}'
   FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
   MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
   INCLUDE_METADATA = (source_file = METADATA$FILENAME)
   ON_ERROR = ABORT_STATEMENT;
-UPDATE {name}
-  SET {PARTITION_COLUMN} = TO_DATE(REGEXP_SUBSTR(source_file, '{PARTITION_COLUMN}=([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})', 1, 1, 'e', 1))
-  WHERE {PARTITION_COLUMN} IS NULL;
+"""
+
+
+def _snowflake_columns(name: str) -> list[str]:
+    return _columns(name) + ["source_file"]
+
+
+def snowflake_merge(name: str) -> str:
+    """Upsert the staged rows of one dataset (inside the load transaction)."""
+    columns = _snowflake_columns(name)
+    listed = ", ".join(columns)
+    if name == "articles":
+        updates = ",\n    ".join(f"{c} = s.{c}" for c in columns if c != ARTICLE_KEY)
+        return f"""\
+-- {name}: the newest staged version of each article, unless the stored one is newer
+MERGE INTO {name} AS t
+USING (SELECT * FROM _stage_{name}_dated
+       QUALIFY ROW_NUMBER() OVER (PARTITION BY {ARTICLE_KEY} ORDER BY {VERSION_COLUMN} DESC, run_id DESC) = 1) AS s
+ON t.{ARTICLE_KEY} = s.{ARTICLE_KEY}
+WHEN MATCHED AND s.{VERSION_COLUMN} >= t.{VERSION_COLUMN} THEN UPDATE SET
+    {updates}
+WHEN NOT MATCHED THEN INSERT ({listed})
+  VALUES ({", ".join(f"s.{c}" for c in columns)});
+"""
+    if name in ARTICLE_KEYED:
+        # After the articles MERGE, an article holds a staged version iff its stored run_id
+        # is the staged one: those articles get exactly that run's rows here.
+        return f"""\
+-- {name}: all rows of every article whose staged version won, replaced
+DELETE FROM {name} USING (
+    SELECT DISTINCT a.{ARTICLE_KEY} FROM articles AS a
+    JOIN _stage_articles AS s ON s.{ARTICLE_KEY} = a.{ARTICLE_KEY} AND s.run_id = a.run_id) AS w
+  WHERE {name}.{ARTICLE_KEY} = w.{ARTICLE_KEY};
+INSERT INTO {name} ({listed})
+SELECT {", ".join(f"n.{c}" for c in columns)} FROM _stage_{name}_dated AS n
+WHERE EXISTS (SELECT 1 FROM articles AS a WHERE a.{ARTICLE_KEY} = n.{ARTICLE_KEY} AND a.run_id = n.run_id);
+"""
+    match = " AND ".join(f"{name}.{c} = r.{c}" for c in RUN_KEY)
+    return f"""\
+-- {name}: a log per run, replaced per ({", ".join(RUN_KEY)})
+DELETE FROM {name} USING (SELECT DISTINCT {", ".join(RUN_KEY)} FROM _stage_{name}_dated) AS r
+  WHERE {match};
+INSERT INTO {name} ({listed})
+SELECT {listed} FROM _stage_{name}_dated;
 """
 
 
 def snowflake_sql() -> str:
     tables = "\n".join(snowflake_table(name, schema) for name, schema in DATASETS.items())
+    staging = "\n".join(snowflake_staging(name) for name in DATASETS)
     copies = "\n".join(snowflake_copy(name) for name in DATASETS)
+    merges = "\n".join(snowflake_merge(name) for name in DATASETS)
+    empties = "\n".join(f"DELETE FROM _stage_{name};" for name in DATASETS)
     return f"""\
 -- {GENERATED}
 --
--- Snowflake: tables for news-ingest's Parquet datasets and an idempotent load.
+-- Snowflake: tables for news-ingest's Parquet datasets and an exactly-once load.
 -- Replace the two placeholders below (YOUR_BUCKET/PATH = the pipeline's --output,
 -- YOUR_GCS_INTEGRATION = a storage integration your account admin created once:
 --   CREATE STORAGE INTEGRATION YOUR_GCS_INTEGRATION TYPE = EXTERNAL_STAGE
@@ -339,11 +490,18 @@ def snowflake_sql() -> str:
 -- then grant its service account (DESC STORAGE INTEGRATION) read access to the bucket).
 -- For S3 or Azure, change the stage URL and integration; nothing else depends on GCS.
 --
--- Run the whole file once; afterwards run the COPY/UPDATE section after every batch run.
--- COPY INTO remembers which files it loaded (for 64 days), so re-running it loads only
--- new part files; the PATTERN skips Beam's temporary files (beam-temp-* folders) of a run
--- that is still writing.  ingest_date comes from the file path: Snowflake has no Hive
--- partitions, so COPY keeps the staged path in source_file and the UPDATE parses the date.
+-- Run the whole file once; afterwards run the LOAD section after every batch run.
+-- 1. COPY INTO loads the part files it has not loaded before (it remembers them for 64
+--    days) into transient staging tables; the PATTERN takes committed part files only,
+--    never temporary files (*.tmp) or a run's _staging/ folder.
+-- 2. One transaction upserts the staged rows: an article replaces the stored row with the
+--    same article_id unless that one is newer (ingested_at), e.g. after --reprocess, and
+--    all its entity and quote rows go with it; rejects replace the rows of the same run
+--    and day.  ingest_date comes from each file's path through the _stage_*_dated views,
+--    so every row is written once, with its date (no UPDATE afterwards).
+-- 3. The same transaction empties the staging tables (DELETE, not TRUNCATE: TRUNCATE
+--    would also forget which files COPY loaded).
+-- Running the LOAD section twice, or a file loaded twice, rewrites the same rows.
 
 CREATE FILE FORMAT IF NOT EXISTS news_ingest_parquet
   TYPE = PARQUET
@@ -356,9 +514,17 @@ CREATE STAGE IF NOT EXISTS news_ingest_stage
   FILE_FORMAT = news_ingest_parquet;
 
 {tables}
--- ---- load (re-run after each batch run) ----
+{staging}
+-- ---- LOAD (re-run after each batch run) ----
 
-{copies}"""
+{copies}
+BEGIN TRANSACTION;
+
+{merges}
+{empties}
+
+COMMIT;
+"""
 
 
 # --- DuckDB --------------------------------------------------------------------------------
@@ -439,7 +605,8 @@ ORDER BY rejects DESC;""",
 def duckdb_view(name: str) -> str:
     # union_by_name: files written before a column was added read it as NULL.
     return (f"CREATE OR REPLACE VIEW {name} AS\n"
-            f"SELECT * FROM read_parquet('data/{name}/*/*.parquet', hive_partitioning = true,\n"
+            f"SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/{name}/*/*.parquet',\n"
+            f"                           hive_partitioning = true,\n"
             f"                           hive_types = {{'{PARTITION_COLUMN}': DATE}}, union_by_name = true);")
 
 
@@ -452,14 +619,18 @@ def duckdb_sql() -> str:
 -- {GENERATED}
 --
 -- DuckDB views over news-ingest's Parquet datasets, and example analyst queries.
--- Start DuckDB in the folder that holds data/ (the pipeline's --output), e.g.
---   duckdb news.duckdb -c ".read deploy/warehouse/duckdb.sql"
--- For another folder or gs://, replace 'data/' (gs:// needs DuckDB's httpfs extension and
--- a GCS secret: CREATE SECRET (TYPE gcs, KEY_ID '...', SECRET '...')).
--- The glob dataset/*/*.parquet reads committed part files only: Beam's temporary files of a
--- run still writing sit one folder deeper.
+-- The views read the folder in the variable news_ingest_output (the pipeline's --output;
+-- default: data, relative to where DuckDB runs), e.g.
+--   duckdb -c "SET VARIABLE news_ingest_output = '/srv/news/data'" -c ".read deploy/warehouse/duckdb.sql"
+-- The views look the variable up when queried: set it again in each new session.  For
+-- tables that stay in a database file, exactly once, use `news-ingest load duckdb`.
+-- gs:// works too with DuckDB's httpfs extension and a GCS secret:
+--   CREATE SECRET (TYPE gcs, KEY_ID '...', SECRET '...').
+-- The glob dataset/*/*.parquet reads committed part files only: a run's files are written
+-- under _staging/ or under temporary names that do not end in .parquet.
 
 SET TimeZone = 'UTC';  -- days below are UTC days, like ingest_date
+SET VARIABLE news_ingest_output = COALESCE(getvariable('news_ingest_output'), 'data');
 
 {views}
 

@@ -1,6 +1,6 @@
 -- Generated from schemas/datasets.py (schema version 2) by `python -m deploy.warehouse.generate_ddl`; do not edit.
 --
--- Snowflake: tables for news-ingest's Parquet datasets and an idempotent load.
+-- Snowflake: tables for news-ingest's Parquet datasets and an exactly-once load.
 -- Replace the two placeholders below (YOUR_BUCKET/PATH = the pipeline's --output,
 -- YOUR_GCS_INTEGRATION = a storage integration your account admin created once:
 --   CREATE STORAGE INTEGRATION YOUR_GCS_INTEGRATION TYPE = EXTERNAL_STAGE
@@ -8,11 +8,18 @@
 -- then grant its service account (DESC STORAGE INTEGRATION) read access to the bucket).
 -- For S3 or Azure, change the stage URL and integration; nothing else depends on GCS.
 --
--- Run the whole file once; afterwards run the COPY/UPDATE section after every batch run.
--- COPY INTO remembers which files it loaded (for 64 days), so re-running it loads only
--- new part files; the PATTERN skips Beam's temporary files (beam-temp-* folders) of a run
--- that is still writing.  ingest_date comes from the file path: Snowflake has no Hive
--- partitions, so COPY keeps the staged path in source_file and the UPDATE parses the date.
+-- Run the whole file once; afterwards run the LOAD section after every batch run.
+-- 1. COPY INTO loads the part files it has not loaded before (it remembers them for 64
+--    days) into transient staging tables; the PATTERN takes committed part files only,
+--    never temporary files (*.tmp) or a run's _staging/ folder.
+-- 2. One transaction upserts the staged rows: an article replaces the stored row with the
+--    same article_id unless that one is newer (ingested_at), e.g. after --reprocess, and
+--    all its entity and quote rows go with it; rejects replace the rows of the same run
+--    and day.  ingest_date comes from each file's path through the _stage_*_dated views,
+--    so every row is written once, with its date (no UPDATE afterwards).
+-- 3. The same transaction empties the staging tables (DELETE, not TRUNCATE: TRUNCATE
+--    would also forget which files COPY loaded).
+-- Running the LOAD section twice, or a file loaded twice, rewrites the same rows.
 
 CREATE FILE FORMAT IF NOT EXISTS news_ingest_parquet
   TYPE = PARQUET
@@ -116,48 +123,136 @@ CREATE TABLE IF NOT EXISTS rejects (
 CLUSTER BY (ingest_date, stage, reason)
 COMMENT = 'One row per input (file, feed, entry, page) that could not be ingested, with the stage and reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted in the run manifest) or a reject.';
 
--- ---- load (re-run after each batch run) ----
+CREATE TRANSIENT TABLE IF NOT EXISTS _stage_articles LIKE articles;
+CREATE OR REPLACE VIEW _stage_articles_dated AS
+SELECT article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, run_id,
+       TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1)) AS ingest_date,
+       source_file
+FROM _stage_articles;
 
-COPY INTO articles
+CREATE TRANSIENT TABLE IF NOT EXISTS _stage_entities LIKE entities;
+CREATE OR REPLACE VIEW _stage_entities_dated AS
+SELECT article_id, name, label, mentions, forms, first_char, country_code, geo_type, published_at, source_name, run_id,
+       TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1)) AS ingest_date,
+       source_file
+FROM _stage_entities;
+
+CREATE TRANSIENT TABLE IF NOT EXISTS _stage_quotes LIKE quotes;
+CREATE OR REPLACE VIEW _stage_quotes_dated AS
+SELECT article_id, quote_index, text, speaker, speaker_label, cue, start_char, end_char, paragraphs, is_scare, is_partial, attribution, published_at, source_name, run_id,
+       TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1)) AS ingest_date,
+       source_file
+FROM _stage_quotes;
+
+CREATE TRANSIENT TABLE IF NOT EXISTS _stage_rejects LIKE rejects;
+CREATE OR REPLACE VIEW _stage_rejects_dated AS
+SELECT source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id,
+       TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1)) AS ingest_date,
+       source_file
+FROM _stage_rejects;
+
+-- ---- LOAD (re-run after each batch run) ----
+
+COPY INTO _stage_articles
   FROM @news_ingest_stage/articles/
   PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
   FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
   MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
   INCLUDE_METADATA = (source_file = METADATA$FILENAME)
   ON_ERROR = ABORT_STATEMENT;
-UPDATE articles
-  SET ingest_date = TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1))
-  WHERE ingest_date IS NULL;
 
-COPY INTO entities
+COPY INTO _stage_entities
   FROM @news_ingest_stage/entities/
   PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
   FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
   MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
   INCLUDE_METADATA = (source_file = METADATA$FILENAME)
   ON_ERROR = ABORT_STATEMENT;
-UPDATE entities
-  SET ingest_date = TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1))
-  WHERE ingest_date IS NULL;
 
-COPY INTO quotes
+COPY INTO _stage_quotes
   FROM @news_ingest_stage/quotes/
   PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
   FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
   MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
   INCLUDE_METADATA = (source_file = METADATA$FILENAME)
   ON_ERROR = ABORT_STATEMENT;
-UPDATE quotes
-  SET ingest_date = TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1))
-  WHERE ingest_date IS NULL;
 
-COPY INTO rejects
+COPY INTO _stage_rejects
   FROM @news_ingest_stage/rejects/
   PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
   FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
   MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
   INCLUDE_METADATA = (source_file = METADATA$FILENAME)
   ON_ERROR = ABORT_STATEMENT;
-UPDATE rejects
-  SET ingest_date = TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1))
-  WHERE ingest_date IS NULL;
+
+BEGIN TRANSACTION;
+
+-- articles: the newest staged version of each article, unless the stored one is newer
+MERGE INTO articles AS t
+USING (SELECT * FROM _stage_articles_dated
+       QUALIFY ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY ingested_at DESC, run_id DESC) = 1) AS s
+ON t.article_id = s.article_id
+WHEN MATCHED AND s.ingested_at >= t.ingested_at THEN UPDATE SET
+    source_type = s.source_type,
+    source_name = s.source_name,
+    source_uri = s.source_uri,
+    url = s.url,
+    title = s.title,
+    authors = s.authors,
+    tags = s.tags,
+    subheadings = s.subheadings,
+    summary = s.summary,
+    published_at = s.published_at,
+    updated_at = s.updated_at,
+    ingested_at = s.ingested_at,
+    language = s.language,
+    language_score = s.language_score,
+    body = s.body,
+    extraction = s.extraction,
+    char_count = s.char_count,
+    word_count = s.word_count,
+    sentence_count = s.sentence_count,
+    content_hash = s.content_hash,
+    entity_mentions = s.entity_mentions,
+    entities = s.entities,
+    keyphrases = s.keyphrases,
+    quotes = s.quotes,
+    amounts = s.amounts,
+    dates_mentioned = s.dates_mentioned,
+    nlp_model = s.nlp_model,
+    run_id = s.run_id,
+    ingest_date = s.ingest_date,
+    source_file = s.source_file
+WHEN NOT MATCHED THEN INSERT (article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, run_id, ingest_date, source_file)
+  VALUES (s.article_id, s.source_type, s.source_name, s.source_uri, s.url, s.title, s.authors, s.tags, s.subheadings, s.summary, s.published_at, s.updated_at, s.ingested_at, s.language, s.language_score, s.body, s.extraction, s.char_count, s.word_count, s.sentence_count, s.content_hash, s.entity_mentions, s.entities, s.keyphrases, s.quotes, s.amounts, s.dates_mentioned, s.nlp_model, s.run_id, s.ingest_date, s.source_file);
+
+-- entities: all rows of every article whose staged version won, replaced
+DELETE FROM entities USING (
+    SELECT DISTINCT a.article_id FROM articles AS a
+    JOIN _stage_articles AS s ON s.article_id = a.article_id AND s.run_id = a.run_id) AS w
+  WHERE entities.article_id = w.article_id;
+INSERT INTO entities (article_id, name, label, mentions, forms, first_char, country_code, geo_type, published_at, source_name, run_id, ingest_date, source_file)
+SELECT n.article_id, n.name, n.label, n.mentions, n.forms, n.first_char, n.country_code, n.geo_type, n.published_at, n.source_name, n.run_id, n.ingest_date, n.source_file FROM _stage_entities_dated AS n
+WHERE EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = n.article_id AND a.run_id = n.run_id);
+
+-- quotes: all rows of every article whose staged version won, replaced
+DELETE FROM quotes USING (
+    SELECT DISTINCT a.article_id FROM articles AS a
+    JOIN _stage_articles AS s ON s.article_id = a.article_id AND s.run_id = a.run_id) AS w
+  WHERE quotes.article_id = w.article_id;
+INSERT INTO quotes (article_id, quote_index, text, speaker, speaker_label, cue, start_char, end_char, paragraphs, is_scare, is_partial, attribution, published_at, source_name, run_id, ingest_date, source_file)
+SELECT n.article_id, n.quote_index, n.text, n.speaker, n.speaker_label, n.cue, n.start_char, n.end_char, n.paragraphs, n.is_scare, n.is_partial, n.attribution, n.published_at, n.source_name, n.run_id, n.ingest_date, n.source_file FROM _stage_quotes_dated AS n
+WHERE EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = n.article_id AND a.run_id = n.run_id);
+
+-- rejects: a log per run, replaced per (run_id, ingest_date)
+DELETE FROM rejects USING (SELECT DISTINCT run_id, ingest_date FROM _stage_rejects_dated) AS r
+  WHERE rejects.run_id = r.run_id AND rejects.ingest_date = r.ingest_date;
+INSERT INTO rejects (source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id, ingest_date, source_file)
+SELECT source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id, ingest_date, source_file FROM _stage_rejects_dated;
+
+DELETE FROM _stage_articles;
+DELETE FROM _stage_entities;
+DELETE FROM _stage_quotes;
+DELETE FROM _stage_rejects;
+
+COMMIT;

@@ -1,0 +1,200 @@
+"""deploy/warehouse: the exactly-once BigQuery and Snowflake loads, checked offline.
+
+bigquery.sh runs with stand-in ``gcloud``/``bq`` that record their arguments (the
+``fake_cloud`` fixture of test_deploy); the SQL it would send and snowflake.sql are checked
+statically: the statements, their order, every column, and what they must never do.
+DuckDB's variant is tested for real in test_duckdb_load.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from schemas import DATASETS
+from tests.test_deploy import _bigquery, _calls, _manifest, fake_cloud  # noqa: F401  (fixture)
+
+WAREHOUSE = Path(__file__).resolve().parents[1] / "deploy" / "warehouse"
+SNOWFLAKE = (WAREHOUSE / "snowflake.sql").read_text()
+
+
+def _merge_query(log) -> str:
+    (sql,) = [call[-1] for call in _calls(log, "bq query") if "BEGIN TRANSACTION" in call[-1]]
+    return sql
+
+
+def _statements(sql: str) -> list[str]:
+    return [" ".join(s.split()) for s in sql.split(";") if s.strip()]
+
+
+# --- BigQuery --------------------------------------------------------------------------------------
+
+def test_bigquery_stages_the_manifest_files_then_merges_in_one_transaction(fake_cloud):  # noqa: F811
+    env, log, runs = fake_cloud
+    paths = _manifest(runs, "r1", {"articles": 2, "entities": 1, "quotes": 0, "rejects": 1})
+    proc = _bigquery(env, "load", "r1")
+    assert proc.returncode == 0, proc.stderr
+    loads = {call[-2]: call for call in _calls(log, "bq load")}
+    staged = {name.split("._stage_")[1].split("_r1_")[0]: call for name, call in loads.items()}
+    assert set(staged) == {"articles", "entities", "rejects"}
+    articles = staged["articles"]
+    assert articles[-1] == ",".join(paths["articles"])  # the exact files, no wildcard
+    assert {"--replace", "--source_format=PARQUET", "--parquet_enable_list_inference",
+            "--hive_partitioning_mode=CUSTOM",
+            "--hive_partitioning_source_uri_prefix=gs://b/news/articles/{ingest_date:DATE}"} <= set(articles)
+
+    statements = _statements(_merge_query(log))
+    assert statements[0].startswith("DECLARE winners") and statements[1] == "BEGIN TRANSACTION"
+    assert statements[-1] == "COMMIT TRANSACTION"
+    first = {kind: next(i for i, s in enumerate(statements) if s.startswith(kind) and target in s)
+             for kind, target in (("MERGE", "articles"), ("DELETE FROM `proj.news.entities`", ""),
+                                  ("DELETE FROM `proj.news.quotes`", ""), ("DELETE FROM `proj.news.rejects`", ""))}
+    assert first["MERGE"] < first["DELETE FROM `proj.news.entities`"]  # winners are known before children go
+    merge = statements[first["MERGE"]]
+    for column in list(DATASETS["articles"].names) + ["ingest_date"]:
+        assert f"s.{column}" in merge, column
+    assert "USING (SELECT * FROM `proj.news._stage_articles_r1_" in merge
+    # quotes: the run wrote none, but the old versions' quotes still go
+    assert "DELETE FROM `proj.news.quotes` WHERE article_id IN UNNEST(winners)" in statements
+    assert not any(s.startswith("INSERT INTO `proj.news.quotes`") for s in statements)
+    rejects = statements[first["DELETE FROM `proj.news.rejects`"]]
+    assert "s.run_id = t.run_id AND s.ingest_date = t.ingest_date" in rejects
+    assert any("'r1', '*', 4" in s for s in statements)  # _loaded_runs: 4 files, inside the transaction
+    # staging tables are dropped after the merge
+    removed = [call[-1] for call in _calls(log, "bq rm")]
+    assert sorted(r.split("._stage_")[1].split("_r1_")[0] for r in removed) == ["articles", "entities", "rejects"]
+
+
+def test_bigquery_winners_are_the_staged_versions_at_least_as_new(fake_cloud):  # noqa: F811
+    env, log, runs = fake_cloud
+    _manifest(runs, "r2", {"articles": 1})
+    assert _bigquery(env, "load", "r2").returncode == 0
+    (winners,) = [s for s in _statements(_merge_query(log)) if s.startswith("SET winners")]
+    assert "t.article_id IS NULL OR s.ingested_at >= t.ingested_at" in winners
+
+
+def test_bigquery_jobs_run_in_the_configured_location(fake_cloud):  # noqa: F811
+    env, log, runs = fake_cloud
+    _manifest(runs, "r1", {"articles": 1, "rejects": 1})
+    proc = _bigquery({**env, "BQ_LOCATION": "europe-west1"}, "load", "r1")
+    assert proc.returncode == 0, proc.stderr
+    calls = _calls(log, "bq")
+    assert calls and all(call[0] == "--location=europe-west1" for call in calls)
+    assert {call[1] for call in calls} == {"load", "query", "rm"}
+
+
+def test_bigquery_skips_compaction_manifests(fake_cloud):  # noqa: F811
+    env, log, runs = fake_cloud
+    (runs / "compact-20260102T000000Z.json").write_text(json.dumps(
+        {"run_id": "compact-20260102T000000Z", "mode": "compact", "files": {"articles": ["gs://b/news/x.parquet"]}}))
+    proc = _bigquery(env, "load", "compact-20260102T000000Z")
+    assert proc.returncode == 0 and "a compaction, nothing to load" in proc.stdout
+    assert _calls(log, "bq load") == [] and _calls(log, "bq query") == []
+
+
+def test_bigquery_refuses_a_run_without_a_manifest(fake_cloud):  # noqa: F811
+    env, log, _ = fake_cloud
+    proc = _bigquery(env, "load", "r9")
+    assert proc.returncode == 2 and "no manifest for run r9" in proc.stderr
+    assert _calls(log, "bq load") == []
+
+
+def test_bigquery_external_tables_never_glob_temporary_files(fake_cloud):  # noqa: F811
+    env, log, _ = fake_cloud
+    assert _bigquery(env, "external").returncode == 0
+    uris = [call[-1] for call in _calls(log, "bq mkdef")]
+    assert uris == [f"gs://b/news/{name}/*.parquet" for name in DATASETS]
+
+
+def test_bigquery_script_is_shellcheck_clean():
+    import shutil
+
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck is not installed")
+    proc = subprocess.run(["shellcheck", str(WAREHOUSE / "bigquery.sh")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+# --- Snowflake -------------------------------------------------------------------------------------
+
+def _load_section() -> str:
+    return SNOWFLAKE[SNOWFLAKE.index("-- ---- LOAD"):]
+
+
+def test_snowflake_tables_have_every_column():
+    for name, schema in DATASETS.items():
+        table = SNOWFLAKE[SNOWFLAKE.index(f"CREATE TABLE IF NOT EXISTS {name} ("):]
+        table = table[:table.index("\n)\n")]
+        for field in schema:
+            assert f"\n    {field.name} " in table, (name, field.name)
+
+
+def test_snowflake_copies_into_staging_and_never_updates_loaded_rows():
+    load = _load_section()
+    assert not re.search(r"\bUPDATE\s+\w+\s+SET\b", SNOWFLAKE)  # no UPDATE after COPY
+    assert "TRUNCATE" not in load  # it would make COPY forget which files it loaded
+    for name in DATASETS:
+        copy = load[load.index(f"COPY INTO _stage_{name}\n"):]
+        copy = copy[:copy.index(";")]
+        assert f"FROM @news_ingest_stage/{name}/" in copy and "MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE" in copy
+        assert f"DELETE FROM _stage_{name};" in load
+    begin, commit = load.index("BEGIN TRANSACTION;"), load.index("COMMIT;")
+    assert load.rindex("COPY INTO") < begin
+    assert all(begin < load.index(f"DELETE FROM _stage_{name};") < commit for name in DATASETS)
+
+
+def test_snowflake_merges_the_newest_version_of_each_article():
+    load = _load_section()
+    merge = load[load.index("MERGE INTO articles"):]
+    merge = merge[:merge.index(";")]
+    assert "PARTITION BY article_id ORDER BY ingested_at DESC" in merge
+    assert "WHEN MATCHED AND s.ingested_at >= t.ingested_at THEN UPDATE SET" in merge
+    for column in list(DATASETS["articles"].names) + ["ingest_date", "source_file"]:
+        assert f"s.{column}" in merge, column
+    for child in ("entities", "quotes"):
+        assert load.index("MERGE INTO articles") < load.index(f"DELETE FROM {child} USING")
+        insert = load[load.index(f"INSERT INTO {child} ("):]
+        assert "a.run_id = n.run_id" in insert[:insert.index(";")]
+    assert "WHERE rejects.run_id = r.run_id AND rejects.ingest_date = r.ingest_date" in load
+
+
+def test_snowflake_ingest_date_comes_from_the_file_path_in_a_view():
+    view = SNOWFLAKE[SNOWFLAKE.index("CREATE OR REPLACE VIEW _stage_articles_dated AS"):]
+    view = view[:view.index(";")]
+    expression = re.search(r"TO_DATE\(REGEXP_SUBSTR\(source_file, '([^']+)', 1, 1, 'e', 1\)\) AS ingest_date",
+                           view)
+    assert expression
+    path = "articles/ingest_date=2026-01-02/part-20260102T101500Z-r1-00000.parquet"
+    assert re.search(expression.group(1), path).group(1) == "2026-01-02"
+    # DuckDB runs the same regular expression the same way
+    assert duckdb.connect().execute(f"SELECT regexp_extract('{path}', '{expression.group(1)}', 1)").fetchone()[0] == "2026-01-02"
+
+
+@pytest.mark.parametrize("path, loaded", [
+    ("articles/ingest_date=2026-01-02/part-20260102T101500Z-r1-00000.parquet", True),
+    ("articles/ingest_date=2026-01-02/part-20260103T002000Z-compact-00000.parquet", True),
+    ("articles/ingest_date=2026-01-02/part-20260102T101500Z-r1-00000.parquet.123-ab12cd34.tmp", False),
+    ("articles/ingest_date=2026-01-02/beam-temp-part-r1-1a2b/3c4d.parquet", False),
+])
+def test_snowflake_pattern_takes_committed_part_files_only(path, loaded):
+    pattern = re.search(r"PATTERN = '([^']+)'", SNOWFLAKE).group(1)
+    assert bool(re.fullmatch(pattern, path)) is loaded
+
+
+# --- DuckDB views ----------------------------------------------------------------------------------
+
+def test_duckdb_views_read_the_folder_given_in_a_variable(two_batch_runs, tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "news output"
+    shutil.copytree(two_batch_runs, folder)
+    monkeypatch.chdir(tmp_path)  # no data/ here: the default would find nothing
+    con = duckdb.connect()
+    con.execute("SET VARIABLE news_ingest_output = ?", [str(folder)])
+    con.execute((WAREHOUSE / "duckdb.sql").read_text())
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 2  # r1 and its --reprocess, r2
+    assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 2
