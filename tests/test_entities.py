@@ -643,3 +643,42 @@ def test_an_unknown_town_takes_the_country_of_the_county_after_it():
     assert (town["country_code"], town["geo_type"]) == ("GB", "city")
     # "Xyloria, India and Peru" is a list: India does not locate Xyloria
     assert entity(index, "Xyloria")["country_code"] is None
+
+
+# Issue 11: one label per person across the article (names invented for these tests).
+
+@pytest.mark.parametrize("full, label, part", [
+    ("Tomasz Wierzbicki", "ORG", "Wierzbicki"),            # surname tagged PERSON on its own
+    ("Anne-Marie Lindqvist", "ORG", "Lindqvist"),          # hyphenated first name
+    ("Odell Fairbanks", "WORK_OF_ART", "Odell"),           # first name tagged PERSON on its own
+])
+def test_a_full_name_under_another_label_is_the_person_whose_part_is_tagged_person(full, label, part):
+    index = index_mentions(mentions_of((full, label), (part, "PERSON"), (part, "PERSON")))
+    person = entity(index, full)
+    assert person["label"] == "PERSON" and person["mentions"] == 3
+    assert [e["name"] for e in index.entities] == [full]
+
+
+@pytest.mark.parametrize("name, label", [
+    ("Castellane Brothers", "ORG"),       # a word that makes an organisation
+    ("Kansas City", "GPE"),               # a known place
+    ("Deputy Wells", "ORG"),              # a title
+])
+def test_an_organisation_place_or_title_keeps_its_label_next_to_a_person_of_that_name(name, label):
+    index = index_mentions(mentions_of((name, label), (name.split()[-1], "PERSON")))
+    assert entity(index, name)["label"] == label
+
+
+def test_a_surname_with_a_particle_is_no_canonical_full_name():
+    index = index_mentions(mentions_of(("Van Der Beek", "PERSON"), ("James Van Der Beek", "PERSON"),
+                                       ("Van Der Beek", "PERSON")))
+    assert [e["name"] for e in index.entities] == ["James Van Der Beek"]
+    assert index.resolve_person("Van Der Beek") == "James Van Der Beek"
+
+
+def test_a_first_name_in_brackets_is_read_without_them(nlp):
+    from transforms.nlp.entities import build_entity_index
+
+    index = build_entity_index(nlp("Rovers coach (Frank) Dalloway praised his defence. Dalloway was happy."))
+    assert "Frank Dalloway" in index.people
+    assert index.resolve_person("Dalloway") == "Frank Dalloway"

@@ -123,3 +123,44 @@ def test_an_untagged_big_city_after_in_is_a_place_but_a_month_is_not(nlp):
     found = [(span.text, span.label_) for span in untagged_place_spans(doc)]
     assert ("Cardiff", "GPE") in found and ("Powys", "GPE") in found
     assert not any(text == "May" for text, _ in found)
+
+
+# Issue 11: organisations by the shape of their name, names in apposition to a role,
+# first names in brackets (sentences written for these tests).
+
+@pytest.mark.parametrize("text, name", [
+    ('"We are sorry," Greywater Productions said on Monday.', "Greywater Productions"),
+    ("Fans of Harbour Rovers sang all night before the game against Kingsbridge United.", "Kingsbridge United"),
+    ("The singer told the Lakeshore Ledger that she was tired.", "Lakeshore Ledger"),
+])
+def test_a_name_ending_in_a_company_newspaper_or_club_word_is_an_organisation(nlp, text, name):
+    found = ents(nlp, text)
+    assert (name, "ORG") in [(t.removeprefix("the "), label) for t, label in found], found
+
+
+def test_a_known_place_or_a_quoted_title_keeps_its_label(nlp):
+    from spacy.tokens import Span
+
+    from transforms.nlp.entity_repairs import repair_entities
+
+    assert ("Kansas City", "GPE") in ents(nlp, "She moved to Kansas City in the spring.")
+    doc = nlp('She watched "Hard Times" twice.')
+    doc.ents = [Span(doc, 3, 5, label="WORK_OF_ART")]
+    assert [(e.text, e.label_) for e in repair_entities(doc).ents] == [("Hard Times", "WORK_OF_ART")]
+
+
+def test_fc_before_a_club_name_joins_it_as_an_organisation(nlp):
+    found = ents(nlp, "He joined the club from FC Vlietdam in the summer.")
+    assert ("FC Vlietdam", "ORG") in found
+
+
+def test_a_name_in_apposition_to_a_role_noun_is_a_person(nlp):
+    found = ents(nlp, "The company's chief executive, Benedetta Sforzini, told reporters the plant "
+                      "would close. The chairman, Acme Foods, declined to comment.")
+    assert ("Benedetta Sforzini", "PERSON") in found
+    assert not any(label == "PERSON" and "Acme" in text for text, label in found)
+
+
+def test_a_first_name_in_brackets_is_part_of_the_person(nlp):
+    found = ents(nlp, "Rovers coach (Frank) Dalloway praised his defence after the match.")
+    assert ("(Frank) Dalloway", "PERSON") in found

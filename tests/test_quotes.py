@@ -692,3 +692,47 @@ def test_bbc_merged_paragraph_quotation_is_one_quotation(nlp, corpus_dir):
     first = only(real_quotes(nlp, body), "We have already doubled")
     assert "26 weeks. We are going to extend the pay to nine months" in first["text"]
     assert first["text"].endswith("by the end of the next Parliament.")
+
+
+# ---------------------------------------------------------------------------------------
+# Transcripts (issue 11; texts written for these tests)
+# ---------------------------------------------------------------------------------------
+
+HEARING = ("Committee member Nia Castellanos questioned the regulator's chief, Rosalind Achebe-Morgan.\n\n"
+           "CASTELLANOS: Did you ask ministers for more inspectors this year?\n\n"
+           "ACHEBE-MORGAN: We asked twice, and we were turned down twice.\n\n"
+           "The hearing went on until six.")
+INTERVIEW = ("Coach Frank Dalloway took questions after the match.\n\n"
+             "Q: Is this the best win of your time at the club?\n\n"
+             "A: It is up there. Beating our neighbours is what you dream about.\n\n"
+             "Q: What did you tell the players?\n\n"
+             "A: Not much that I can repeat here.")
+
+
+def test_transcript_lines_are_quotations_without_marks():
+    spans = find_quote_spans(HEARING)
+    assert [span.speaker_label for span in spans] == ["CASTELLANOS", "ACHEBE-MORGAN"]
+    assert [quote_text(HEARING, span) for span in spans] == [
+        "Did you ask ministers for more inspectors this year?", "We asked twice, and we were turned down twice."]
+    assert HEARING[spans[0].start:].startswith("Did you")
+
+
+@pytest.mark.parametrize("text", [
+    "UPDATE: The match has been postponed.\n\nThe club will announce a new date.",
+    "Q: Why?\n\nQ: And then?",                               # one label: no dialogue
+    'WARNING: "Do not swim," the sign says.\n\nNOTE: it is cold.',
+])
+def test_a_lone_label_or_one_label_only_is_no_transcript(text):
+    assert all(span.speaker_label is None for span in find_quote_spans(text))
+
+
+def test_named_transcript_lines_are_their_speakers(nlp):
+    rows = quotes_of(nlp, HEARING, ["Nia Castellanos", "Rosalind Achebe-Morgan"])
+    assert [(r["speaker"], r["attribution"]) for r in rows] == [
+        ("Nia Castellanos", "explicit"), ("Rosalind Achebe-Morgan", "explicit")]
+    assert not any(r["is_partial"] for r in rows)
+
+
+def test_questions_are_unnamed_and_answers_are_the_person_introduced_before(nlp):
+    rows = quotes_of(nlp, INTERVIEW, ["Frank Dalloway"])
+    assert [r["speaker"] for r in rows] == [None, "Frank Dalloway", None, "Frank Dalloway"]

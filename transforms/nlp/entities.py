@@ -77,10 +77,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from transforms.nlp.labels import (GPE, INDEX_SURNAME_MISLABELS, INDEX_SURNAME_MISLABELS_WITH_SIGN, LOC,
-                                   NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS)
+from transforms.nlp.labels import (EVENT, FAC, GPE, INDEX_SURNAME_MISLABELS, INDEX_SURNAME_MISLABELS_WITH_SIGN,
+                                   LOC, NORP, NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS, PRODUCT, WORK_OF_ART)
 from transforms.nlp.lexicon import (COURTESY_TITLES, GENERIC_ORG_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
                                     NATIONALITY_WORDS, ORG_DESIGNATOR_WORDS, ORG_FUNCTION_WORDS,
+                                    ORG_NAME_FINAL_WORDS, ORGANISATION_WORDS,
                                     ORG_LEGAL_SUFFIXES, PERSON_SUBJECT_VERBS, POSSESSIVE_NAMES,
                                     TITLE_CONNECTORS, TITLE_WORDS)
 from transforms.nlp.places import (CITY, COUNTRY, REGION, canonical_place, is_broad_place, is_country,
@@ -499,7 +500,10 @@ def _raw_mentions(doc, in_title: bool):
             start = title_before(text, start)  # the model leaves "Mr" out of "Mr Putin"
         root = ent.root
         subject_of = root.head.lemma_.casefold() if root.dep_ == "nsubj" and root.head is not root else None
-        yield RawMention(normalize_space(text[start:end]), ent.label_, start, end, in_title,
+        written = text[start:end]
+        if ent.label_ == PERSON and ")" in written:
+            written = written.replace("(", "").replace(")", "")  # "(Frank) Dalloway"
+        yield RawMention(normalize_space(written), ent.label_, start, end, in_title,
                          ent.start_char, ent.end_char, subject_of)
 
 
@@ -513,6 +517,7 @@ def index_mentions(raw_mentions: list[RawMention], body_text: str = "") -> Entit
     for item in items:
         _repair_label(item)
     items = [item for item in items if item.text]
+    _persons_by_their_parts(items)
     people = _PersonGroups([item for item in items if item.label == PERSON])
     _join_surnames_under_other_labels(items, people)
     _vote_labels([item for item in items if item.group is None and item.label not in NUMERIC_LABELS])
@@ -524,6 +529,46 @@ def index_mentions(raw_mentions: list[RawMention], body_text: str = "") -> Entit
     _merge_acronyms(items, body_text)
     _merge_short_org_names(items)
     return _assemble(items, people, place_info)
+
+
+# Labels a person's full name gets by mistake when the model knows the person's surname or
+# first name elsewhere in the article ("Tomasz Wierzbicki" as ORG, "Wierzbicki" as PERSON).
+_FULL_NAME_MISLABELS = frozenset({ORG, GPE, LOC, FAC, NORP, PRODUCT, WORK_OF_ART, EVENT})
+_NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
+
+
+def _persons_by_their_parts(items: list[_Item]) -> None:
+    """One label per person: a full name under another label whose surname or first name
+    the article tags PERSON on its own is that person ("Anne-Marie Lindqvist" tagged ORG
+    next to "Lindqvist" tagged PERSON; "Odell Fairbanks" tagged ORG next to "Odell").
+
+    Only two or three words shaped like a name (capitalised, letters, hyphens and
+    apostrophes), none of them a title or a word that makes an organisation ("Acme
+    Records"), and not a known place ("Jersey City").
+    """
+    singles = set()
+    for item in items:
+        if item.label == PERSON:
+            key = person_key(person_name(item.text))
+            if len(key) == 1:
+                singles.add(key[0])
+    if not singles:
+        return
+    for item in items:
+        if item.label not in _FULL_NAME_MISLABELS:
+            continue
+        words = item.text.split()
+        if not 2 <= len(words) <= 3 or not all(_NAME_SHAPE.fullmatch(word) for word in words):
+            continue
+        keys = [_word_key(word) for word in words]
+        if keys[0] not in singles and keys[-1] not in singles:
+            continue
+        if any(key in TITLE_WORDS or key in ORG_NAME_FINAL_WORDS or key in ORG_DESIGNATOR_WORDS
+               or key in ORGANISATION_WORDS or key in ORG_LEGAL_SUFFIXES for key in keys):
+            continue
+        if lookup_place(item.text) is not None or any(is_broad_place(word) for word in words):
+            continue
+        item.label = PERSON
 
 
 def _repair_label(item: _Item) -> None:
@@ -556,7 +601,7 @@ class _PersonGroups:
                 item.group = ("PERSON", gid)
             else:
                 singles.append((item, key))
-        self.canonical = [_most_frequent_longest(counts) for counts in full_counts]  # by group id
+        self.canonical = [_canonical_full_name(counts) for counts in full_counts]  # by group id
         self.by_surname: dict[str, set[int]] = defaultdict(set)
         self.by_first_name: dict[str, set[int]] = defaultdict(set)
         for key, gid in self.forms.items():
@@ -623,6 +668,15 @@ class _PersonGroups:
             return self.forms.get(key)
         by_surname = self.by_surname.get(key[0], set()) if key else set()
         return next(iter(by_surname)) if len(by_surname) == 1 else None
+
+
+def _canonical_full_name(counts: Counter) -> str:
+    """The canonical name of a person: the most frequent full form, where a surname that
+    starts with a particle ("Van Der Beek", "de Gaulle") is no full form when the article
+    also gives one with the first name ("James Van Der Beek")."""
+    with_first_name = Counter({form: n for form, n in counts.items()
+                               if form.split()[0].casefold() not in NAME_PARTICLES})
+    return _most_frequent_longest(with_first_name or counts)
 
 
 def _most_frequent_longest(counts: Counter) -> str:

@@ -13,8 +13,9 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
    executive Mervyn Davies" tagged ORG, "Top of the Pops presenter Fearne Cotton" not
    tagged, "BBC Radio 1 DJ Trevor Nelson" tagged "Nelson" only): two or three
    capitalised proper nouns right after a role noun (:data:`ROLE_NOUNS_BEFORE_NAMES`,
-   in lower case or opening a sentence: "Founder Stelios Haji-Ioannou")
-   are a person, unless they name a place or read as an organisation
+   in lower case or opening a sentence: "Founder Stelios Haji-Ioannou"), or after a role
+   noun and a comma when a comma or full stop closes them ("the company's chief executive,
+   Benedetta Sforzini, told"), are a person, unless they name a place or read as an organisation
    (:data:`ORGANISATION_WORDS`).
 3. **A first name left out of a PERSON span**: a capitalised proper noun with no entity
    that the parser attaches to a one-word PERSON as a compound ("Otis" before "Ferry")
@@ -32,6 +33,17 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
 5. **Places the model left untagged** after *in*, *near* or *from*: a country, a region
    inside one, or a city of 100,000 people or more, by its own name ("a win in Cardiff").
 
+6. **Organisations by the shape of their name**: a span of two to five capitalised words
+   that ends in a word naming a kind of company, a newspaper or a sports club
+   (:data:`~transforms.nlp.lexicon.ORG_NAME_FINAL_WORDS`: "Acme Records", "the Westport
+   Gazette", "Kingsbridge United") is an ORG whatever the model tagged it, unless it is a
+   known place ("Kansas City") or stands right after a quotation mark (a title: "Hard
+   Times").  "FC"/"AFC" right before a span joins it ("FC Porto").
+
+7. **A first name in brackets** ("coach (Frank) Dalloway", the model tagging "Frank"
+   alone): the brackets, the first name and the surname are one PERSON span, which the
+   entity index reads as "Frank Dalloway".
+
 One-word PERSON mentions that are places are handled later by the entity index, which
 can see the whole article (a surname of a person in it stays a person).
 """
@@ -42,10 +54,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from transforms.nlp.labels import GPE, PERSON, PLACE_MISLABELS
+from transforms.nlp.labels import GPE, ORG, PERSON, PLACE_MISLABELS
 from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, LOCATIVE_PREPOSITIONS,
-                                    ORGANISATION_WORDS, ROLE_NOUNS_BEFORE_NAMES, TITLE_WORDS,
-                                    UPPER_CASE_ROLES)
+                                    ORG_NAME_FINAL_WORDS, ORG_NAME_FIRST_WORDS, ORGANISATION_WORDS,
+                                    ROLE_NOUNS_BEFORE_NAMES, TITLE_WORDS, UPPER_CASE_ROLES)
 from transforms.nlp.places import (CITY, COUNTRY, is_broad_place, lookup_place, place_key,
                                    strip_leading_the)
 
@@ -72,13 +84,14 @@ def is_role_noun(token) -> bool:
 def reads_as_person_name(words: list[str]) -> bool:
     """Whether capitalised words after a role noun can be a person's name.
 
-    Two or three words, none of them a title, an organisation word ("Party", "Bank") or
+    Two or three words, none of them a title, an organisation word ("Party", "Bank",
+    "Foods") or
     a place on its own, and the whole not a known place ("New Zealand").
     """
     if not 2 <= len(words) <= MAX_NAME_WORDS:
         return False
     keys = [word.casefold() for word in words]
-    if any(key in ORGANISATION_WORDS or key in TITLE_WORDS for key in keys):
+    if any(key in ORGANISATION_WORDS or key in ORG_NAME_FINAL_WORDS or key in TITLE_WORDS for key in keys):
         return False
     if lookup_place(" ".join(words)) is not None:
         return False
@@ -113,12 +126,38 @@ def _courtesy_title_at(doc: Doc, i: int) -> int | None:
     return j if j < len(doc) and is_name_word(doc[j]) else None
 
 
+def _name_after_role(doc: Doc, i: int) -> int | None:
+    """Where a name starts right after the role noun at ``i`` ("chief executive Ann Lee"), or
+    after it and a comma, as an apposition ("the company's chief executive, Ann Lee,");
+    None when no name word follows."""
+    j = i + 1
+    if j < len(doc) and doc[j].text == ",":
+        j += 1
+    return j if j < len(doc) and is_name_word(doc[j]) else None
+
+
+def _parenthetical_first_name(doc: Doc, i: int) -> int | None:
+    """End of a name written with its first name in brackets, "(Frank) Dalloway", whose
+    opening bracket is at ``i``; None when there is none."""
+    if doc[i].text != "(" or i + 3 >= len(doc) or doc[i + 2].text != ")":
+        return None
+    if not is_name_word(doc[i + 1]) or not is_name_word(doc[i + 3]):
+        return None
+    end, words = _name_run(doc, i + 3)
+    return end if len(words) <= 2 and reads_as_person_name([doc[i + 1].text, *words]) else None
+
+
 def person_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of people the model missed or mislabelled (repairs 1 and 2)."""
+    """Token ranges of people the model missed or mislabelled (repairs 1, 2 and 7)."""
     found = []
     i = 0
     while i < len(doc):
         token = doc[i]
+        end = _parenthetical_first_name(doc, i)
+        if end is not None:
+            found.append((i, end))
+            i = end
+            continue
         start = _courtesy_title_at(doc, i)
         if start is not None:
             end, words = _name_run(doc, start)
@@ -127,12 +166,14 @@ def person_spans(doc: Doc) -> list[tuple[int, int]]:
                 found.append((start, end))
                 i = end
                 continue
-        if is_role_noun(token) and i + 1 < len(doc) and is_name_word(doc[i + 1]):
-            end, words = _name_run(doc, i + 1)
-            already_person = all(doc[k].ent_type_ == PERSON for k in range(i + 1, end)) \
-                and doc[i + 1].ent_iob_ == "B"
-            if reads_as_person_name(words) and not already_person:
-                found.append((i + 1, end))
+        name_start = _name_after_role(doc, i) if is_role_noun(token) else None
+        if name_start is not None:
+            end, words = _name_run(doc, name_start)
+            already_person = all(doc[k].ent_type_ == PERSON for k in range(name_start, end)) \
+                and doc[name_start].ent_iob_ == "B"
+            closed = name_start == i + 1 or end == len(doc) or doc[end].text in (",", ".", ";")
+            if reads_as_person_name(words) and not already_person and closed:
+                found.append((name_start, end))
                 i = end
                 continue
         i += 1
@@ -224,9 +265,35 @@ def _relabelled_place(doc: Doc, ent: Span) -> Span:
     return ent
 
 
+_QUOTE_MARKS = "\"'“”‘’«»"
+_MAX_ORG_NAME_WORDS = 5
+
+
+def _organisation_by_its_name(doc: Doc, ent: Span) -> Span:
+    """Repair 6: "Acme Records" tagged PERSON or WORK_OF_ART, "FC" + "Vlietdam" -> ORG."""
+    if ent.label_ not in PLACE_MISLABELS and ent.label_ not in (GPE, "LOC", "NORP", "EVENT"):
+        return ent
+    start = ent.start
+    if start > 0 and doc[start - 1].text in ORG_NAME_FIRST_WORDS:
+        start -= 1
+    words = [t for t in doc[start:ent.end] if not t.is_punct]
+    if start == ent.start:
+        if ent.label_ == ORG or not 2 <= len(words) <= _MAX_ORG_NAME_WORDS:
+            return ent
+        if words[-1].lower_ not in ORG_NAME_FINAL_WORDS or not all(t.text[:1].isupper() for t in words):
+            return ent
+        if start > 0 and doc[start - 1].text in _QUOTE_MARKS and ent.end < len(doc) \
+                and doc[ent.end].text in _QUOTE_MARKS:
+            return ent                                   # a title in quotation marks
+        if known_place_by_its_own_name(strip_leading_the(ent.text)) is not None:
+            return ent
+    return Span(doc, start, ent.end, label=ORG)
+
+
 def repair_entities(doc: Doc) -> Doc:
     """Apply the repairs of the module docstring to ``doc.ents`` (in place) and return ``doc``."""
-    ents = [span for ent in doc.ents for span in _repaired_place_spans(doc, _widened_person(doc, ent))]
+    ents = [_organisation_by_its_name(doc, span) for ent in doc.ents
+            for span in _repaired_place_spans(doc, _widened_person(doc, ent))]
     people = [Span(doc, start, end, label=PERSON) for start, end in person_spans(doc)]
     if people:
         taken = set()

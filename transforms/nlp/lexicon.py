@@ -328,3 +328,30 @@ FUTURE_AUXILIARIES = frozenset({"will", "shall", "'ll", "wo"})
 # Prepositions after which a known place is a place ("in Cardiff"); "at Google", "at
 # Chelsea" name firms and clubs, so *at* is not one.
 LOCATIVE_PREPOSITIONS = frozenset({"in", "from", "near"})
+
+# ---------------------------------------------------------------------------------------
+# Organisation names by their shape
+# ---------------------------------------------------------------------------------------
+
+# Last words that make a capitalised name an organisation's, whatever label the model gave
+# it: kinds of company ("Acme Records", "Acme Productions", "Acme Water"), newspapers
+# ("the Westport Gazette") and sports clubs ("Harbour Rovers", "Kingsbridge United").  A
+# name that is a known place ("Kansas City") or stands in quotation marks (a title:
+# "Hard Times") is left alone.
+ORG_NAME_FINAL_WORDS = _words("""
+    records productions studios pictures entertainment media publishing publishers group
+    holdings industries motors airlines airways enterprises brothers bros foods partners
+    capital ventures technologies systems laboratories labs pharmaceuticals insurance
+    utilities water energy telecom telecoms communications networks
+    inc ltd plc llc corp corporation company
+    gazette courier times post herald telegraph journal tribune chronicle observer
+    guardian mirror express examiner inquirer ledger bulletin sentinel dispatch echo news
+    united rovers athletic wanderers albion rangers city fc afc
+""")
+# Labels an editor puts before a paragraph ("UPDATE: ..."), which are no transcript speakers.
+EDITORIAL_LABELS = _words("""
+    update updated note editor's correction clarification warning breaking exclusive watch
+    read more live video photos analysis opinion comment review source sources caption
+""")
+# First words that make a name a sports club's ("FC Porto").
+ORG_NAME_FIRST_WORDS = frozenset({"FC", "AFC"})

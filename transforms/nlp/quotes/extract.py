@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import NamedTuple
 
+from transforms.nlp.labels import PERSON
 from transforms.nlp.lexicon import PRONOUN_GENDER
 from transforms.nlp.quotes.doc_view import (DocView, Quote, Speaker, entity_index, is_paragraph_break,
                                             is_terminator)
@@ -17,7 +18,8 @@ from transforms.nlp.quotes.marks import (SENTENCE_END, find_quote_spans, is_scar
 from transforms.nlp.quotes.attribution import (after_window, before_window, choose_cues, cue_of, cue_subject,
                                                find_speaker_token)
 from transforms.nlp.quotes.titles import appositive_titles, title_before
-from transforms.nlp.quotes.resolution import canonical, collect_subjects, grouped_as_non_person, resolve_token
+from transforms.nlp.quotes.resolution import (canonical, collect_subjects, gender_of, grouped_as_non_person,
+                                              latest_named_subject, resolve_token)
 from transforms.nlp.quotes.names import honorific_gender, is_person_noun
 
 
@@ -139,6 +141,30 @@ class Decision(NamedTuple):
     speaker: Speaker | None
 
 
+# Transcript labels of the unnamed questioner and of the one answering.
+_QUESTION, _ANSWER = "Q", "A"
+
+
+def _rule_transcript(view: DocView, quote: Quote, frame: Frame) -> Decision | None:
+    """A transcript line: "NAME:" names its speaker; "Q:" is the unnamed questioner;
+    "A:" is whoever answers, the named person the text introduced just before the
+    transcript ("Dalloway took questions after the match.")."""
+    label = quote.span.speaker_label
+    if label is None:
+        return None
+    if label == _QUESTION:
+        return Decision(None, None)
+    if label == _ANSWER:
+        earlier = [q.speaker for q in view.quotes if q.span.speaker_label == _ANSWER and q.speaker is not None
+                   and q.span.start < quote.span.start]
+        if earlier:
+            return Decision(None, earlier[-1])
+        first = next(q for q in view.quotes if q.span.speaker_label is not None)
+        return Decision(None, latest_named_subject(view, first.span.start, PERSON, None))
+    name = view.index.resolve_person(label.title())
+    return Decision(None, Speaker(name or label.title(), PERSON, "explicit", gender_of(view, name)))
+
+
 def _rule_cue(view: DocView, quote: Quote, frame: Frame) -> Decision | None:
     """A quotation with a cue: the first cue whose speaker can be named; else the best
     cue with no speaker (an unnamed person or source: "a spokesman said")."""
@@ -177,6 +203,7 @@ def _rule_follow_on(view: DocView, quote: Quote, frame: Frame) -> Decision | Non
 # speaker.  A cue in the quotation's own sentence always decides, even when its speaker
 # cannot be named, so that an unnamed source is never replaced by a guess.
 ATTRIBUTION_RULES = (
+    _rule_transcript,
     _rule_cue,
     _rule_colon_frame,
     _rule_follow_on,

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from transforms.nlp.lexicon import EDITORIAL_LABELS
+
 
 SCARE_MAX_WORDS = 4  # "under five words" is a scare quote or a short phrase, not a statement
 
@@ -61,12 +63,15 @@ class QuoteSpan(NamedTuple):
     ``start``/``end`` cover the quotation including its outer marks (``end`` is the end of
     the last quoted word when the closing mark is missing); ``parts`` are the quoted text
     ranges, one per paragraph (or per merged-paragraph piece), without any mark.
+    ``speaker_label`` is set on a line of a transcript: the label before its colon ("Q",
+    "A", "CASTELLANOS"); such a quotation has no marks and covers the line after the label.
     """
 
     start: int
     end: int
     parts: tuple[tuple[int, int], ...]
     terminated: bool
+    speaker_label: str | None = None
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -206,20 +211,44 @@ def _scan_family(text: str, paragraphs: list[tuple[int, int]], family: _MarkFami
     return found
 
 
+# A transcript line: "Q:", "A:" or a speaker's name in capitals ("CASTELLANOS:", "MARY
+# O'NEILL:") at the start of a paragraph, then the words spoken.
+_TRANSCRIPT_LINE = re.compile(r"(?P<label>[QA]|[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}):[ \t]+(?=\S)")
+
+
+def find_transcript_spans(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[QuoteSpan]:
+    """Lines of an interview or hearing transcript, each one quotation without marks.
+
+    Only when the text has at least two such paragraphs with two different labels (a
+    question and an answer, two speakers), so that a lone "UPDATE: ..." is no transcript;
+    an editor's label ("NOTE:", :data:`~transforms.nlp.lexicon.EDITORIAL_LABELS`) is no speaker.
+    """
+    lines = []
+    for start, end in paragraphs if paragraphs is not None else paragraph_spans(text):
+        match = _TRANSCRIPT_LINE.match(text, start, end)
+        if match and not set(match["label"].casefold().replace("’", "'").split()) & EDITORIAL_LABELS:
+            lines.append(QuoteSpan(match.end(), end, ((match.end(), end),), True, match["label"]))
+    if len(lines) < 2 or len({line.speaker_label for line in lines}) < 2:
+        return []
+    return lines
+
+
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """All quotations in ``text``, in text order.
 
-    Double-quoted quotations are found first, then single-quoted ones outside them:
-    single quotes nested inside a double-quoted quotation belong to it, and a
-    double-quoted span inside a single-quoted one (single quotes as the house style) is
-    dropped as nested.
+    Transcript lines are found first (``find_transcript_spans``), then double-quoted
+    quotations outside them, then single-quoted ones outside both: single quotes nested
+    inside a double-quoted quotation belong to it, and a double-quoted span inside a
+    single-quoted one (single quotes as the house style) is dropped as nested.
     """
     paragraphs = paragraph_spans(text)
-    doubles = _scan_family(text, paragraphs, DOUBLE_MARKS, masked=[])
+    transcript = find_transcript_spans(text, paragraphs)
+    lines = [(span.start, span.end) for span in transcript]
+    doubles = _scan_family(text, paragraphs, DOUBLE_MARKS, masked=lines)
     singles = _scan_family(text, paragraphs, SINGLE_MARKS,
-                           masked=[(span.start, span.end) for span in doubles])
+                           masked=sorted(lines + [(span.start, span.end) for span in doubles]))
     doubles = [d for d in doubles if not any(s.start < d.start and d.end <= s.end for s in singles)]
-    return sorted(doubles + singles)
+    return sorted(transcript + doubles + singles)
 
 
 def quote_text(text: str, span: QuoteSpan) -> str:

@@ -89,7 +89,7 @@ def _unrecognised_name(view: DocView, token) -> Speaker | None:
     if name is not None:
         if honorific and name not in view.genders:
             view.genders[name] = honorific
-        return Speaker(name, "PERSON", "explicit", honorific or _gender_of(view, name))
+        return Speaker(name, "PERSON", "explicit", honorific or gender_of(view, name))
     if honorific is not None and len(chain) >= 2:
         surface = strip_honorifics(chain.text)
         if honorific:
@@ -112,11 +112,11 @@ def _indexed_word(view: DocView, word: str) -> Speaker:
     name = view.forms.get(word)
     if name is not None:
         label = view.labels.get(name)
-        return Speaker(name, label, "explicit", _gender_of(view, name) if label == "PERSON" else None)
+        return Speaker(name, label, "explicit", gender_of(view, name) if label == "PERSON" else None)
     return Speaker(word, None, "explicit")
 
 
-def _gender_of(view: DocView, name: str | None) -> str | None:
+def gender_of(view: DocView, name: str | None) -> str | None:
     return view.genders.get(name) if name else None
 
 
@@ -131,7 +131,7 @@ def _subjects_before(view: DocView, char: int) -> list[Subject]:
 
 
 def _subject_gender(view: DocView, subject: Subject) -> str | None:
-    return subject.gender or (_gender_of(view, subject.speaker.name) if subject.speaker else None)
+    return subject.gender or (gender_of(view, subject.speaker.name) if subject.speaker else None)
 
 
 def _resolve_pronoun(view: DocView, pronoun, char: int) -> Speaker | None:
@@ -205,7 +205,7 @@ def _resolve_description(view: DocView, token, char: int) -> Speaker | None:
                if any(title.fulfils(wanted, description) for title in titles)}
     if len(matches) == 1:
         name = matches.pop()
-        return Speaker(name, "PERSON", "explicit", _gender_of(view, name))
+        return Speaker(name, "PERSON", "explicit", gender_of(view, name))
     if matches:
         return None                                  # several people hold that title
     if head in ORG_NOUNS:
@@ -225,7 +225,7 @@ def _refer_back(view: DocView, token, head: str, determiner: str | None, char: i
         return None
     if any(c.dep_ in ("prep", "appos") or (c.dep_ == "relcl" and _is_restrictive(c)) for c in token.children):
         return None
-    return _latest_named_subject(view, char, "PERSON", noun_gender(head))
+    return latest_named_subject(view, char, "PERSON", noun_gender(head))
 
 
 def _is_restrictive(clause) -> bool:
@@ -240,11 +240,11 @@ def _resolve_org_description(view: DocView, head: str, char: int) -> Speaker | N
     if len(named) == 1:
         return Speaker(named.pop(), "ORG", "explicit")
     if not named and head in ANAPHORIC_ORG_NOUNS:
-        return _latest_named_subject(view, char, "ORG", None)
+        return latest_named_subject(view, char, "ORG", None)
     return None
 
 
-def _latest_named_subject(view: DocView, char: int, label: str, gender: str | None) -> Speaker | None:
+def latest_named_subject(view: DocView, char: int, label: str, gender: str | None) -> Speaker | None:
     """The latest named subject with ``label`` in the current or previous paragraph."""
     paragraph = view.paragraph_of(char)
     for subject in _subjects_before(view, char):
@@ -272,7 +272,7 @@ def _resolve_mention(view: DocView, token) -> Speaker | None:
         return _refer_back(view, token, token.lower_, determiner_of(token), token.idx)   # "the Frenchman"
     if ent is not None and ent.label_ in SPEAKER_LABELS:
         name, label = canonical(view, ent)
-        return Speaker(name, label, "explicit", _gender_of(view, name))
+        return Speaker(name, label, "explicit", gender_of(view, name))
     if token.pos_ == "PRON":
         if token.lower_ in ("who", "that", "which") and token.head.dep_ == "relcl":
             return _resolve_mention(view, token.head.head)   # "Mr X, who said ..."
@@ -283,11 +283,11 @@ def _resolve_mention(view: DocView, token) -> Speaker | None:
             ent = view.entity_of.get(child.i)
             if ent is not None and ent.label_ == "PERSON":
                 name, label = canonical(view, ent)
-                return Speaker(name, label, "explicit", _gender_of(view, name))
+                return Speaker(name, label, "explicit", gender_of(view, name))
             chain = name_chain(child) if child.dep_ == "appos" else None
             if chain is not None and len(chain) >= 2:
                 name = view.index.resolve_person(chain.text)
-                return Speaker(name or chain.text, "PERSON", "explicit", _gender_of(view, name))
+                return Speaker(name or chain.text, "PERSON", "explicit", gender_of(view, name))
     titled = _name_in_title(view, token)
     if titled is not None:
         return _resolve_mention(view, titled)            # "Director of rugby X has ..." parsed X as of's object
