@@ -682,3 +682,27 @@ def test_a_first_name_in_brackets_is_read_without_them(nlp):
     index = build_entity_index(nlp("Rovers coach (Frank) Dalloway praised his defence. Dalloway was happy."))
     assert "Frank Dalloway" in index.people
     assert index.resolve_person("Dalloway") == "Frank Dalloway"
+
+
+def test_a_known_place_wins_a_tied_label_vote():
+    index = index_mentions(mentions_of(("Bristol", "ORG"), ("Bristol", "GPE")))
+    assert entity(index, "Bristol")["label"] == "GPE"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Kestrel, the Bristol drone maker, won a contract. Kestrel said the deal would create jobs.", "Kestrel"),
+    ("Dunmore, which makes seats for the cars, said it was studying the impact.", "Dunmore"),
+])
+def test_a_name_described_as_an_organisation_is_one_in_every_mention(nlp, text, name):
+    from transforms.nlp.entities import build_entity_index
+
+    index = build_entity_index(nlp(text))
+    assert entity(index, name)["label"] == "ORG"
+    assert all(m["label"] == "ORG" for m in index.mentions if m["text"] == name)
+
+
+def test_a_place_followed_by_which_stays_a_place(nlp):
+    from transforms.nlp.entities import build_entity_index
+
+    index = build_entity_index(nlp("The telescope is in Hawaii, which has clear skies most nights."))
+    assert entity(index, "Hawaii")["label"] == "GPE"

@@ -736,3 +736,48 @@ def test_named_transcript_lines_are_their_speakers(nlp):
 def test_questions_are_unnamed_and_answers_are_the_person_introduced_before(nlp):
     rows = quotes_of(nlp, INTERVIEW, ["Frank Dalloway"])
     assert [r["speaker"] for r in rows] == [None, "Frank Dalloway", None, "Frank Dalloway"]
+
+
+# ---------------------------------------------------------------------------------------
+# Organisations that speak, possessors, partial quotations (issue 11; invented texts)
+# ---------------------------------------------------------------------------------------
+
+def test_a_possessor_after_an_inverted_cue_is_not_the_speaker(nlp):
+    body = '"Our aircraft can fly for nine hours," said Kestrel\'s founder, Ingrid Solberg-Yates.'
+    [row] = quotes_of(nlp, body, ["Ingrid Solberg-Yates"])
+    assert row["speaker"] == "Ingrid Solberg-Yates"
+
+
+def test_the_last_word_of_an_organisation_name_refers_to_it(nlp):
+    body = ('The Nordic Ice Survey chose the drones after a long trial.\n\n'
+            '"Kestrel offered the best value and the lowest risk," the survey said in a statement.')
+    [row] = quotes_of(nlp, body)
+    assert (row["speaker"], row["speaker_label"]) == ("Nordic Ice Survey", "ORG")
+
+
+def test_a_name_the_model_missed_here_takes_the_articles_entity_of_that_form(nlp):
+    body = ('Glass Harbor have twice denied doing anything wrong.\n\n'
+            '"At no point did we say she could not perform," they said in a statement.')
+    [row] = quotes_of(nlp, body, groups={"Glass Harbor": "ORG"})
+    assert (row["speaker"], row["attribution"]) == ("Glass Harbor", "pronoun")
+
+
+def test_an_organisation_with_a_plural_name_is_referred_back_to(nlp):
+    body = ('Blue Heron Records said in a statement: "We have lost a giant, and a friend."\n\n'
+            '"He taught a generation how to listen," the label said.')
+    rows = quotes_of(nlp, body, groups={"Blue Heron Records": "ORG"})
+    assert [r["speaker"] for r in rows] == ["Blue Heron Records", "Blue Heron Records"]
+
+
+def test_a_statement_from_an_organisation_is_its_speech(nlp):
+    body = ('A statement from Corvid Live, the promoter of the tour, read: "We were given less than '
+            'a day\'s notice of this decision."')
+    [row] = quotes_of(nlp, body)
+    assert row["speaker"] == "Corvid Live"
+
+
+def test_a_partial_quotation_after_a_labelling_cue_and_its_object(nlp):
+    body = ('The prize is judged by a panel chaired by the critic Ellen Soames, who called the list '
+            '"the strongest I can remember in twenty years of reading".')
+    [row] = quotes_of(nlp, body, ["Ellen Soames"])
+    assert row["speaker"] == "Ellen Soames" and row["is_partial"]

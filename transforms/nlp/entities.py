@@ -81,11 +81,11 @@ from transforms.nlp.labels import (EVENT, FAC, GPE, INDEX_SURNAME_MISLABELS, IND
                                    LOC, NORP, NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS, PRODUCT, WORK_OF_ART)
 from transforms.nlp.lexicon import (COURTESY_TITLES, GENERIC_ORG_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
                                     NATIONALITY_WORDS, ORG_DESIGNATOR_WORDS, ORG_FUNCTION_WORDS,
-                                    ORG_NAME_FINAL_WORDS, ORGANISATION_WORDS,
+                                    ORG_NAME_FINAL_WORDS, ORG_NOUNS, ORGANISATION_WORDS,
                                     ORG_LEGAL_SUFFIXES, PERSON_SUBJECT_VERBS, POSSESSIVE_NAMES,
                                     TITLE_CONNECTORS, TITLE_WORDS)
 from transforms.nlp.places import (CITY, COUNTRY, REGION, canonical_place, is_broad_place, is_country,
-                                   lookup_place)
+                                   lookup_place, strip_leading_the)
 
 
 # ---------------------------------------------------------------------------------------
@@ -486,7 +486,7 @@ def build_entity_index(body_doc, title_doc=None) -> EntityIndex:
     """The entity index of an article from its spaCy docs (see the module docstring)."""
     raw = list(_raw_mentions(title_doc, in_title=True)) if title_doc is not None else []
     raw.extend(_raw_mentions(body_doc, in_title=False))
-    return index_mentions(raw, body_doc.text)
+    return index_mentions(raw, body_doc.text, described_organisations(body_doc))
 
 
 def _raw_mentions(doc, in_title: bool):
@@ -507,16 +507,43 @@ def _raw_mentions(doc, in_title: bool):
                          ent.start_char, ent.end_char, subject_of)
 
 
-def index_mentions(raw_mentions: list[RawMention], body_text: str = "") -> EntityIndex:
+def described_organisations(doc) -> set[str]:
+    """Names the text describes as organisations, case-folded: a proper noun (with its
+    compounds) in apposition with a word for an organisation ("Kestrel, the Bristol drone
+    maker", "the promoter, Corvid Live"), or a name tagged PERSON followed by a relative
+    clause with *which* ("Dunmore, which makes seats").  Tagged or not: the model often
+    tags only some mentions of a company."""
+    found = set()
+    for token in doc:
+        if token.pos_ != "PROPN":
+            continue
+        related = [c for c in token.children if c.dep_ == "appos"]
+        if token.dep_ == "appos":
+            related.append(token.head)
+        if any(t.pos_ == "NOUN" and t.lemma_.lower() in ORG_NOUNS for t in related):
+            start = min([token.i] + [c.i for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"])
+            found.add(normalize_space(strip_leading_the(doc[start:token.i + 1].text)).casefold())
+    for ent in doc.ents:
+        if ent.label_ == PERSON and ent.end + 1 < len(doc) and doc[ent.end].text == "," \
+                and doc[ent.end + 1].lower_ == "which":
+            found.add(normalize_space(ent.text).casefold())
+    return found
+
+
+def index_mentions(raw_mentions: list[RawMention], body_text: str = "",
+                   organisations: set[str] = frozenset()) -> EntityIndex:
     """Group cleaned mentions into entities (pure: no spaCy objects needed).
 
     ``raw_mentions`` must be in reading order (title first, then body); ``body_text`` is
-    used only to find acronym definitions such as "Ministry of Defence (MoD)".
+    used only to find acronym definitions such as "Ministry of Defence (MoD)";
+    ``organisations`` are names (case-folded) the text describes as organisations
+    (:func:`described_organisations`).
     """
     items = [_Item(m, m.text, m.label) for m in raw_mentions]
     for item in items:
         _repair_label(item)
     items = [item for item in items if item.text]
+    _organisations_by_description(items, organisations)
     _persons_by_their_parts(items)
     people = _PersonGroups([item for item in items if item.label == PERSON])
     _join_surnames_under_other_labels(items, people)
@@ -569,6 +596,17 @@ def _persons_by_their_parts(items: list[_Item]) -> None:
         if lookup_place(item.text) is not None or any(is_broad_place(word) for word in words):
             continue
         item.label = PERSON
+
+
+def _organisations_by_description(items: list[_Item], described: set[str]) -> None:
+    """One label per name: a name the text describes as an organisation once ("Kestrel,
+    the drone maker") is an organisation in all its mentions, whatever the model tagged
+    them, unless a courtesy title makes it a person ("Mr Kestrel"); mentions the model
+    tagged as places keep their label ("Hawaii, which ...")."""
+    for item in items:
+        if item.text.casefold() in described and item.label not in NUMERIC_LABELS \
+                and item.label not in PLACE_LABELS and not starts_with_courtesy_title(item.text):
+            item.label = ORG
 
 
 def _repair_label(item: _Item) -> None:
@@ -751,10 +789,13 @@ def _vote_labels(items: list[_Item]) -> None:
             item.label = PERSON
         elif len(votes) > 1:
             # Ties go to the first seen, except that a full name the model once tagged
-            # PERSON stays a person ("Otis Ferry" tagged PRODUCT once and PERSON once).
+            # PERSON stays a person ("Otis Ferry" tagged PRODUCT once and PERSON once)
+            # and a known place the model once tagged GPE stays a place.
             top = max(votes.values())
             if votes.get(PERSON) == top and len(person_key(person_name(item.text))) >= 2:
                 item.label = PERSON
+            elif votes.get(GPE) == top and lookup_place(item.text) is not None:
+                item.label = GPE                 # "the Bristol drone maker" (ORG), "jobs in Bristol"
             else:
                 item.label = max(votes, key=lambda label: votes[label])
         if item.label == PERSON and len(person_key(item.text)) == 1 and is_broad_place(item.text):

@@ -215,13 +215,15 @@ ORG_NOUNS = _words("""
     organization charity club airline carrier retailer regulator board authority service
     institute foundation federation alliance league network broadcaster newspaper website
     insurer lender maker manufacturer giant watchdog campaign team embassy kremlin
-    administration cabinet parliament
+    administration cabinet parliament label promoter publisher studio carmaker automaker
+    startup operator
 """)
 # Organisation descriptions that, unmatched by name, refer back to the organisation the
 # article is talking about ("the company said" after "Time Warner reported").
 ANAPHORIC_ORG_NOUNS = _words("""
     company firm group bank airline carrier retailer insurer lender maker manufacturer
-    giant club broadcaster charity team
+    giant club broadcaster charity team label promoter publisher studio carmaker automaker
+    operator
 """)
 # Words that make a capitalised run an organisation or a thing, not a person's name.
 ORGANISATION_WORDS = _words("""

@@ -207,6 +207,12 @@ def choose_cues(quote: Quote, before: list, after: list) -> tuple[list, bool]:
     framing = [after_cues[0]] if after_cues and _frames_after(quote, after, after_cues[0]) else []
     if embedded:                                 # a partial quotation: its own clause's cues first
         candidates = _ancestor_cues(quote, dependent_cues) + framing
+        if not candidates and dependent_cues and dependent_cues[-1] in before_cues:
+            # 'X, who called the list "the strongest ..."': the parse hangs the quotation
+            # elsewhere, but only the cue's object stands between cue and quotation.
+            last = dependent_cues[-1]
+            if not any(t.pos_ in _CLAUSE_POS for t in before if t.i > last.i):
+                candidates = [last]
     else:
         candidates = framing or _ancestor_cues(quote, dependent_cues)
     candidates += [t for t in according if t not in candidates]
@@ -279,7 +285,8 @@ def _named_after_inverted_cue(view: DocView, cue_token, after: list):
 
     The parser often misreads the title words of an inverted frame, so the first person
     (else organisation) entity between the cue and the next clause is taken directly
-    ("said EEF chief economist, Steve Radley", "said Mr Blair, who ...").
+    ("said EEF chief economist, Steve Radley", "said Mr Blair, who ..."); a possessor is
+    skipped ("said Kestrel's founder, Ingrid Solberg-Yates").
     """
     words = [t for t in after if not t.is_punct]
     if not words or words[0].i != cue_token.i:
@@ -293,10 +300,17 @@ def _named_after_inverted_cue(view: DocView, cue_token, after: list):
             break
         phrase.append(token)
     for label in ("PERSON", "ORG"):
-        named = [t for t in phrase if t.i in view.entity_of and view.entity_of[t.i].label_ == label]
+        named = [t for t in phrase if t.i in view.entity_of and view.entity_of[t.i].label_ == label
+                 and not _is_possessor(view.entity_of[t.i])]
         if named:
             return view.entity_of[named[0].i].root
     return None
+
+
+def _is_possessor(ent) -> bool:
+    """"Kestrel's" in "said Kestrel's founder, Ingrid Solberg-Yates": an owner, not who speaks."""
+    doc = ent.doc
+    return ent[-1].tag_ == "POS" or (ent.end < len(doc) and doc[ent.end].tag_ == "POS")
 
 
 def _named_before_framing_cue(view: DocView, cue_token, after: list):

@@ -79,7 +79,8 @@ def _unrecognised_name(view: DocView, token) -> Speaker | None:
     """A subject that is a name the NER missed: 'Mr Davies, 60, said', 'Lord Nicholls ... said'.
 
     A name after an honorific, or one the index knows as a person, is a person; other
-    proper-noun subjects that are not office words keep their surface form without a label.
+    proper-noun subjects that are not office words take the article's entity of that form
+    (tagged in another sentence) or keep their surface form without a label.
     """
     chain = name_chain(token)
     if chain is None:
@@ -96,8 +97,9 @@ def _unrecognised_name(view: DocView, token) -> Speaker | None:
             view.genders.setdefault(surface, honorific)
         return Speaker(surface, "PERSON", "explicit", honorific or None)
     if len(chain) >= 2 and not any(t.lower_ in OFFICE_NOUNS or t.lower_ in ORG_NOUNS for t in chain):
-        is_person = introduced_by_role(token) or after_role_title(chain)
-        return Speaker(chain.text, "PERSON" if is_person else None, "explicit")
+        if introduced_by_role(token) or after_role_title(chain):
+            return Speaker(chain.text, "PERSON", "explicit")
+        return _indexed_word(view, chain.text)       # "Big Machine have denied", tagged elsewhere
     if len(chain) == 1 and is_one_word_name(token):
         known = _indexed_word(view, token.text)
         if known.label is None and introduced_by_role(token):
@@ -210,7 +212,18 @@ def _resolve_description(view: DocView, token, char: int) -> Speaker | None:
         return None                                  # several people hold that title
     if head in ORG_NOUNS:
         return _resolve_org_description(view, head, char)
+    if determiner == "the" and token.pos_ == "NOUN":
+        named = _org_named_by_its_last_word(view, head)
+        if named is not None:
+            return named
     return _refer_back(view, token, head, determiner, char)
+
+
+def _org_named_by_its_last_word(view: DocView, head: str) -> Speaker | None:
+    """"the survey said" after "the Nordic Ice Survey": the one organisation of the
+    article whose name ends in the description's noun."""
+    named = {name for name in view.org_names if name.split()[-1].casefold() == head and " " in name}
+    return Speaker(named.pop(), "ORG", "explicit") if len(named) == 1 else None
 
 
 def _refer_back(view: DocView, token, head: str, determiner: str | None, char: int) -> Speaker | None:
@@ -331,7 +344,8 @@ def _name_in_title(view: DocView, token):
 
 
 def _statement_owner(view: DocView, statement) -> Speaker | None:
-    """Who issued "an FA statement": the named compound before a communication noun.
+    """Who issued "an FA statement" or "a statement from Acme": the named compound before a
+    communication noun, or the named entity after its *from*/*by*.
 
     Any named entity there speaks (the model tags such owners ORG, GPE, PERSON and
     sometimes PRODUCT); an acronym it left untagged ("an FA statement": *FA* as a common
@@ -346,6 +360,12 @@ def _statement_owner(view: DocView, statement) -> Speaker | None:
         if ent is None and is_acronym(child.text):
             known = _indexed_word(view, child.text)
             return known if known.label else Speaker(child.text, "ORG", "explicit")
+    for prep in statement.children:                  # "a statement from Acme Live read:"
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "by"):
+            source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            ent = view.entity_of.get(source.i) if source is not None else None
+            if ent is not None and ent.label_ in SPEAKER_LABELS:
+                return _resolve_mention(view, source)
     return None
 
 
@@ -392,7 +412,9 @@ def collect_subjects(view: DocView) -> None:
             continue
         is_person = person_noun or speaker.label == "PERSON"
         gender = (speaker.gender if speaker else None) or noun_gender(token.lower_)
-        plural = token.tag_ in ("NNS", "NNPS") or token.lower_ in ("they", "we")
+        # "Blue Heron Records" is one organisation although its noun is plural.
+        named_org = speaker is not None and speaker.label == "ORG" and token.tag_ == "NNPS"
+        plural = (token.tag_ in ("NNS", "NNPS") and not named_org) or token.lower_ in ("they", "we")
         main_clause = verb is not None and (verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"))
         view.subjects.append(Subject(token.idx, view.paragraph_of(token.idx), speaker, is_person, gender,
                                       plural, token.sent.start_char, main_clause))
