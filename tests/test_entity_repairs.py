@@ -164,3 +164,28 @@ def test_a_name_in_apposition_to_a_role_noun_is_a_person(nlp):
 def test_a_first_name_in_brackets_is_part_of_the_person(nlp):
     found = ents(nlp, "Rovers coach (Frank) Dalloway praised his defence after the match.")
     assert ("(Frank) Dalloway", "PERSON") in found
+
+
+def test_a_well_known_organisation_is_one_whatever_the_model_tagged(nlp):
+    found = dict(ents(nlp, "She posted the clip on Instagram before Netflix bought the series."))
+    assert found.get("Instagram") == "ORG" and found.get("Netflix") == "ORG"
+
+
+def test_a_known_place_in_a_list_with_a_place_is_a_place(nlp):
+    doc = nlp("She was devastated to let down her fans in Hamburg and Lyon.")
+    assert ("Lyon", "GPE") in [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Van Der Beek said that his wife, Kimberly, had been unwell.", "Kimberly"),
+    ("The farmer said his son Tamsin would take over the herd.", "Tamsin"),
+])
+def test_one_name_after_a_family_noun_is_a_person(nlp, text, name):
+    assert (name, "PERSON") in ents(nlp, text)
+
+
+@pytest.mark.parametrize("word, name", [("Kimberly", True), ("Paris", False), ("Labour", False), ("Sir", False)])
+def test_one_word_after_a_family_noun_reads_as_a_name_unless_a_place_title_or_organisation_word(word, name):
+    from transforms.nlp.entity_repairs import reads_as_first_name
+
+    assert reads_as_first_name(word) is name

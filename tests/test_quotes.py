@@ -781,3 +781,21 @@ def test_a_partial_quotation_after_a_labelling_cue_and_its_object(nlp):
             '"the strongest I can remember in twenty years of reading".')
     [row] = quotes_of(nlp, body, ["Ellen Soames"])
     assert row["speaker"] == "Ellen Soames" and row["is_partial"]
+
+
+def test_a_place_that_speaks_is_the_organisation_named_after_it(nlp):
+    from transforms.nlp.entities import build_entity_index
+
+    body = ("Jose Mourinho has agreed a deal to replace Mauricio Pochettino as Tottenham's manager. "
+            "The Portuguese has joined Tottenham Hotspur.\n\n"
+            'Tottenham said in a statement: "Jose is one of the world\'s most accomplished managers."')
+    doc = nlp(body)
+    [row] = extract_quotes(doc, build_entity_index(doc))
+    assert (row["speaker"], row["speaker_label"]) == ("Tottenham Hotspur", "ORG")
+
+
+def test_a_description_refers_back_to_the_subject_highest_in_the_sentence(nlp):
+    body = ('The news came a month after James Holden announced that Kimberly Holden was expecting.\n\n'
+            '"Hearing the heartbeat was something we never take for granted," the actor said.')
+    [row] = quotes_of(nlp, body, ["James Holden", "Kimberly Holden"])
+    assert row["speaker"] == "James Holden"

@@ -23,7 +23,8 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
    Madrid").
 4. **Places tagged as something else**: an ORG, WORK_OF_ART, PRODUCT or FAC span whose
    whole text is a country or a region inside one ("Wales" as ORG, "Gloucestershire"
-   as WORK_OF_ART) becomes a GPE; so does a place known by that very name after *in*,
+   as WORK_OF_ART) becomes a GPE; so does a place known by that very name coordinated with
+   a GPE ("in Hamburg and Lyon", "Lyon" tagged PERSON) or after *in*,
    *near* or (unless the model said ORG: "data from Halifax") *from* ("patients in
    Powys"), and any name after those prepositions that is followed by a comma and a
    known place ("from Hartpury, Gloucestershire").  *at* is no sign: "at Google", "at
@@ -38,9 +39,13 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
    (:data:`~transforms.nlp.lexicon.ORG_NAME_FINAL_WORDS`: "Acme Records", "the Westport
    Gazette", "Kingsbridge United") is an ORG whatever the model tagged it, unless it is a
    known place ("Kansas City") or stands right after a quotation mark (a title: "Hard
-   Times").  "FC"/"AFC" right before a span joins it ("FC Porto").
+   Times").  "FC"/"AFC" right before a span joins it ("FC Porto").  So is a well-known
+   organisation of :data:`~transforms.nlp.lexicon.KNOWN_ORGANISATIONS` ("Netflix" tagged
+   GPE, "Instagram" tagged PERSON) that is no known place.
 
-7. **A first name in brackets** ("coach (Frank) Dalloway", the model tagging "Frank"
+7. **A name after a family noun** ("his wife, Kimberly,", "my son Tom"): one capitalised
+   word that is no title, organisation word or place is a PERSON.
+8. **A first name in brackets** ("coach (Frank) Dalloway", the model tagging "Frank"
    alone): the brackets, the first name and the surname are one PERSON span, which the
    entity index reads as "Frank Dalloway".
 
@@ -55,7 +60,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.nlp.labels import GPE, ORG, PERSON, PLACE_MISLABELS
-from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, LOCATIVE_PREPOSITIONS,
+from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, FAMILY_NOUNS, KNOWN_ORGANISATIONS,
+                                    LOCATIVE_PREPOSITIONS,
                                     ORG_NAME_FINAL_WORDS, ORG_NAME_FIRST_WORDS, ORGANISATION_WORDS,
                                     ROLE_NOUNS_BEFORE_NAMES, TITLE_WORDS, UPPER_CASE_ROLES)
 from transforms.nlp.places import (CITY, COUNTRY, is_broad_place, lookup_place, place_key,
@@ -126,6 +132,14 @@ def _courtesy_title_at(doc: Doc, i: int) -> int | None:
     return j if j < len(doc) and is_name_word(doc[j]) else None
 
 
+def reads_as_first_name(word: str) -> bool:
+    """One word after a family noun that can be a person's name: no title, organisation
+    word or place."""
+    key = word.casefold()
+    return key not in ORGANISATION_WORDS and key not in TITLE_WORDS and not is_broad_place(word) \
+        and lookup_place(word) is None
+
+
 def _name_after_role(doc: Doc, i: int) -> int | None:
     """Where a name starts right after the role noun at ``i`` ("chief executive Ann Lee"), or
     after it and a comma, as an apposition ("the company's chief executive, Ann Lee,");
@@ -148,7 +162,7 @@ def _parenthetical_first_name(doc: Doc, i: int) -> int | None:
 
 
 def person_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of people the model missed or mislabelled (repairs 1, 2 and 7)."""
+    """Token ranges of people the model missed or mislabelled (repairs 1, 2, 7 and 8)."""
     found = []
     i = 0
     while i < len(doc):
@@ -164,6 +178,14 @@ def person_spans(doc: Doc) -> list[tuple[int, int]]:
             if (len(words) <= MAX_NAME_WORDS and not any(doc[k].ent_type_ for k in range(start, end))
                     and not all(word.casefold() in TITLE_WORDS for word in words)):  # "Lord Chief Justice"
                 found.append((start, end))
+                i = end
+                continue
+        if token.lower_ in FAMILY_NOUNS and i + 1 < len(doc):
+            start = _name_after_role(doc, i)
+            end = _name_run(doc, start)[0] if start is not None else None
+            if start is not None and end - start == 1 and doc[start].ent_type_ != PERSON \
+                    and reads_as_first_name(doc[start].text):
+                found.append((start, end))          # "his wife, Kimberly,"
                 i = end
                 continue
         name_start = _name_after_role(doc, i) if is_role_noun(token) else None
@@ -260,19 +282,40 @@ def _relabelled_place(doc: Doc, ent: Span) -> Span:
     text = strip_leading_the(ent.text)
     if ent.label_ != PERSON and is_broad_place(text) and is_country_or_inside_one(lookup_place(text)):
         return Span(doc, ent.start, ent.end, label=GPE)
-    if _is_place_after_preposition(doc, ent):
+    if _is_place_after_preposition(doc, ent) or _is_place_in_a_list_of_places(doc, ent):
         return Span(doc, ent.start, ent.end, label=GPE)
     return ent
+
+
+def _is_place_in_a_list_of_places(doc: Doc, ent: Span) -> bool:
+    """"fans in Hamburg and Lyon" with "Lyon" tagged PERSON: a known place by its own name,
+    in a country, coordinated with a span the model tagged GPE."""
+    root = ent.root
+    if root.dep_ != "conj" or root.head.ent_type_ != GPE:
+        return False
+    place = known_place_by_its_own_name(ent.text)
+    return place is not None and is_country_or_inside_one(place)
 
 
 _QUOTE_MARKS = "\"'“”‘’«»"
 _MAX_ORG_NAME_WORDS = 5
 
 
+def _is_known_organisation(text: str) -> bool:
+    """A name of :data:`~transforms.nlp.lexicon.KNOWN_ORGANISATIONS`, with or without "the",
+    that is no known place."""
+    bare = strip_leading_the(text)
+    if bare not in KNOWN_ORGANISATIONS and f"The {bare}" not in KNOWN_ORGANISATIONS:
+        return False
+    return known_place_by_its_own_name(bare) is None
+
+
 def _organisation_by_its_name(doc: Doc, ent: Span) -> Span:
     """Repair 6: "Acme Records" tagged PERSON or WORK_OF_ART, "FC" + "Vlietdam" -> ORG."""
     if ent.label_ not in PLACE_MISLABELS and ent.label_ not in (GPE, "LOC", "NORP", "EVENT"):
         return ent
+    if ent.label_ != ORG and _is_known_organisation(ent.text):
+        return Span(doc, ent.start, ent.end, label=ORG)
     start = ent.start
     if start > 0 and doc[start - 1].text in ORG_NAME_FIRST_WORDS:
         start -= 1

@@ -37,6 +37,7 @@ class Subject:
     plural: bool = False
     sentence: int = 0          # start of its sentence (for preferring main-clause subjects)
     main_clause: bool = False
+    depth: int = 0             # how deep its verb sits in the sentence's parse (0: the root)
 
 
 @dataclass

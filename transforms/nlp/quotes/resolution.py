@@ -219,6 +219,13 @@ def _resolve_description(view: DocView, token, char: int) -> Speaker | None:
     return _refer_back(view, token, head, determiner, char)
 
 
+def _org_named_after_place(view: DocView, place: str) -> Speaker | None:
+    """"Tottenham said in a statement" next to "Tottenham Hotspur": a place that speaks is
+    the one organisation of the article named after it (a club, a council, a company)."""
+    named = {name for name in view.org_names if name.startswith(place + " ")}
+    return Speaker(named.pop(), "ORG", "explicit") if len(named) == 1 else None
+
+
 def _org_named_by_its_last_word(view: DocView, head: str) -> Speaker | None:
     """"the survey said" after "the Nordic Ice Survey": the one organisation of the
     article whose name ends in the description's noun."""
@@ -258,16 +265,22 @@ def _resolve_org_description(view: DocView, head: str, char: int) -> Speaker | N
 
 
 def latest_named_subject(view: DocView, char: int, label: str, gender: str | None) -> Speaker | None:
-    """The latest named subject with ``label`` in the current or previous paragraph."""
+    """The latest named subject with ``label`` in the current or previous paragraph; of
+    several in that sentence, the one highest in its parse ("Van Der Beek announced that
+    Kimberly was expecting": Van Der Beek)."""
     paragraph = view.paragraph_of(char)
+    found: list[Subject] = []
     for subject in _subjects_before(view, char):
-        if subject.paragraph < paragraph - 1:
+        if subject.paragraph < paragraph - 1 or (found and subject.sentence != found[0].sentence):
             break
         speaker = subject.speaker
         if speaker is not None and speaker.label == label and not subject.plural and \
                 _compatible(gender, _subject_gender(view, subject)):
-            return Speaker(speaker.name, label, "explicit", gender or speaker.gender)
-    return None
+            found.append(subject)
+    if not found:
+        return None
+    speaker = min(found, key=lambda subject: subject.depth).speaker
+    return Speaker(speaker.name, label, "explicit", gender or speaker.gender)
 
 
 def resolve_token(view: DocView, token) -> Speaker | None:
@@ -285,6 +298,10 @@ def _resolve_mention(view: DocView, token) -> Speaker | None:
         return _refer_back(view, token, token.lower_, determiner_of(token), token.idx)   # "the Frenchman"
     if ent is not None and ent.label_ in SPEAKER_LABELS:
         name, label = canonical(view, ent)
+        if label == "GPE":
+            named = _org_named_after_place(view, name)
+            if named is not None:
+                return named
         return Speaker(name, label, "explicit", gender_of(view, name))
     if token.pos_ == "PRON":
         if token.lower_ in ("who", "that", "which") and token.head.dep_ == "relcl":
@@ -416,5 +433,6 @@ def collect_subjects(view: DocView) -> None:
         named_org = speaker is not None and speaker.label == "ORG" and token.tag_ == "NNPS"
         plural = (token.tag_ in ("NNS", "NNPS") and not named_org) or token.lower_ in ("they", "we")
         main_clause = verb is not None and (verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"))
+        depth = sum(1 for _ in verb.ancestors) if verb is not None else 0
         view.subjects.append(Subject(token.idx, view.paragraph_of(token.idx), speaker, is_person, gender,
-                                      plural, token.sent.start_char, main_clause))
+                                      plural, token.sent.start_char, main_clause, depth))
