@@ -15,7 +15,12 @@ without a model.  The rules, in the order they are applied:
 2. **Label repairs** for errors of the small English model: a PERSON that is an
    all-caps acronym is an ORG (or a GPE when it names a country: ``GB``); a courtesy
    title and one word (``Mr Pande`` tagged ORG) is a PERSON; an ORG that names a country
-   (``UK``) is a GPE.
+   (``UK``) is a GPE.  One label per name across the article: a name the text describes
+   as an organisation once (``Kestrel, the drone maker``; ``Dunmore, which makes seats``
+   for a name tagged PERSON: :func:`described_organisations`) is an ORG in every mention
+   not tagged as a place; a full name of two or three name-shaped words under another
+   label whose surname or first name the article tags PERSON on its own is a PERSON
+   (``Tomasz Wierzbicki`` as ORG next to ``Wierzbicki``; :func:`_persons_by_their_parts`).
 3. **People.**  Titles and roles (``Mr``, ``President``, ``Foreign Secretary``, ``Admiral
    Sir``, ``Broadcaster``...), a nationality before a full name (``Kenyan Bernard Lagat``)
    and lower-case role words before a name (``Wales physio Mark Davies``) are stripped.
@@ -28,7 +33,8 @@ without a model.  The rules, in the order they are applied:
    whose surname it misspells (``Mr Iliaronov`` -> ``Andrei Illarionov``): same first
    letter and a Damerau-Levenshtein distance of at most 2 for surnames of 7+ letters, 1
    for 5-6 letters, none for shorter ones (:func:`is_misspelt_surname`).  The canonical
-   name is the most frequent full form.
+   name is the most frequent full form; a surname that starts with a particle ("Van Der
+   Beek") is no full form when one with the first name exists.
 4. **Surnames under other labels.**  A mention labelled ORG, GPE, LOC, FAC or NORP that is
    a known person's full name or unambiguous surname joins that person (the model tags
    "Putin" as ORG in some sentences) -- unless the article uses the word with another
@@ -41,7 +47,8 @@ without a model.  The rules, in the order they are applied:
 5. **Label votes.**  Among the remaining mentions, one written form gets the label the
    model gave it most often in the article (``Gazprom`` tagged GPE once and ORG five
    times is an ORG); a tie goes to the first label seen, or to PERSON for a full name
-   ("Otis Ferry" tagged PRODUCT and PERSON once each); a courtesy title settles the vote (``Lord Voldemort`` makes every
+   ("Otis Ferry" tagged PRODUCT and PERSON once each), or to GPE for a known place
+   ("Bristol" tagged ORG and GPE once each); a courtesy title settles the vote (``Lord Voldemort`` makes every
    ``Voldemort`` a person).  A lone one-word PERSON that is a country, continent or
    region (``the West``) becomes a place.
 6. **Places** (GPE, LOC) are named by :func:`transforms.nlp.places.canonical_place`, which
