@@ -49,3 +49,28 @@ def test_a_failing_component_rejects_only_its_article(nlp, monkeypatch):
     assert status == "reject"
     assert (reject["source_uri"], reject["stage"], reject["reason"]) == ("bad.txt", "nlp", "nlp-error")
     assert "component bug" in reject["detail"]
+
+
+class _FailsOn:
+    """A spaCy pipeline stand-in that breaks on one text, in nlp.pipe as in nlp(text)."""
+
+    def __init__(self, nlp, marker):
+        self.nlp, self.marker = nlp, marker
+
+    def __call__(self, text):
+        if self.marker in text:
+            raise ValueError("spaCy broke")
+        return self.nlp(text)
+
+    def pipe(self, texts, batch_size=32):
+        for text in texts:
+            yield self(text)
+
+
+def test_spacy_failing_mid_batch_rejects_only_that_article(nlp):
+    articles = [_article(ENGLISH, uri="1.txt"), _article(ENGLISH + " BREAK", uri="2.txt"),
+                _article(ENGLISH.replace("Berlin", "Paris"), uri="3.txt")]
+    outcomes = list(enrich.enrich_batch(articles, _FailsOn(nlp, "BREAK"), model_label(nlp)))
+    assert [status for status, _ in outcomes] == ["ok", "reject", "ok"]
+    assert outcomes[1][1]["source_uri"] == "2.txt" and "spaCy broke" in outcomes[1][1]["detail"]
+    assert [q["speaker"] for q in outcomes[2][1]["quotes"]] == ["Tony Blair"]
