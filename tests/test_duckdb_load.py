@@ -132,3 +132,26 @@ def test_cli_loads_and_refuses_what_it_cannot_read(output, tmp_path, capsys):
     assert load_cli.run(["duckdb", "--output", "gs://b/news", "--database", str(database)]) == 2
     assert "local folder" in capsys.readouterr().err
     assert load_cli.run(["duckdb", "--output", str(tmp_path / "missing"), "--database", str(database)]) == 2
+
+
+def test_a_file_moved_while_loading_is_retried_then_found(output, tmp_path, monkeypatch):
+    """A compaction between listing a run's files and reading them: the run is rolled back
+    and loaded again from where its rows are now."""
+    from transforms import duckdb_load
+
+    real = duckdb_load.run_files
+    calls = []
+
+    def stale_first(output_dir, manifest):
+        calls.append(manifest["run_id"])
+        files = real(output_dir, manifest)
+        if len(calls) == 1:
+            files["rejects"] = [str(output / "rejects" / "gone.parquet")]
+        return files
+
+    monkeypatch.setattr(duckdb_load, "run_files", stale_first)
+    database = tmp_path / "news.duckdb"
+    report = load(str(output), str(database))
+    assert calls == ["r1", "r1", "r2"] and len(report.loaded) == 2
+    assert _by_run(database, "rejects") == {"r1": 1, "r2": 1}
+    assert _by_run(database, "articles") == {"r2": 1}

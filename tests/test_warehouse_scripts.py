@@ -198,3 +198,12 @@ def test_duckdb_views_read_the_folder_given_in_a_variable(two_batch_runs, tmp_pa
     con.execute((WAREHOUSE / "duckdb.sql").read_text())
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 2  # r1 and its --reprocess, r2
     assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 2
+
+
+def test_a_dataset_without_a_key_to_replace_by_is_refused():
+    from transforms.run_catalog import replace_key
+
+    assert replace_key("entities", DATASETS["entities"].names) == ("article_id",)
+    assert replace_key("rejects", list(DATASETS["rejects"].names) + ["ingest_date"]) == ("run_id", "ingest_date")
+    with pytest.raises(KeyError, match="'seen' has no run_id"):
+        replace_key("seen", ["article_id", "ingest_date"])

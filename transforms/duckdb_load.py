@@ -24,10 +24,10 @@ from schemas import DATASETS, schema_for
 from transforms.run_catalog import (
     ARTICLE_KEY,
     ARTICLE_KEYED,
-    RUN_KEY,
     VERSION_COLUMN,
     FinishedRun,
     finished_runs,
+    replace_key,
     run_files,
 )
 
@@ -97,7 +97,7 @@ def _load_run(con, run: FinishedRun, output_dir: str) -> dict[str, int]:
     for dataset, table in staged.items():
         if dataset in ARTICLE_KEYED:
             continue
-        key = " AND ".join(f"t.{c} = n.{c}" for c in RUN_KEY)
+        key = " AND ".join(f"t.{c} = n.{c}" for c in replace_key(dataset, _columns(con, table)))
         con.execute(f"DELETE FROM {_quote(dataset)} AS t WHERE EXISTS "
                     f"(SELECT 1 FROM {_quote(table)} AS n WHERE {key})")
         counts[dataset] = con.execute(

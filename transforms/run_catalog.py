@@ -31,6 +31,19 @@ RUN_KEY = ("run_id", "ingest_date")
 COMPACT_MODE = "compact"
 
 
+def replace_key(dataset: str, columns) -> tuple[str, ...]:
+    """The columns a warehouse replaces ``dataset``'s rows by (see the module docstring).
+
+    Raises ``KeyError`` for a dataset without them, so a new dataset cannot silently load
+    without a key (the warehouse scripts are generated through this too).
+    """
+    key = (ARTICLE_KEY,) if dataset in ARTICLE_KEYED else RUN_KEY
+    missing = [column for column in key if column not in columns]
+    if missing:
+        raise KeyError(f"dataset {dataset!r} has no {', '.join(missing)} column to replace its rows by on reload")
+    return key
+
+
 @dataclass(frozen=True)
 class FinishedRun:
     run_id: str

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from deploy.generated import REPO_ROOT, sync_generated
 from schemas import DATASET_DOCS, DATASETS, SCHEMA_VERSION
-from transforms.run_catalog import ARTICLE_KEY, ARTICLE_KEYED, RUN_KEY, VERSION_COLUMN
+from transforms.run_catalog import ARTICLE_KEY, ARTICLE_KEYED, RUN_KEY, VERSION_COLUMN, replace_key
 
 HERE = REPO_ROOT / "deploy" / "warehouse"
 COMMAND = "python -m deploy.warehouse.generate_ddl"
@@ -123,6 +123,7 @@ def bigquery_merge_cases() -> str:
     cases = []
     for name in DATASETS:
         columns = _columns(name)
+        replace_key(name, columns)
         listed = ", ".join(columns)
         if name == "articles":
             updates = ", ".join(f"{c} = s.{c}" for c in columns if c != ARTICLE_KEY)
@@ -436,6 +437,7 @@ def _snowflake_columns(name: str) -> list[str]:
 def snowflake_merge(name: str) -> str:
     """Upsert the staged rows of one dataset (inside the load transaction)."""
     columns = _snowflake_columns(name)
+    replace_key(name, columns)
     listed = ", ".join(columns)
     if name == "articles":
         updates = ",\n    ".join(f"{c} = s.{c}" for c in columns if c != ARTICLE_KEY)
