@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import eval_nlp, html_f1, pipeline_throughput
+from bench import compaction_files, eval_nlp, html_f1, pipeline_throughput
 
 STEPS = [
     ("HTML main-text extraction, token F1 (target >= 0.96)", html_f1.main, ["--quiet"]),
@@ -15,6 +15,7 @@ STEPS = [
     ("NLP quality on the held-out gold set", eval_nlp.main, ["--gold", "tests/gold/bbc_heldout.json"]),
     ("NLP quality on the modern-news development set", eval_nlp.main, ["--gold", "tests/gold/modern_dev.json"]),
     ("Batch pipeline throughput and memory", pipeline_throughput.main, []),
+    ("Reading a week of 15-minute runs, before and after news-ingest compact", compaction_files.main, []),
 ]
 
 
