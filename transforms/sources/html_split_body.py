@@ -32,9 +32,12 @@ def join_split_body(tree) -> int:
         # trafilatura reads only the first element of the first expression that matches.
         # The other parts are found by their likeness to it, not by the expression: its
         # "[1]" keeps one match per parent, so parts that are siblings would be missed.
+        candidates = [element for element in tree.iter(first.tag)
+                      if element is not first and _continues(first, element)]
+        if not candidates:
+            return 0
         order = {element: index for index, element in enumerate(tree.iter())}
-        later_parts = [element for element in tree.iter(first.tag)
-                       if order[element] > order[first] and _continues(first, element)]
+        later_parts = [element for element in candidates if order[element] > order[first]]
         headlines = [order[headline] for headline in tree.iter(HEADLINE_TAG)]
         joined = 0
         for part in later_parts:
