@@ -118,6 +118,17 @@ def test_a_run_whose_files_were_merged_is_found_in_its_partition(output, tmp_pat
     assert _by_run(database, "rejects") == {"r1": 1, "r2": 1}
 
 
+def test_manifests_of_loaded_runs_are_not_read_again(output, tmp_path, monkeypatch):
+    database = tmp_path / "news.duckdb"
+    load(str(output), str(database))
+    from transforms import run_catalog
+
+    read = []
+    real = run_catalog.read_manifest
+    monkeypatch.setattr(run_catalog, "read_manifest", lambda path: read.append(path) or real(path))
+    assert load(str(output), str(database)).loaded == [] and read == []
+
+
 def test_manifest_paths_resolve_under_the_folder_given():
     assert local_path("/mnt/news", "/old/place/articles/ingest_date=2026-01-02/part-r1-00000.parquet") == (
         "articles", "ingest_date=2026-01-02", "/mnt/news/articles/ingest_date=2026-01-02/part-r1-00000.parquet")

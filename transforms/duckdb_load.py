@@ -118,10 +118,8 @@ def load(output_dir: str, database: str) -> LoadReport:
         con.execute("SET TimeZone = 'UTC'")
         _create_tables(con)
         loaded = {row[0] for row in con.execute(f"SELECT run_id FROM {LOADED_RUNS}").fetchall()}
-        for run in finished_runs(output_dir):
-            if run.run_id in loaded:
-                report.already_loaded += 1
-                continue
+        report.already_loaded = len(loaded)
+        for run in finished_runs(output_dir, skip=loaded):
             for attempt in range(1, ATTEMPTS + 1):
                 con.execute("BEGIN TRANSACTION")
                 try:

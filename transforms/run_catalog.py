@@ -51,14 +51,20 @@ class FinishedRun:
     manifest: dict
 
 
-def finished_runs(output_dir: str) -> list[FinishedRun]:
-    """Runs with a manifest (compactions excluded), oldest finish first."""
+def finished_runs(output_dir: str, skip: frozenset[str] | set[str] = frozenset()) -> list[FinishedRun]:
+    """Runs with a manifest (compactions excluded), oldest finish first.
+
+    Manifests named after a run id in ``skip`` (runs a loader has already) are not even
+    read, so a load costs about the same after a year of runs as after a day.
+    """
     from apache_beam.io.filesystems import FileSystems
 
     runs = []
     # Through FileSystems, so a gs:// output lists its runs too (news-ingest summary).
     pattern = FileSystems.join(output_dir, "_runs", "*.json")
     for path in (m.path for m in FileSystems.match([pattern])[0].metadata_list):
+        if path.rsplit("/", 1)[-1][:-len(".json")] in skip:
+            continue
         manifest = read_manifest(path)
         if manifest is None or manifest.get("mode") == COMPACT_MODE or "run_id" not in manifest:
             continue
