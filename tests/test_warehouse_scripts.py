@@ -207,3 +207,25 @@ def test_a_dataset_without_a_key_to_replace_by_is_refused():
     assert replace_key("rejects", list(DATASETS["rejects"].names) + ["ingest_date"]) == ("run_id", "ingest_date")
     with pytest.raises(KeyError, match="'seen' has no run_id"):
         replace_key("seen", ["article_id", "ingest_date"])
+
+
+def test_duckdb_views_of_datasets_without_files_are_empty_not_errors(tmp_path):
+    """No empty files are written: a clean run leaves no rejects file, and the view must still work."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from schemas import schema_for
+
+    folder = tmp_path / "out" / "articles" / "ingest_date=2026-01-02"
+    folder.mkdir(parents=True)
+    pq.write_table(pa.table({"article_id": ["a1"], "run_id": ["r1"]}), folder / "part-r1-00000.parquet")
+    con = duckdb.connect()
+    con.execute("SET VARIABLE news_ingest_output = ?", [str(tmp_path / "out")])
+    con.execute((WAREHOUSE / "duckdb.sql").read_text())
+    for name in DATASETS:
+        columns = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {name})").fetchall())
+        assert set(columns) == set(schema_for(name).names) | {"ingest_date"}, name
+        assert columns["ingest_date"] == "DATE"
+    assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
+    assert con.execute("SELECT article_id, title, ingest_date::VARCHAR FROM articles").fetchall() == [
+        ("a1", None, "2026-01-02")]

@@ -6,6 +6,7 @@
 --   duckdb -c "SET VARIABLE news_ingest_output = '/srv/news/data'" -c ".read deploy/warehouse/duckdb.sql"
 -- The views look the variable up when queried: set it again in each new session.  For
 -- tables that stay in a database file, exactly once, use `news-ingest load duckdb`.
+-- A dataset with no files yet reads as an empty view.  Needs DuckDB 1.3 or later.
 -- gs:// works too with DuckDB's httpfs extension and a GCS secret:
 --   CREATE SECRET (TYPE gcs, KEY_ID '...', SECRET '...').
 -- The glob dataset/*/*.parquet reads committed part files only: a run's files are written
@@ -15,24 +16,100 @@ SET TimeZone = 'UTC';  -- days below are UTC days, like ingest_date
 SET VARIABLE news_ingest_output = COALESCE(getvariable('news_ingest_output'), 'data');
 
 CREATE OR REPLACE VIEW articles AS
-SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/articles/*/*.parquet',
-                           hive_partitioning = true,
-                           hive_types = {'ingest_date': DATE}, union_by_name = true);
+SELECT COLUMNS(lambda c: c <> 'empty') FROM (
+  SELECT CAST(NULL AS VARCHAR) AS article_id,
+         CAST(NULL AS VARCHAR) AS source_type,
+         CAST(NULL AS VARCHAR) AS source_name,
+         CAST(NULL AS VARCHAR) AS source_uri,
+         CAST(NULL AS VARCHAR) AS url,
+         CAST(NULL AS VARCHAR) AS title,
+         CAST(NULL AS VARCHAR[]) AS authors,
+         CAST(NULL AS VARCHAR[]) AS tags,
+         CAST(NULL AS VARCHAR[]) AS subheadings,
+         CAST(NULL AS VARCHAR) AS summary,
+         CAST(NULL AS TIMESTAMPTZ) AS published_at,
+         CAST(NULL AS TIMESTAMPTZ) AS updated_at,
+         CAST(NULL AS TIMESTAMPTZ) AS ingested_at,
+         CAST(NULL AS VARCHAR) AS language,
+         CAST(NULL AS DOUBLE) AS language_score,
+         CAST(NULL AS VARCHAR) AS body,
+         CAST(NULL AS VARCHAR) AS extraction,
+         CAST(NULL AS BIGINT) AS char_count,
+         CAST(NULL AS BIGINT) AS word_count,
+         CAST(NULL AS BIGINT) AS sentence_count,
+         CAST(NULL AS VARCHAR) AS content_hash,
+         CAST(NULL AS STRUCT(text VARCHAR, label VARCHAR, start_char BIGINT, end_char BIGINT, canonical VARCHAR)[]) AS entity_mentions,
+         CAST(NULL AS STRUCT(name VARCHAR, label VARCHAR, mentions BIGINT, forms VARCHAR[], first_char BIGINT, country_code VARCHAR, geo_type VARCHAR)[]) AS entities,
+         CAST(NULL AS VARCHAR[]) AS keyphrases,
+         CAST(NULL AS STRUCT(text VARCHAR, speaker VARCHAR, speaker_label VARCHAR, cue VARCHAR, start_char BIGINT, end_char BIGINT, paragraphs BIGINT, is_scare BOOLEAN, is_partial BOOLEAN, attribution VARCHAR)[]) AS quotes,
+         CAST(NULL AS STRUCT(text VARCHAR, kind VARCHAR, value DOUBLE, unit VARCHAR, currency VARCHAR, start_char BIGINT, end_char BIGINT)[]) AS amounts,
+         CAST(NULL AS STRUCT(text VARCHAR, resolution VARCHAR, year BIGINT, month BIGINT, day BIGINT, start_char BIGINT, end_char BIGINT)[]) AS dates_mentioned,
+         CAST(NULL AS VARCHAR) AS nlp_model,
+         CAST(NULL AS VARCHAR) AS run_id,
+         CAST(NULL AS DATE) AS ingest_date WHERE false
+  UNION ALL BY NAME
+  SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/articles/*/*.parquet',
+                             allow_empty = true, hive_partitioning = true,
+                             hive_types = {'ingest_date': DATE}, union_by_name = true));
 
 CREATE OR REPLACE VIEW entities AS
-SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/entities/*/*.parquet',
-                           hive_partitioning = true,
-                           hive_types = {'ingest_date': DATE}, union_by_name = true);
+SELECT COLUMNS(lambda c: c <> 'empty') FROM (
+  SELECT CAST(NULL AS VARCHAR) AS article_id,
+         CAST(NULL AS VARCHAR) AS name,
+         CAST(NULL AS VARCHAR) AS label,
+         CAST(NULL AS BIGINT) AS mentions,
+         CAST(NULL AS VARCHAR[]) AS forms,
+         CAST(NULL AS BIGINT) AS first_char,
+         CAST(NULL AS VARCHAR) AS country_code,
+         CAST(NULL AS VARCHAR) AS geo_type,
+         CAST(NULL AS TIMESTAMPTZ) AS published_at,
+         CAST(NULL AS VARCHAR) AS source_name,
+         CAST(NULL AS VARCHAR) AS run_id,
+         CAST(NULL AS DATE) AS ingest_date WHERE false
+  UNION ALL BY NAME
+  SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/entities/*/*.parquet',
+                             allow_empty = true, hive_partitioning = true,
+                             hive_types = {'ingest_date': DATE}, union_by_name = true));
 
 CREATE OR REPLACE VIEW quotes AS
-SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/quotes/*/*.parquet',
-                           hive_partitioning = true,
-                           hive_types = {'ingest_date': DATE}, union_by_name = true);
+SELECT COLUMNS(lambda c: c <> 'empty') FROM (
+  SELECT CAST(NULL AS VARCHAR) AS article_id,
+         CAST(NULL AS BIGINT) AS quote_index,
+         CAST(NULL AS VARCHAR) AS text,
+         CAST(NULL AS VARCHAR) AS speaker,
+         CAST(NULL AS VARCHAR) AS speaker_label,
+         CAST(NULL AS VARCHAR) AS cue,
+         CAST(NULL AS BIGINT) AS start_char,
+         CAST(NULL AS BIGINT) AS end_char,
+         CAST(NULL AS BIGINT) AS paragraphs,
+         CAST(NULL AS BOOLEAN) AS is_scare,
+         CAST(NULL AS BOOLEAN) AS is_partial,
+         CAST(NULL AS VARCHAR) AS attribution,
+         CAST(NULL AS TIMESTAMPTZ) AS published_at,
+         CAST(NULL AS VARCHAR) AS source_name,
+         CAST(NULL AS VARCHAR) AS run_id,
+         CAST(NULL AS DATE) AS ingest_date WHERE false
+  UNION ALL BY NAME
+  SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/quotes/*/*.parquet',
+                             allow_empty = true, hive_partitioning = true,
+                             hive_types = {'ingest_date': DATE}, union_by_name = true));
 
 CREATE OR REPLACE VIEW rejects AS
-SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/rejects/*/*.parquet',
-                           hive_partitioning = true,
-                           hive_types = {'ingest_date': DATE}, union_by_name = true);
+SELECT COLUMNS(lambda c: c <> 'empty') FROM (
+  SELECT CAST(NULL AS VARCHAR) AS source_uri,
+         CAST(NULL AS VARCHAR) AS source_type,
+         CAST(NULL AS VARCHAR) AS item_key,
+         CAST(NULL AS VARCHAR) AS stage,
+         CAST(NULL AS VARCHAR) AS reason,
+         CAST(NULL AS VARCHAR) AS detail,
+         CAST(NULL AS VARCHAR) AS excerpt,
+         CAST(NULL AS TIMESTAMPTZ) AS rejected_at,
+         CAST(NULL AS VARCHAR) AS run_id,
+         CAST(NULL AS DATE) AS ingest_date WHERE false
+  UNION ALL BY NAME
+  SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/rejects/*/*.parquet',
+                             allow_empty = true, hive_partitioning = true,
+                             hive_types = {'ingest_date': DATE}, union_by_name = true));
 
 -- ---- example queries ----
 

@@ -604,12 +604,43 @@ ORDER BY rejects DESC;""",
 ]
 
 
+def duckdb_type(type_: pa.DataType, name: str = "") -> str:
+    if pa.types.is_list(type_) or pa.types.is_large_list(type_):
+        return duckdb_type(type_.value_type, name) + "[]"
+    if pa.types.is_struct(type_):
+        fields = ", ".join(f"{type_.field(i).name} {duckdb_type(type_.field(i).type, name)}"
+                           for i in range(type_.num_fields))
+        return f"STRUCT({fields})"
+    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
+        return "VARCHAR"
+    if pa.types.is_signed_integer(type_):
+        return "BIGINT"
+    if pa.types.is_floating(type_):
+        return "DOUBLE"
+    if pa.types.is_boolean(type_):
+        return "BOOLEAN"
+    if pa.types.is_timestamp(type_):
+        return "TIMESTAMPTZ" if type_.tz else "TIMESTAMP"
+    if pa.types.is_date32(type_):
+        return "DATE"
+    if pa.types.is_binary(type_):
+        return "BLOB"
+    raise UnsupportedType(f"{name}: no DuckDB type for {type_}")
+
+
 def duckdb_view(name: str) -> str:
+    # A dataset with no rows yet has no files (no empty files are written), and read_parquet
+    # cannot type nothing: allow_empty gives a placeholder column `empty`, the typed empty
+    # row set supplies the real columns, and COLUMNS drops the placeholder.
     # union_by_name: files written before a column was added read it as NULL.
+    typed = ",\n         ".join(f"CAST(NULL AS {duckdb_type(f.type, f.name)}) AS {f.name}" for f in DATASETS[name])
     return (f"CREATE OR REPLACE VIEW {name} AS\n"
-            f"SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/{name}/*/*.parquet',\n"
-            f"                           hive_partitioning = true,\n"
-            f"                           hive_types = {{'{PARTITION_COLUMN}': DATE}}, union_by_name = true);")
+            f"SELECT COLUMNS(lambda c: c <> 'empty') FROM (\n"
+            f"  SELECT {typed},\n         CAST(NULL AS DATE) AS {PARTITION_COLUMN} WHERE false\n"
+            f"  UNION ALL BY NAME\n"
+            f"  SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/{name}/*/*.parquet',\n"
+            f"                             allow_empty = true, hive_partitioning = true,\n"
+            f"                             hive_types = {{'{PARTITION_COLUMN}': DATE}}, union_by_name = true));")
 
 
 def duckdb_sql() -> str:
@@ -626,6 +657,7 @@ def duckdb_sql() -> str:
 --   duckdb -c "SET VARIABLE news_ingest_output = '/srv/news/data'" -c ".read deploy/warehouse/duckdb.sql"
 -- The views look the variable up when queried: set it again in each new session.  For
 -- tables that stay in a database file, exactly once, use `news-ingest load duckdb`.
+-- A dataset with no files yet reads as an empty view.  Needs DuckDB 1.3 or later.
 -- gs:// works too with DuckDB's httpfs extension and a GCS secret:
 --   CREATE SECRET (TYPE gcs, KEY_ID '...', SECRET '...').
 -- The glob dataset/*/*.parquet reads committed part files only: a run's files are written
