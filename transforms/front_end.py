@@ -15,10 +15,10 @@ import datetime as dt
 
 import apache_beam as beam
 
-from transforms.dedup import DUPLICATES
+from transforms.dedup import DUPLICATES, is_listed
 from transforms.nlp.enrich import Enrich
 from transforms.normalize import Normalize
-from transforms.rows import article_row, entity_rows, quote_rows, reject_row
+from transforms.rows import article_row, duplicate_row, entity_rows, quote_rows, reject_row
 from transforms.sources import read
 
 
@@ -147,20 +147,28 @@ def reject_pairs(reject: dict, run_id: str, now=_now) -> list[tuple[str, dict]]:
     return [(ingest_partition(rejected_at), reject_row(reject, run_id, rejected_at))]
 
 
+def duplicate_pairs(duplicate: dict, run_id: str) -> list[tuple[str, dict]]:
+    if not is_listed(duplicate):
+        return []
+    return [(ingest_partition(duplicate["ingested_at"]), duplicate_row(duplicate, run_id))]
+
+
 # dataset -> (which input it is derived from, how one record becomes (partition, row) pairs)
 ROW_SHAPERS = {
     "articles": ("articles", article_pairs),
     "entities": ("articles", entity_pairs),
     "quotes": ("articles", quote_pairs),
     "rejects": ("rejects", reject_pairs),
+    "duplicates": ("duplicates", duplicate_pairs),
 }
 
 
 class ShapeRows(beam.PTransform):
-    """{"articles": enriched articles, "rejects": rejects} -> {dataset: (partition, row)}.
+    """{"articles": enriched articles, "rejects": rejects, "duplicates": dropped copies}
+    -> {dataset: (partition, row)}, for the inputs given.
 
     Rows match ``schemas`` exactly; the partition is ``ingest_date=`` of the record's own
-    ingestion (articles) or rejection (rejects) time, in both modes.
+    ingestion (articles, duplicates) or rejection (rejects) time, in both modes.
     """
 
     def __init__(self, run_id: str):
@@ -169,4 +177,4 @@ class ShapeRows(beam.PTransform):
 
     def expand(self, inputs):
         return {dataset: inputs[source] | f"{dataset.capitalize()}Rows" >> beam.FlatMap(shape, self._run_id)
-                for dataset, (source, shape) in ROW_SHAPERS.items()}
+                for dataset, (source, shape) in ROW_SHAPERS.items() if source in inputs}

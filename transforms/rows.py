@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from schemas import ARTICLES, ENTITIES, QUOTES, REJECTS
+from schemas import ARTICLES, DUPLICATES, ENTITIES, QUOTES, REJECTS
 
 _LIST_DEFAULT = object()
 
@@ -47,3 +47,7 @@ def quote_rows(article: dict, run_id: str) -> list[dict]:
 
 def reject_row(reject: dict, run_id: str, rejected_at: dt.datetime) -> dict:
     return _project(dict(reject, run_id=run_id, rejected_at=rejected_at), REJECTS)
+
+
+def duplicate_row(duplicate: dict, run_id: str) -> dict:
+    return _project(dict(duplicate, run_id=run_id), DUPLICATES)

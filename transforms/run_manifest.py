@@ -1,9 +1,9 @@
 """The run manifest: what a run read, wrote, deduplicated and rejected, as JSON.
 
-Written to ``DIR/_runs/<run_id>.json`` by the last step of the pipeline, which takes
-every count and every written file list as side inputs: Beam only runs it once all of
-them are final, so the manifest exists only for runs whose data is committed, on the
-DirectRunner and on Dataflow alike.  The counts come from the data itself (not from
+Built by the last step of the pipeline, which takes every count and every staged file
+list as side inputs: Beam only runs it once all of them are final.  It is published to
+``DIR/_runs/<run_id>.json`` by the run's commit (``transforms.commit``), just before
+``_SUCCESS``, so a manifest exists only for runs whose data is committed.  The counts come from the data itself (not from
 metrics, which some runners report late or approximately), so the manifest can check
 the books: every article read was written, deduplicated or rejected.
 """
@@ -16,7 +16,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from schemas import SCHEMA_VERSION
-from transforms.storage import read_json, write_json_atomic
+from transforms.storage import read_json
 
 LOG = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ def format_summary(manifest: dict) -> str:
         f"run {manifest['run_id']} ({manifest['mode']}) finished in {manifest['duration_s']} s",
         f"  sources: {c['sources']} ({c['sources_not_modified']} not modified since last run)",
         f"  articles: {b['articles_read']} read, {b['articles_written']} written, "
-        f"{b['deduplicated']} deduplicated, {b['rejected_after_read']} rejected after reading",
+        f"{b['deduplicated']} deduplicated, {b['rejected_after_read']} rejected after reading"
+        + (f" ({c['near_duplicates_marked']} written as near-duplicates)" if c.get("near_duplicates_marked") else ""),
         f"  rows: {c['entity_rows_written']} entities, {c['quote_rows_written']} quotes, "
         f"{c['rejects_written']} rejects",
         f"  books balance: {'yes' if b['ok'] else 'NO - see counts in the manifest'}",
@@ -82,9 +83,16 @@ def format_summary(manifest: dict) -> str:
 
 
 class WriteManifestFn(beam.DoFn):
-    """Runs once (on a single impulse element) after everything it takes as side input is final."""
+    """Runs once (on a single impulse element) after everything it takes as side input is final.
 
-    def __init__(self, output_dir, run_id, mode, started_at, inputs, options, state_writer=None, datasets=()):
+    It does not publish anything itself: it leaves the run's draft (manifest, the written
+    articles' index entries, the HTTP validators) in the staging folder for the commit
+    (``transforms.commit``), which the driver runs after the pipeline, under the output
+    lock.  With ``commit_in_graph`` (runners whose driver does not outlive the job, such
+    as Dataflow templates) this step commits itself.
+    """
+
+    def __init__(self, output_dir, run_id, mode, started_at, inputs, options, datasets=(), commit_in_graph=False):
         self._datasets = tuple(datasets)
         self._output_dir = output_dir
         self._run_id = run_id
@@ -92,26 +100,31 @@ class WriteManifestFn(beam.DoFn):
         self._started_at = started_at
         self._inputs = inputs
         self._options = options
-        self._state_writer = state_writer
+        self._commit_in_graph = commit_in_graph
 
-    def process(self, _, counts, rejects_by_reason, duplicates_by_key, files, validators):
-        if self._state_writer is not None:
-            # Saved only here, after the data is committed: a failed run must not make the
-            # next one skip feeds whose entries it never wrote.
-            self._state_writer(list(validators))
+    def process(self, _, counts, rejects_by_reason, duplicates_by_key, files, validators, seen_entries):
+        from transforms import commit
+        from transforms.seen_index import encode_entry
+
         manifest = build_manifest(
             run_id=self._run_id, mode=self._mode, started_at=self._started_at,
             finished_at=dt.datetime.now(dt.timezone.utc), inputs=self._inputs, options=self._options,
             counts=dict(counts), rejects_by_reason=rejects_by_reason,
             duplicates_by_key=duplicates_by_key, files=dict(files), datasets=self._datasets)
-        path = manifest_path(self._output_dir, self._run_id)
-        write_json_atomic(path, manifest)
+        # HTTP validators are saved only at commit: a failed run must not make the next
+        # one skip feeds whose entries it never wrote.
+        commit.write_draft(self._output_dir, self._run_id, {
+            "manifest": manifest,
+            "seen_articles": sorted(encode_entry(*entry) for entry in seen_entries),
+            "validator_updates": [list(update) for update in validators if update is not None]})
         balance = manifest["balance"]
-        LOG.info("run %s done: %d articles read, %d written, %d deduplicated, %d rejects; manifest %s",
+        LOG.info("run %s done: %d articles read, %d written, %d deduplicated, %d rejects",
                  self._run_id, balance["articles_read"], balance["articles_written"], balance["deduplicated"],
-                 manifest["counts"]["rejects_written"], path)
+                 manifest["counts"]["rejects_written"])
         if not manifest["balance"]["ok"]:
             LOG.error("run %s: the books do not balance: %s", self._run_id, manifest["balance"])
+        if self._commit_in_graph:
+            manifest = commit.commit_staged(self._output_dir, self._run_id)
         yield manifest
 
 
@@ -123,17 +136,20 @@ def count(pcoll, label: str):
 
 
 class WriteRunManifest(beam.PTransform):
-    """Gathers counts, reject reasons, duplicates, written files and HTTP validators; writes the manifest."""
+    """Gathers counts, reject reasons, duplicates, staged files, HTTP validators and the written
+    articles' seen-index entries (``seen_entries``); leaves the run's draft for the commit."""
 
-    def __init__(self, *, output_dir, run_id, mode, started_at, inputs, options, state_writer=None):
+    def __init__(self, *, output_dir, run_id, mode, started_at, inputs, options, commit_in_graph=False):
         super().__init__()
-        self._fn = WriteManifestFn(output_dir, run_id, mode, started_at, inputs, options, state_writer)
+        self._fn = WriteManifestFn(output_dir, run_id, mode, started_at, inputs, options,
+                                   commit_in_graph=commit_in_graph)
 
     def expand(self, pcolls):
         p = pcolls["articles_read"].pipeline
         counts = [count(pcolls[name], name) for name in (
             "sources", "sources_not_modified", "articles_read", "rejected_normalize", "rejected_nlp",
-            "deduplicated", "articles_written", "entity_rows_written", "quote_rows_written", "rejects_written")]
+            "deduplicated", "articles_written", "near_duplicates_marked", "entity_rows_written",
+            "quote_rows_written", "rejects_written")]
         counts_pc = counts | "AllCounts" >> beam.Flatten()
         reasons = (pcolls["rejects"]
                    | "RejectReason" >> beam.Map(lambda r: (r["stage"], r["reason"]))
@@ -153,7 +169,8 @@ class WriteRunManifest(beam.PTransform):
                     rejects_by_reason=beam.pvalue.AsList(reasons),
                     duplicates_by_key=beam.pvalue.AsList(dup_keys),
                     files=beam.pvalue.AsList(files_pc),
-                    validators=beam.pvalue.AsList(pcolls["validators"])))
+                    validators=beam.pvalue.AsList(pcolls["validators"]),
+                    seen_entries=beam.pvalue.AsList(pcolls["seen_entries"])))
 
 
 def read_manifest(path: str) -> dict | None:

@@ -25,6 +25,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from schemas import schema_for
 from transforms import progress
+from transforms.crash_points import pause_point
 from transforms.storage import write_parquet_atomic
 
 # One file per partition per run (or window) keeps file counts low for frequent small runs;
@@ -76,6 +77,7 @@ class _WriteGroupFn(beam.DoFn):
         write_parquet_file(path, rows, self._dataset)
         if self._dataset == "articles":  # what the launcher's progress line calls "written"
             progress.add("written", len(rows))
+        pause_point("write")  # crash tests kill the run here (transforms.crash_points)
         yield path
 
     def finish_bundle(self):

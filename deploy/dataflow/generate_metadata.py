@@ -51,6 +51,9 @@ DATAFLOW_VALUES = {
 TYPE_REGEXES = {
     "_positive_int": r"^[1-9][0-9]*$",
     "_positive_float": r"^(0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*)$",
+    "_non_negative_float": r"^[0-9]+(\.[0-9]+)?$",
+    # 0.4 .. 1, as pipelines.options._threshold accepts (near_dup.LSH_FLOOR is 0.4).
+    "_threshold": r"^(0?\.[4-9][0-9]*|1(\.0*)?)$",
     "int": r"^[0-9]+$",
     "float": r"^[0-9]+(\.[0-9]+)?$",
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generated from schemas/datasets.py (schema version 2) by `python -m deploy.warehouse.generate_ddl`; do not edit.
+# Generated from schemas/datasets.py (schema version 3) by `python -m deploy.warehouse.generate_ddl`; do not edit.
 #
 # Load news-ingest's Parquet datasets from Cloud Storage into BigQuery, one finished run
 # at a time and exactly once, or query them in place through external tables.
@@ -25,7 +25,7 @@
 # old version instead of adding a row.
 set -euo pipefail
 
-DATASETS=(articles entities quotes rejects)
+DATASETS=(articles entities quotes rejects duplicates)
 ARTICLE_KEYED=(articles entities quotes)
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -38,6 +38,7 @@ clustering_fields() {
     entities) echo "label,name" ;;
     quotes) echo "speaker" ;;
     rejects) echo "stage,reason" ;;
+    duplicates) echo "" ;;
     *) echo "" ;;
   esac
 }
@@ -48,7 +49,8 @@ table_description() {
     articles) echo 'One row per article (deduplicated by `article_id` and `content_hash` across runs).' ;;
     entities) echo 'One row per article and canonical entity: the `articles.entities` list, flat, for joins.' ;;
     quotes) echo 'One row per direct quotation: the `articles.quotes` list, flat, with the article'"'"'s id.' ;;
-    rejects) echo 'One row per input (file, feed, entry, page) that could not be ingested, with the stage and reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted in the run manifest) or a reject.' ;;
+    rejects) echo 'One row per input (file, feed, entry, page) that could not be ingested, with the stage and reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted in the run manifest and listed in `duplicates`) or a reject.' ;;
+    duplicates) echo 'One row per article a run read and did not write because it had been written before: which copy, the key it lost on and the `article_id` it duplicates. Together with `articles` and `rejects` it accounts for everything read.' ;;
   esac
 }
 
@@ -105,8 +107,8 @@ SET winners = (SELECT IFNULL(ARRAY_AGG(s.article_id), []) FROM $S AS s
 MERGE $T AS t
 USING (SELECT * FROM $S WHERE article_id IN UNNEST(winners)) AS s
 ON t.article_id = s.article_id
-WHEN MATCHED THEN UPDATE SET source_type = s.source_type, source_name = s.source_name, source_uri = s.source_uri, url = s.url, title = s.title, authors = s.authors, tags = s.tags, subheadings = s.subheadings, summary = s.summary, published_at = s.published_at, updated_at = s.updated_at, ingested_at = s.ingested_at, language = s.language, language_score = s.language_score, body = s.body, extraction = s.extraction, char_count = s.char_count, word_count = s.word_count, sentence_count = s.sentence_count, content_hash = s.content_hash, entity_mentions = s.entity_mentions, entities = s.entities, keyphrases = s.keyphrases, quotes = s.quotes, amounts = s.amounts, dates_mentioned = s.dates_mentioned, nlp_model = s.nlp_model, run_id = s.run_id, ingest_date = s.ingest_date
-WHEN NOT MATCHED THEN INSERT (article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, run_id, ingest_date) VALUES (s.article_id, s.source_type, s.source_name, s.source_uri, s.url, s.title, s.authors, s.tags, s.subheadings, s.summary, s.published_at, s.updated_at, s.ingested_at, s.language, s.language_score, s.body, s.extraction, s.char_count, s.word_count, s.sentence_count, s.content_hash, s.entity_mentions, s.entities, s.keyphrases, s.quotes, s.amounts, s.dates_mentioned, s.nlp_model, s.run_id, s.ingest_date);
+WHEN MATCHED THEN UPDATE SET source_type = s.source_type, source_name = s.source_name, source_uri = s.source_uri, url = s.url, title = s.title, authors = s.authors, tags = s.tags, subheadings = s.subheadings, summary = s.summary, published_at = s.published_at, updated_at = s.updated_at, ingested_at = s.ingested_at, language = s.language, language_score = s.language_score, body = s.body, extraction = s.extraction, char_count = s.char_count, word_count = s.word_count, sentence_count = s.sentence_count, content_hash = s.content_hash, entity_mentions = s.entity_mentions, entities = s.entities, keyphrases = s.keyphrases, quotes = s.quotes, amounts = s.amounts, dates_mentioned = s.dates_mentioned, nlp_model = s.nlp_model, duplicate_of = s.duplicate_of, duplicate_similarity = s.duplicate_similarity, run_id = s.run_id, ingest_date = s.ingest_date
+WHEN NOT MATCHED THEN INSERT (article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, duplicate_of, duplicate_similarity, run_id, ingest_date) VALUES (s.article_id, s.source_type, s.source_name, s.source_uri, s.url, s.title, s.authors, s.tags, s.subheadings, s.summary, s.published_at, s.updated_at, s.ingested_at, s.language, s.language_score, s.body, s.extraction, s.char_count, s.word_count, s.sentence_count, s.content_hash, s.entity_mentions, s.entities, s.keyphrases, s.quotes, s.amounts, s.dates_mentioned, s.nlp_model, s.duplicate_of, s.duplicate_similarity, s.run_id, s.ingest_date);
 SQL
       ;;
     entities)
@@ -128,6 +130,13 @@ SQL
 DELETE FROM $T AS t WHERE EXISTS (SELECT 1 FROM $S AS s WHERE s.run_id = t.run_id AND s.ingest_date = t.ingest_date);
 INSERT INTO $T (source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id, ingest_date)
 SELECT source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id, ingest_date FROM $S;
+SQL
+      ;;
+    duplicates)
+      cat <<SQL
+DELETE FROM $T AS t WHERE EXISTS (SELECT 1 FROM $S AS s WHERE s.run_id = t.run_id AND s.ingest_date = t.ingest_date);
+INSERT INTO $T (article_id, source_uri, source_type, url, title, content_hash, key, found_in, duplicate_of, similarity, ingested_at, run_id, ingest_date)
+SELECT article_id, source_uri, source_type, url, title, content_hash, key, found_in, duplicate_of, similarity, ingested_at, run_id, ingest_date FROM $S;
 SQL
       ;;
   esac

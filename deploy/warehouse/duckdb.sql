@@ -1,4 +1,4 @@
--- Generated from schemas/datasets.py (schema version 2) by `python -m deploy.warehouse.generate_ddl`; do not edit.
+-- Generated from schemas/datasets.py (schema version 3) by `python -m deploy.warehouse.generate_ddl`; do not edit.
 --
 -- DuckDB views over news-ingest's Parquet datasets, and example analyst queries.
 -- The views read the folder in the variable news_ingest_output (the pipeline's --output;
@@ -110,6 +110,11 @@ SELECT COLUMNS(lambda c: c <> 'empty') FROM (
   SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/rejects/*/*.parquet',
                              allow_empty = true, hive_partitioning = true,
                              hive_types = {'ingest_date': DATE}, union_by_name = true));
+
+CREATE OR REPLACE VIEW duplicates AS
+SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/duplicates/*/*.parquet',
+                           hive_partitioning = true,
+                           hive_types = {'ingest_date': DATE}, union_by_name = true);
 
 -- ---- example queries ----
 

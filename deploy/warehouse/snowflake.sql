@@ -1,4 +1,4 @@
--- Generated from schemas/datasets.py (schema version 2) by `python -m deploy.warehouse.generate_ddl`; do not edit.
+-- Generated from schemas/datasets.py (schema version 3) by `python -m deploy.warehouse.generate_ddl`; do not edit.
 --
 -- Snowflake: tables for news-ingest's Parquet datasets and an exactly-once load.
 -- Replace the two placeholders below (YOUR_BUCKET/PATH = the pipeline's --output,
@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS articles (
     amounts ARRAY NOT NULL COMMENT 'Money, percentages and counted quantities, as GDELT records amounts.',
     dates_mentioned ARRAY NOT NULL COMMENT 'Dates mentioned in the body, resolved where possible.',
     nlp_model VARCHAR COMMENT 'spaCy model and version used (null when NLP was skipped).',
+    duplicate_of VARCHAR COMMENT 'For a near-duplicate (a copy of an earlier story with small edits, written because `--near_duplicates mark`): the `article_id` of the story''s first copy. Null for original articles.',
+    duplicate_similarity FLOAT COMMENT 'Estimated Jaccard similarity (MinHash, 4-word shingles) to the closest earlier copy, when `duplicate_of` is set.',
     run_id VARCHAR NOT NULL COMMENT 'Run that wrote the row (see `_runs/<run_id>.json`).',
     ingest_date DATE COMMENT 'UTC date of the run that wrote the row, from the ingest_date=YYYY-MM-DD folder (partition).',
     source_file VARCHAR COMMENT 'Staged file the row was loaded from (METADATA$FILENAME).'
@@ -121,11 +123,30 @@ CREATE TABLE IF NOT EXISTS rejects (
     source_file VARCHAR COMMENT 'Staged file the row was loaded from (METADATA$FILENAME).'
 )
 CLUSTER BY (ingest_date, stage, reason)
-COMMENT = 'One row per input (file, feed, entry, page) that could not be ingested, with the stage and reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted in the run manifest) or a reject.';
+COMMENT = 'One row per input (file, feed, entry, page) that could not be ingested, with the stage and reason. Nothing is dropped silently: every input ends as an article, a duplicate (counted in the run manifest and listed in `duplicates`) or a reject.';
+
+CREATE TABLE IF NOT EXISTS duplicates (
+    article_id VARCHAR NOT NULL COMMENT 'Id of the dropped article (as it would have been in `articles`).',
+    source_uri VARCHAR NOT NULL COMMENT 'File path or feed URL the dropped copy was read from.',
+    source_type VARCHAR COMMENT '`file`, `feed` or `html`.',
+    url VARCHAR COMMENT 'Canonical URL of the dropped copy.',
+    title VARCHAR COMMENT 'Headline of the dropped copy.',
+    content_hash VARCHAR COMMENT 'sha256 of the dropped copy''s normalised body.',
+    key VARCHAR NOT NULL COMMENT 'The key it lost on: `article_id` (the same article again), `content_hash` (the same text under another id) or `near_duplicate` (the same story with small edits, dropped because `--near_duplicates skip`).',
+    found_in VARCHAR NOT NULL COMMENT 'Where the kept copy is: `this_run`, `earlier_run` (found in the seen-key index) or `stream` (seen earlier by a streaming job).',
+    duplicate_of VARCHAR COMMENT '`article_id` of the copy that was kept (the story''s first copy); null when a streaming job only knows the content was seen.',
+    similarity FLOAT COMMENT 'Estimated Jaccard similarity for `near_duplicate`, else null.',
+    ingested_at TIMESTAMP_TZ NOT NULL COMMENT 'When the run read the dropped copy (UTC).',
+    run_id VARCHAR NOT NULL COMMENT 'Run that dropped it.',
+    ingest_date DATE COMMENT 'UTC date of the run that wrote the row, from the ingest_date=YYYY-MM-DD folder (partition).',
+    source_file VARCHAR COMMENT 'Staged file the row was loaded from (METADATA$FILENAME).'
+)
+CLUSTER BY (ingest_date)
+COMMENT = 'One row per article a run read and did not write because it had been written before: which copy, the key it lost on and the `article_id` it duplicates. Together with `articles` and `rejects` it accounts for everything read.';
 
 CREATE TRANSIENT TABLE IF NOT EXISTS _stage_articles LIKE articles;
 CREATE OR REPLACE VIEW _stage_articles_dated AS
-SELECT article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, run_id,
+SELECT article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, duplicate_of, duplicate_similarity, run_id,
        TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1)) AS ingest_date,
        source_file
 FROM _stage_articles;
@@ -150,6 +171,13 @@ SELECT source_uri, source_type, item_key, stage, reason, detail, excerpt, reject
        TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1)) AS ingest_date,
        source_file
 FROM _stage_rejects;
+
+CREATE TRANSIENT TABLE IF NOT EXISTS _stage_duplicates LIKE duplicates;
+CREATE OR REPLACE VIEW _stage_duplicates_dated AS
+SELECT article_id, source_uri, source_type, url, title, content_hash, key, found_in, duplicate_of, similarity, ingested_at, run_id,
+       TO_DATE(REGEXP_SUBSTR(source_file, 'ingest_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e', 1)) AS ingest_date,
+       source_file
+FROM _stage_duplicates;
 
 -- ---- LOAD (re-run after each batch run) ----
 
@@ -179,6 +207,14 @@ COPY INTO _stage_quotes
 
 COPY INTO _stage_rejects
   FROM @news_ingest_stage/rejects/
+  PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
+  FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
+  MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
+  INCLUDE_METADATA = (source_file = METADATA$FILENAME)
+  ON_ERROR = ABORT_STATEMENT;
+
+COPY INTO _stage_duplicates
+  FROM @news_ingest_stage/duplicates/
   PATTERN = '.*ingest_date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[^/]+[.]parquet'
   FILE_FORMAT = (FORMAT_NAME = 'news_ingest_parquet')
   MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE
@@ -220,11 +256,13 @@ WHEN MATCHED AND s.ingested_at >= t.ingested_at THEN UPDATE SET
     amounts = s.amounts,
     dates_mentioned = s.dates_mentioned,
     nlp_model = s.nlp_model,
+    duplicate_of = s.duplicate_of,
+    duplicate_similarity = s.duplicate_similarity,
     run_id = s.run_id,
     ingest_date = s.ingest_date,
     source_file = s.source_file
-WHEN NOT MATCHED THEN INSERT (article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, run_id, ingest_date, source_file)
-  VALUES (s.article_id, s.source_type, s.source_name, s.source_uri, s.url, s.title, s.authors, s.tags, s.subheadings, s.summary, s.published_at, s.updated_at, s.ingested_at, s.language, s.language_score, s.body, s.extraction, s.char_count, s.word_count, s.sentence_count, s.content_hash, s.entity_mentions, s.entities, s.keyphrases, s.quotes, s.amounts, s.dates_mentioned, s.nlp_model, s.run_id, s.ingest_date, s.source_file);
+WHEN NOT MATCHED THEN INSERT (article_id, source_type, source_name, source_uri, url, title, authors, tags, subheadings, summary, published_at, updated_at, ingested_at, language, language_score, body, extraction, char_count, word_count, sentence_count, content_hash, entity_mentions, entities, keyphrases, quotes, amounts, dates_mentioned, nlp_model, duplicate_of, duplicate_similarity, run_id, ingest_date, source_file)
+  VALUES (s.article_id, s.source_type, s.source_name, s.source_uri, s.url, s.title, s.authors, s.tags, s.subheadings, s.summary, s.published_at, s.updated_at, s.ingested_at, s.language, s.language_score, s.body, s.extraction, s.char_count, s.word_count, s.sentence_count, s.content_hash, s.entity_mentions, s.entities, s.keyphrases, s.quotes, s.amounts, s.dates_mentioned, s.nlp_model, s.duplicate_of, s.duplicate_similarity, s.run_id, s.ingest_date, s.source_file);
 
 -- entities: all rows of every article whose staged version won, replaced
 DELETE FROM entities USING (
@@ -250,9 +288,16 @@ DELETE FROM rejects USING (SELECT DISTINCT run_id, ingest_date FROM _stage_rejec
 INSERT INTO rejects (source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id, ingest_date, source_file)
 SELECT source_uri, source_type, item_key, stage, reason, detail, excerpt, rejected_at, run_id, ingest_date, source_file FROM _stage_rejects_dated;
 
+-- duplicates: a log per run, replaced per (run_id, ingest_date)
+DELETE FROM duplicates USING (SELECT DISTINCT run_id, ingest_date FROM _stage_duplicates_dated) AS r
+  WHERE duplicates.run_id = r.run_id AND duplicates.ingest_date = r.ingest_date;
+INSERT INTO duplicates (article_id, source_uri, source_type, url, title, content_hash, key, found_in, duplicate_of, similarity, ingested_at, run_id, ingest_date, source_file)
+SELECT article_id, source_uri, source_type, url, title, content_hash, key, found_in, duplicate_of, similarity, ingested_at, run_id, ingest_date, source_file FROM _stage_duplicates_dated;
+
 DELETE FROM _stage_articles;
 DELETE FROM _stage_entities;
 DELETE FROM _stage_quotes;
 DELETE FROM _stage_rejects;
+DELETE FROM _stage_duplicates;
 
 COMMIT;

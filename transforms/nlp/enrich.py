@@ -15,6 +15,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms import progress, records
+from transforms.crash_points import pause_point
 from transforms.nlp.analyze import NLP_LANGUAGES, analyze, empty_nlp_fields
 from transforms.nlp.language import detect_language
 
@@ -120,6 +121,7 @@ class EnrichBatchFn(beam.DoFn):
         elapsed_ms = int((time.monotonic() - started) * 1000)
         self.batch_ms.update(elapsed_ms)
         LOG.debug("NLP: %d articles in %d ms", len(batch), elapsed_ms)
+        pause_point("nlp")  # crash tests kill the run here (transforms.crash_points)
 
     def finish_bundle(self):
         progress.flush()

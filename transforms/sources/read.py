@@ -14,6 +14,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from transforms import progress, records
+from transforms.crash_points import pause_point
 from transforms.http_state import validator_update
 from transforms.records import RejectError
 
@@ -116,6 +117,7 @@ class ReadSourceFn(beam.DoFn):
         for reject in rejects:
             yield beam.pvalue.TaggedOutput(REJECTS, reject)
         yield from articles
+        pause_point("read")  # crash tests kill the run here (transforms.crash_points)
 
     def _fetch(self, ref):
         """Generator helper: yields tagged outputs, returns (data, content_type, final_url)."""

@@ -1,0 +1,159 @@
+"""Committing a run: staged files appear in the datasets all at once, exactly once, even after a crash.
+
+A run's pipeline writes only under ``DIR/_staging/<run_id>/`` (readers glob
+``DIR/<dataset>/*/*.parquet`` and never look there).  Its last step leaves a *draft* there
+(``DRAFT.json``: the manifest, the staged files, the written articles' keys and
+signatures for the seen index, the HTTP validators).  Committing, always under the output lock (``transforms.output_lock``):
+
+1. ``COMMIT.json`` written in the staging folder: the intent, with every move;
+2. each staged file renamed to its place under ``DIR/<dataset>/...``;
+3. the seen-key index (``_state/seen``) and the HTTP validators (``_state``) updated;
+4. the manifest ``_runs/<run_id>.json``, then ``_SUCCESS``, written (each atomically);
+5. the staging folder deleted.
+
+Every step is idempotent, so ``roll_forward`` can redo a commit from ``COMMIT.json`` after
+a SIGKILL anywhere in 2-5.  ``recover`` (run by the next run, under the lock) rolls
+forward every staged run that has a ``COMMIT.json`` and deletes every one that has not: a
+run killed before its commit leaves nothing a reader sees, and its articles are not in
+the seen index, so the next run ingests them.  A failed run writes no manifest and no
+``_SUCCESS``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from apache_beam.io.filesystems import FileSystems
+
+from transforms import near_dup, seen_index
+from transforms.crash_points import pause_point
+from transforms.dedup_plan import index_rows
+from transforms.run_manifest import manifest_path
+from transforms.storage import ensure_parent, read_json, write_json_atomic
+
+LOG = logging.getLogger(__name__)
+
+STAGING_DIR = "_staging"
+DRAFT_FILE = "DRAFT.json"
+COMMIT_FILE = "COMMIT.json"
+SUCCESS_FILE = "_SUCCESS"
+
+
+class CommitError(Exception):
+    """A commit cannot be completed (a staged file is missing from both its places)."""
+
+
+def staging_dir(output_dir: str, run_id: str) -> str:
+    return FileSystems.join(output_dir, STAGING_DIR, run_id)
+
+
+def success_path(output_dir: str) -> str:
+    return FileSystems.join(output_dir, SUCCESS_FILE)
+
+
+def final_path(output_dir: str, run_id: str, staged: str) -> str:
+    """Where a staged file goes: the same relative path under ``output_dir``."""
+    prefix = staging_dir(output_dir, run_id).rstrip("/") + "/"
+    if not staged.startswith(prefix):
+        raise ValueError(f"{staged} is not under the staging folder {prefix}")
+    return FileSystems.join(output_dir, staged[len(prefix):])
+
+
+def commit_document(output_dir: str, run_id: str, draft: dict) -> dict:
+    """COMMIT.json from the draft: the moves, and the manifest naming the files' final places."""
+    staged = draft["manifest"]["files"]
+    moves = [[path, final_path(output_dir, run_id, path)] for name in sorted(staged) for path in sorted(staged[name])]
+    manifest = dict(draft["manifest"], files={name: sorted(final_path(output_dir, run_id, p) for p in paths)
+                                              for name, paths in staged.items()})
+    return {"run_id": run_id, "moves": moves, "manifest": manifest,
+            "seen_articles": draft.get("seen_articles") or [],
+            "validator_updates": draft.get("validator_updates") or []}
+
+
+def write_draft(output_dir: str, run_id: str, draft: dict) -> None:
+    write_json_atomic(FileSystems.join(staging_dir(output_dir, run_id), DRAFT_FILE), draft)
+
+
+def commit_staged(output_dir: str, run_id: str) -> dict:
+    """Commit the run whose draft is staged; returns its manifest.  Call under the output lock."""
+    draft = read_json(FileSystems.join(staging_dir(output_dir, run_id), DRAFT_FILE))
+    if draft is None:
+        raise CommitError(f"run {run_id} left no draft in {staging_dir(output_dir, run_id)}; nothing to commit")
+    document = commit_document(output_dir, run_id, draft)
+    write_json_atomic(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE), document)
+    return roll_forward(output_dir, run_id)
+
+
+def roll_forward(output_dir: str, run_id: str) -> dict:
+    """Finish the commit described by the run's COMMIT.json (idempotent); returns the manifest."""
+    document = read_json(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE))
+    for source, target in document["moves"]:
+        _move(source, target)
+        pause_point("commit:moved")
+    if document["seen_articles"]:
+        seen_index.apply_rows(output_dir, run_id, [
+            row for entry in document["seen_articles"] for row in index_rows(*seen_index.decode_entry(entry))],
+            near_dup.PARAMS.as_dict())
+    pause_point("commit:indexed")
+    if document["validator_updates"]:
+        from transforms.http_state import load_validators, merge_validators, save_validators, state_path
+
+        path = state_path(output_dir)
+        save_validators(path, merge_validators(load_validators(path), document["validator_updates"]))
+    manifest = document["manifest"]
+    write_json_atomic(manifest_path(output_dir, run_id), manifest)
+    write_json_atomic(success_path(output_dir), {
+        "run_id": run_id, "finished_at": manifest.get("finished_at") or dt.datetime.now(dt.timezone.utc).isoformat(),
+        "manifest": manifest_path(output_dir, run_id)})
+    pause_point("commit:succeeded")
+    FileSystems.delete([staging_dir(output_dir, run_id)])
+    return manifest
+
+
+def _move(source: str, target: str) -> None:
+    if FileSystems.exists(source):
+        ensure_parent(target)
+        FileSystems.rename([source], [target])  # replaces a target left by an earlier attempt
+    elif not FileSystems.exists(target):
+        raise CommitError(f"staged file {source} is missing and was never moved to {target}: the commit "
+                          f"cannot be completed; COMMIT.json next to it lists every file of the run")
+
+
+def recover(output_dir: str) -> list[tuple[str, str]]:
+    """Finish or discard what crashed runs left in ``_staging``; returns (run_id, action) pairs.
+
+    Call under the output lock, before a run starts writing.
+    """
+    root = FileSystems.join(output_dir, STAGING_DIR)
+    if not FileSystems.exists(root):
+        return []
+    run_ids = sorted({_child_name(root, meta.path)
+                      for meta in FileSystems.match([FileSystems.join(root, "*", "**")])[0].metadata_list}
+                     | _empty_children(root))
+    actions = []
+    for run_id in run_ids:
+        if FileSystems.exists(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE)):
+            roll_forward(output_dir, run_id)
+            actions.append((run_id, "rolled forward"))
+            LOG.warning("run %s had crashed while committing; its commit was finished now", run_id)
+        else:
+            FileSystems.delete([staging_dir(output_dir, run_id)])
+            actions.append((run_id, "discarded"))
+            LOG.warning("run %s had crashed before committing; its staged files were deleted "
+                        "(its articles are read again by this run)", run_id)
+    return actions
+
+
+def _child_name(root: str, path: str) -> str:
+    return path[len(root.rstrip("/")) + 1:].split("/", 1)[0]
+
+
+def _empty_children(root: str) -> set[str]:
+    # Local staging folders with no files yet (a run killed right after creating one).
+    import os
+
+    from transforms.output_lock import is_local, local_path
+
+    if not is_local(root):
+        return set()
+    return {name for name in os.listdir(local_path(root)) if os.path.isdir(os.path.join(local_path(root), name))}
