@@ -2,12 +2,15 @@
 import datetime as dt
 import hashlib
 
+import pyarrow as pa
 import pytest
 
 from transforms import near_dup
 from transforms.dedup_plan import (DROP, EARLIER_RUN, KEEP, MARK, THIS_RUN, Candidate, first_copy_order,
                                    index_entry, index_rows, plan)
 from transforms.seen_index import SeenIndex, apply_rows
+from transforms.seen_rebuild import ensure_index
+from transforms.storage import write_parquet_atomic
 
 UTC = dt.timezone.utc
 PARAMS = near_dup.PARAMS.as_dict()
@@ -99,6 +102,19 @@ def test_index_lookup_reads_only_the_shards_of_the_keys_asked_for(tmp_path, monk
     original = index.read_shards
     monkeypatch.setattr(index, "read_shards", lambda prefixes: read.append(set(prefixes)) or original(prefixes))
     found = index.lookup([("id", ids[7])])
-    assert read == [{ids[7][:3]}]
+    (prefixes,) = read
+    assert len(prefixes) == 1 and ids[7].startswith(next(iter(prefixes)))
     assert found[("id", ids[7])][0].signature is not None
-    assert len(SeenIndex(out, PARAMS).root["shards"]) > 100
+    assert SeenIndex(out, PARAMS).split                 # 6,800 rows: the root shard was split
+
+
+def test_an_output_without_an_index_gets_one_built_from_its_articles_once(tmp_path):
+    out = str(tmp_path)
+    rows = [{"article_id": "a", "content_hash": "h-a", "duplicate_of": None, "body": STORY},
+            {"article_id": "b", "content_hash": "h-b", "duplicate_of": "a", "body": EDITED}]
+    write_parquet_atomic(f"{out}/articles/ingest_date=2026-01-01/part-1.parquet", pa.Table.from_pylist(rows))
+    assert ensure_index(out) == 2
+    assert ensure_index(out) == 0                      # there is an index now: nothing to do
+    copy, _ = _candidate("c", EDITED + " One more sentence from a third site.")
+    decision = plan([copy], SeenIndex(out, PARAMS).lookup)["c"]
+    assert (decision.action, decision.duplicate_of) == (MARK, "a")

@@ -1,0 +1,139 @@
+"""Does a run's deduplication cost grow with history?  10 new articles against 1, 100, 1,000 earlier runs.
+
+History is synthesised cheaply: for each earlier run, 10 articles with random ids, content
+hashes and MinHash signatures go into the seen-key index (one bulk commit), and one small
+articles Parquet file per run goes into ``DIR/articles`` (what the old deduplication read).
+
+For each history size, alternating in the same process so a shared machine's load hits
+both alike, it times:
+
+* ``index``: what a run now does: decide the 10 new articles against the index
+  (``dedup_plan.plan`` with ``SeenIndex.lookup``) and commit their rows to it (``apply_rows``);
+* ``read all files``: what runs did before: read ``article_id`` and ``content_hash`` from
+  every earlier articles file (pyarrow, one file after another, as ReadFromParquet did).
+
+``--end_to_end`` also times a whole ``news-ingest batch`` run of 10 new article files against
+each history (Beam, spaCy and the commit included).
+``python -m bench.seen_index_history [--end_to_end]`` (3,000 runs show where the index cost stops growing).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms import dedup_plan, near_dup, seen_index
+from transforms.storage import write_parquet_atomic
+
+ARTICLES_PER_RUN = 10
+HISTORIES = (1, 100, 1000, 3000)
+# Earlier runs committed to the index per bulk commit while synthesising (bounds memory).
+SYNTH_CHUNK = 250
+WORDS = ("council budget harbour storm library orchard harvest train station school minister election "
+         "court ruling hospital doctors nurses strike market shares profit company factory workers union "
+         "river flood rescue police inquiry report village festival museum exhibition team match goal "
+         "season coach player injury weather forecast energy prices bills households families children").split()
+
+
+def _hex(text: str, n: int = 32) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:n]
+
+
+def _story(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(250)) + "."
+
+
+def synthesise(out: Path, runs: int, rng: random.Random) -> None:
+    """``runs`` earlier runs of 10 articles: index rows in one commit, one articles file per run."""
+    params = near_dup.PARAMS
+    rows = []
+    for run in range(runs):
+        if rows and run % SYNTH_CHUNK == 0:
+            seen_index.apply_rows(str(out), f"history-{run}", rows, params.as_dict())
+            rows = []
+        ids = [_hex(f"{run}-{i}") for i in range(ARTICLES_PER_RUN)]
+        hashes = [_hex(f"hash-{run}-{i}", 64) for i in range(ARTICLES_PER_RUN)]
+        for article_id, content_hash in zip(ids, hashes):
+            signature = np.frombuffer(rng.randbytes(4 * params.num_perm), dtype="<u4")
+            rows += dedup_plan.index_rows(article_id, content_hash, article_id, near_dup.to_bytes(signature))
+        write_parquet_atomic(str(out / "articles" / "ingest_date=2026-01-01" / f"part-{run:05d}.parquet"),
+                             pa.table({"article_id": ids, "content_hash": hashes}))
+    seen_index.apply_rows(str(out), "history", rows, params.as_dict())
+
+
+def new_articles(rng: random.Random, tag: str) -> list[dict]:
+    return [{"article_id": _hex(f"new-{tag}-{i}"), "content_hash": _hex(f"new-hash-{tag}-{i}", 64),
+             "body": _story(rng), "source_uri": f"new/{i}.txt", "published_at": None}
+            for i in range(ARTICLES_PER_RUN)]
+
+
+def time_index(out: Path, articles: list[dict], tag: str) -> float:
+    started = time.perf_counter()
+    signed = [dict(a, near_dup_signature=near_dup.to_bytes(near_dup.signature(a["body"]))) for a in articles]
+    index = seen_index.SeenIndex(str(out), near_dup.PARAMS.as_dict())
+    decisions = dedup_plan.plan([dedup_plan.candidate_of(a) for a in signed], index.lookup)
+    kept = [a for a in signed if decisions[a["article_id"]].action != dedup_plan.DROP]
+    seen_index.apply_rows(str(out), f"bench-{tag}", [row for a in kept for row in dedup_plan.index_rows(
+        *dedup_plan.index_entry(a))], near_dup.PARAMS.as_dict())
+    return time.perf_counter() - started
+
+
+def time_read_all(out: Path) -> float:
+    started = time.perf_counter()
+    keys = set()
+    for path in sorted((out / "articles").glob("*/*.parquet")):
+        table = pq.read_table(path, columns=["article_id", "content_hash"])
+        keys.update(table.column("article_id").to_pylist())
+        keys.update(table.column("content_hash").to_pylist())
+    return time.perf_counter() - started
+
+
+def end_to_end(out: Path, rng: random.Random, tag: str) -> float:
+    inputs = out.parent / f"inputs-{tag}"
+    inputs.mkdir()
+    for i, article in enumerate(new_articles(rng, tag)):
+        (inputs / f"{i}.txt").write_text(f"Story {tag} {i}\n\n{article['body']}\n", encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipelines.cli", "batch", "--input", str(inputs), "--output", str(out)],
+                   check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--end_to_end", action="store_true")
+    args = parser.parse_args(argv)
+    rng = random.Random(9)
+    print(f"{ARTICLES_PER_RUN} new articles; median of {args.repeats} alternating repeats (seconds)")
+    print(f"{'earlier runs':>12} {'index rows':>10} {'index':>8} {'read all files':>15}"
+          + ("  whole batch run" if args.end_to_end else ""))
+    with tempfile.TemporaryDirectory() as tmp:
+        for runs in HISTORIES:
+            out = Path(tmp) / f"h{runs}" / "out"
+            synthesise(out, runs, rng)
+            index_times, read_times = [], []
+            for repeat in range(args.repeats):
+                index_times.append(time_index(out, new_articles(rng, f"{runs}-{repeat}"), f"{runs}-{repeat}"))
+                read_times.append(time_read_all(out))
+            rows = runs * ARTICLES_PER_RUN * (2 + near_dup.PARAMS.banding[0])
+            line = (f"{runs:>12} {rows:>10} {statistics.median(index_times):>8.3f} "
+                    f"{statistics.median(read_times):>15.3f}")
+            if args.end_to_end:
+                line += f"  {end_to_end(out, rng, str(runs)):>15.1f}"
+            print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Building the seen-key index from the ``articles`` dataset, once.
+
+An output folder written before the index existed (or whose ``_state/seen`` was moved
+away) has articles but no index; deduplicating against an empty index would ingest every
+article again.  So, under the output lock and before the run starts, ``ensure_index``
+reads ``article_id``, ``content_hash``, ``duplicate_of`` and ``body`` from every committed
+articles file and writes the index in one commit.  That costs one pass over history, once;
+every later run reads only the index.
+"""
+from __future__ import annotations
+
+import logging
+
+from apache_beam.io.filesystems import FileSystems
+
+from transforms import near_dup, seen_index
+from transforms.dedup_plan import index_rows
+
+LOG = logging.getLogger(__name__)
+REBUILD_RUN_ID = "rebuilt-from-articles"
+
+
+def _article_files(output_dir: str) -> list[str]:
+    pattern = FileSystems.join(output_dir, "articles", "*", "*.parquet")
+    return sorted(meta.path for meta in FileSystems.match([pattern])[0].metadata_list)
+
+
+def _entries(path: str):
+    import pyarrow.parquet as pq
+
+    with FileSystems.open(path, compression_type="uncompressed") as handle:
+        schema = pq.read_schema(handle)
+        handle.seek(0)
+        columns = [c for c in ("article_id", "content_hash", "duplicate_of", "body") if c in schema.names]
+        table = pq.read_table(handle, columns=columns)
+    for row in table.to_pylist():
+        yield (row["article_id"], row["content_hash"], row.get("duplicate_of") or row["article_id"],
+               near_dup.to_bytes(near_dup.signature(row["body"])))
+
+
+def ensure_index(output_dir: str) -> int:
+    """Build the index from ``articles`` when there is none; returns the number of articles indexed."""
+    if FileSystems.exists(FileSystems.join(seen_index.index_dir(output_dir), seen_index.ROOT_FILE)):
+        return 0
+    files = _article_files(output_dir)
+    if not files:
+        return 0
+    LOG.warning("%s has articles but no seen-key index: building it from %d files (once)", output_dir, len(files))
+    entries = [entry for path in files for entry in _entries(path)]
+    seen_index.apply_rows(output_dir, REBUILD_RUN_ID, [row for entry in entries for row in index_rows(*entry)],
+                          near_dup.PARAMS.as_dict())
+    return len(entries)
