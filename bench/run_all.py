@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import compaction_files, eval_nlp, html_f1, pipeline_throughput
+from bench import compaction_files, eval_nlp, html_f1, near_dup_threshold, pipeline_throughput, seen_index_history
 
 STEPS = [
     ("HTML main-text extraction, token F1 (target >= 0.96)", html_f1.main, ["--quiet"]),
@@ -16,6 +16,9 @@ STEPS = [
     ("NLP quality on the modern-news development set", eval_nlp.main, ["--gold", "tests/gold/modern_dev.json"]),
     ("Batch pipeline throughput and memory", pipeline_throughput.main, []),
     ("Reading a week of 15-minute runs, before and after news-ingest compact", compaction_files.main, []),
+    ("Near-duplicate threshold on the BBC texts (no false positives, edited copies found)",
+     near_dup_threshold.main, []),
+    ("Deduplication cost against 1-3,000 earlier runs", seen_index_history.main, ["--end_to_end"]),
 ]
 
 

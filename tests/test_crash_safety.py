@@ -164,3 +164,14 @@ def test_a_second_run_on_a_locked_output_is_refused_or_waits(inputs, tmp_path):
     _finish(waiting)
     _assert_exactly_once(out, 1 + len(STORIES))
     assert _manifests(out) == [json.loads((out / "_SUCCESS").read_text())["run_id"]]
+
+
+def test_a_failed_run_writes_no_manifest_no_success_and_leaves_no_staged_files(inputs, tmp_path):
+    from pipelines import batch
+
+    out = tmp_path / "out"
+    with pytest.raises(Exception, match="no_such_model"):
+        batch.run(["--input", str(inputs), "--output", str(out), "--spacy_model", "no_such_model"],
+                  save_main_session=False)
+    assert not (out / "_SUCCESS").exists() and _manifests(out) == []
+    assert _readable_files(out) == {} and not glob.glob(str(out / "_staging" / "*"))

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 
 from apache_beam.io.filesystems import FileSystems
 
 from transforms import near_dup, seen_index
 from transforms.crash_points import pause_point
 from transforms.dedup_plan import index_rows
+from transforms.output_lock import is_local, local_path
 from transforms.run_manifest import manifest_path
 from transforms.storage import ensure_parent, read_json, write_json_atomic
 
@@ -137,11 +139,17 @@ def recover(output_dir: str) -> list[tuple[str, str]]:
             actions.append((run_id, "rolled forward"))
             LOG.warning("run %s had crashed while committing; its commit was finished now", run_id)
         else:
-            FileSystems.delete([staging_dir(output_dir, run_id)])
+            discard(output_dir, run_id)
             actions.append((run_id, "discarded"))
             LOG.warning("run %s had crashed before committing; its staged files were deleted "
                         "(its articles are read again by this run)", run_id)
     return actions
+
+
+def discard(output_dir: str, run_id: str) -> None:
+    """Delete a run's staging folder (a run that failed before its commit)."""
+    if FileSystems.exists(staging_dir(output_dir, run_id)):
+        FileSystems.delete([staging_dir(output_dir, run_id)])
 
 
 def _child_name(root: str, path: str) -> str:
@@ -150,10 +158,6 @@ def _child_name(root: str, path: str) -> str:
 
 def _empty_children(root: str) -> set[str]:
     # Local staging folders with no files yet (a run killed right after creating one).
-    import os
-
-    from transforms.output_lock import is_local, local_path
-
     if not is_local(root):
         return set()
     return {name for name in os.listdir(local_path(root)) if os.path.isdir(os.path.join(local_path(root), name))}
