@@ -4,8 +4,8 @@ History is synthesised cheaply: for each earlier run, 10 articles with random id
 hashes and MinHash signatures go into the seen-key index (one bulk commit), and one small
 articles Parquet file per run goes into ``DIR/articles`` (what the old deduplication read).
 
-For each history size, alternating in the same process so a shared machine's load hits
-both alike, it times:
+It times, alternating between the history sizes and the two methods so a shared machine's
+load hits every figure alike:
 
 * ``index``: what a run now does: decide the 10 new articles against the index
   (``dedup_plan.plan`` with ``SeenIndex.lookup``) and commit their rows to it (``apply_rows``);
@@ -120,17 +120,22 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         outs = {}
         for runs in HISTORIES:
-            out = outs[runs] = Path(tmp) / f"h{runs}" / "out"
-            synthesise(out, runs, rng)
-            index_times, read_times = [], []
-            for repeat in range(args.repeats):
-                index_times.append(time_index(out, new_articles(rng, f"{runs}-{repeat}"), f"{runs}-{repeat}"))
-                read_times.append(time_read_all(out))
+            outs[runs] = Path(tmp) / f"h{runs}" / "out"
+            synthesise(outs[runs], runs, rng)
+        # Every measurement alternates between the histories (and index with read-all), so
+        # load from other jobs on the machine hits every column alike.
+        index_times = {runs: [] for runs in HISTORIES}
+        read_times = {runs: [] for runs in HISTORIES}
+        for repeat in range(args.repeats):
+            for runs in HISTORIES:
+                tag = f"{runs}-{repeat}"
+                index_times[runs].append(time_index(outs[runs], new_articles(rng, tag), tag))
+                read_times[runs].append(time_read_all(outs[runs]))
+        for runs in HISTORIES:
             rows = runs * ARTICLES_PER_RUN * (2 + near_dup.PARAMS.banding[0])
-            print(f"{runs:>12} {rows:>10} {statistics.median(index_times):>8.3f} "
-                  f"{statistics.median(read_times):>15.3f}", flush=True)
+            print(f"{runs:>12} {rows:>10} {statistics.median(index_times[runs]):>8.3f} "
+                  f"{statistics.median(read_times[runs]):>15.3f}", flush=True)
         if args.end_to_end:
-            # Whole runs alternate between the histories, so load from other jobs hits all alike.
             walls: dict[int, list[float]] = {runs: [] for runs in HISTORIES}
             for repeat in range(3):
                 for runs in HISTORIES:
