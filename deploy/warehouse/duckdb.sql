@@ -45,6 +45,8 @@ SELECT COLUMNS(lambda c: c <> 'empty') FROM (
          CAST(NULL AS STRUCT(text VARCHAR, kind VARCHAR, value DOUBLE, unit VARCHAR, currency VARCHAR, start_char BIGINT, end_char BIGINT)[]) AS amounts,
          CAST(NULL AS STRUCT(text VARCHAR, resolution VARCHAR, year BIGINT, month BIGINT, day BIGINT, start_char BIGINT, end_char BIGINT)[]) AS dates_mentioned,
          CAST(NULL AS VARCHAR) AS nlp_model,
+         CAST(NULL AS VARCHAR) AS duplicate_of,
+         CAST(NULL AS DOUBLE) AS duplicate_similarity,
          CAST(NULL AS VARCHAR) AS run_id,
          CAST(NULL AS DATE) AS ingest_date WHERE false
   UNION ALL BY NAME
@@ -112,9 +114,24 @@ SELECT COLUMNS(lambda c: c <> 'empty') FROM (
                              hive_types = {'ingest_date': DATE}, union_by_name = true));
 
 CREATE OR REPLACE VIEW duplicates AS
-SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/duplicates/*/*.parquet',
-                           hive_partitioning = true,
-                           hive_types = {'ingest_date': DATE}, union_by_name = true);
+SELECT COLUMNS(lambda c: c <> 'empty') FROM (
+  SELECT CAST(NULL AS VARCHAR) AS article_id,
+         CAST(NULL AS VARCHAR) AS source_uri,
+         CAST(NULL AS VARCHAR) AS source_type,
+         CAST(NULL AS VARCHAR) AS url,
+         CAST(NULL AS VARCHAR) AS title,
+         CAST(NULL AS VARCHAR) AS content_hash,
+         CAST(NULL AS VARCHAR) AS key,
+         CAST(NULL AS VARCHAR) AS found_in,
+         CAST(NULL AS VARCHAR) AS duplicate_of,
+         CAST(NULL AS DOUBLE) AS similarity,
+         CAST(NULL AS TIMESTAMPTZ) AS ingested_at,
+         CAST(NULL AS VARCHAR) AS run_id,
+         CAST(NULL AS DATE) AS ingest_date WHERE false
+  UNION ALL BY NAME
+  SELECT * FROM read_parquet(getvariable('news_ingest_output') || '/duplicates/*/*.parquet',
+                             allow_empty = true, hive_partitioning = true,
+                             hive_types = {'ingest_date': DATE}, union_by_name = true));
 
 -- ---- example queries ----
 
