@@ -51,8 +51,10 @@ LOG = logging.getLogger(__name__)
 SEEN_DIR = ("_state", "seen")
 ROOT_FILE = "INDEX.json"
 FORMAT_VERSION = 1
-# Small enough that reading a shard is cheap, large enough that INDEX.json stays short.
-MAX_SHARD_ROWS = 256
+# Small enough that a run's cost is its number of keys, not the size of the shards they
+# fall in (docs/benchmarks.md: 256 still grew with history, 64 is flat); the split list in
+# INDEX.json stays about one entry per 500 rows.
+MAX_SHARD_ROWS = 64
 # Object stores answer each small read in tens of milliseconds; a few in flight hide that.
 IO_THREADS = 16
 
@@ -86,8 +88,9 @@ def shard_file(prefix: str) -> str:
     return f"shard-{prefix or 'root'}.json"
 
 
-def split_rows(prefix: str, raws: list[list], max_rows: int = MAX_SHARD_ROWS) -> tuple[dict[str, list], set[str]]:
+def split_rows(prefix: str, raws: list[list], max_rows: int | None = None) -> tuple[dict[str, list], set[str]]:
     """({prefix: rows} to write, prefixes split on the way) for one shard's merged rows."""
+    max_rows = max_rows or MAX_SHARD_ROWS
     if len(raws) <= max_rows or all(len(raw[1]) <= len(prefix) for raw in raws):
         return {prefix: raws}, set()
     groups: dict[str, list] = collections.defaultdict(list)
