@@ -799,3 +799,17 @@ def test_a_description_refers_back_to_the_subject_highest_in_the_sentence(nlp):
             '"Hearing the heartbeat was something we never take for granted," the actor said.')
     [row] = quotes_of(nlp, body, ["James Holden", "Kimberly Holden"])
     assert row["speaker"] == "James Holden"
+
+
+@pytest.mark.parametrize("body", [
+    'Idris Fenwick paid tribute to his former supervisor, Marged Holloway, who died in the spring.\n\n'
+    '"She taught me to check every valve twice. I will miss her."',
+    'Tributes were paid to the engineer Marged Holloway by her colleague Idris Fenwick, who worked with her.\n\n'
+    '"She taught me to check every valve twice."',
+])
+def test_a_tribute_is_the_speech_of_who_pays_it_not_of_who_it_is_about(nlp, body):
+    from transforms.nlp.entities import build_entity_index
+
+    doc = nlp(body)
+    rows = extract_quotes(doc, build_entity_index(doc))
+    assert [r["speaker"] for r in rows] == ["Idris Fenwick"]

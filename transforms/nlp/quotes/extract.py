@@ -70,8 +70,9 @@ def _previous_speaker(view: DocView, quote: Quote, before: list) -> Speaker | No
     """Whose speech a frameless quotation continues, looking back over the last few sentences.
 
     Walking back from the quotation, the first of these wins: a quotation with a known
-    speaker, a reporting verb with a nameable subject, or a named person who is a
-    sentence's subject ("Mr Herren says ... He is in negotiations ... "All books ..."").
+    speaker, a reporting verb with a nameable subject, or a named person the text narrates
+    about (``_is_narrated_person``: "Mr Herren says ... He is in negotiations ... "All
+    books ...""; not the subject of a relative clause about someone else).
     A quotation without a speaker stops the search, as does the limit of
     ``FOLLOW_ON_SENTENCES`` sentences or the start of the paragraph before.
     """
@@ -104,12 +105,21 @@ def _previous_speaker(view: DocView, quote: Quote, before: list) -> Speaker | No
             speaker = resolve_token(view, subject) if subject is not None else None
             if speaker is not None and speaker.name:
                 return speaker
-        elif token.dep_ == "nsubj" and token.i in view.subject_speaker:
+        elif token.i in view.subject_speaker and _is_narrated_person(token):
             speaker = view.subject_speaker[token.i]
             if speaker.label == "PERSON" and speaker.name:
                 return speaker
         i -= 1
     return None
+
+
+def _is_narrated_person(token) -> bool:
+    """A subject the text is narrating about: the subject of a clause, or the agent of a
+    main-clause passive ("Tributes were paid by X"), but not the subject of a relative clause
+    about someone else ("X paid tribute to Y, who died in the spring": X, not Y)."""
+    if token.dep_ == "nsubj":
+        return token.head.dep_ != "relcl"
+    return token.dep_ == "pobj" and token.head.dep_ == "agent" and token.head.head.dep_ == "ROOT"
 
 
 def _colon_frame_speaker(view: DocView, before: list) -> Speaker | None:
