@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from tests.test_amounts import nlp, seed_doc  # noqa: F401 (the model fixtures, shared)
 from transforms.nlp.date_mentions import resolve_date
 
 UTC = dt.timezone.utc
@@ -81,18 +82,6 @@ def test_tense_decides_bare_weekdays_and_dates_without_a_year():
 # ---------------------------------------------------------------------------------------
 # The real model
 # ---------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def nlp():
-    from transforms.nlp.model import load_model
-
-    return load_model()
-
-
-@pytest.fixture(scope="module")
-def seed_doc(nlp, seed_path):
-    return nlp("\n".join(seed_path.read_text(encoding="utf-8").split("\n")[3:]))
-
 
 def test_seed_dates(seed_doc):
     from transforms.nlp.date_mentions import extract_dates
