@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from transforms.nlp.doc_access import doc_text
 from transforms.nlp.labels import AMOUNT_LABELS, CARDINAL, MONEY, PERCENT, QUANTITY
 
 # ---------------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ def extract_amounts(body_doc) -> list[dict]:
     A CARDINAL (or a QUANTITY with no unit in its text) that is the number of a noun
     ("five waves", "100,000 troops", "thousands of troops") gets that noun as its unit.
     """
-    text = body_doc.text
+    text = doc_text(body_doc)
     amounts = []
     for ent in body_doc.ents:
         if ent.label_ not in AMOUNT_LABELS or "\n" in ent.text:

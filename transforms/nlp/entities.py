@@ -80,10 +80,12 @@ mention's ``label`` is its entity's label after the repairs above.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from transforms.nlp.doc_access import doc_text, tokens_where
 from transforms.nlp.labels import (EVENT, FAC, GPE, INDEX_SURNAME_MISLABELS, INDEX_SURNAME_MISLABELS_WITH_SIGN,
                                    LOC, NORP, NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS, PRODUCT, WORK_OF_ART)
 from transforms.nlp.lexicon import (COURTESY_TITLES, GENERIC_ORG_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
@@ -189,6 +191,9 @@ def _word_key(word: str) -> str:
     return word.replace(".", "").casefold()
 
 
+# Names repeat within and across articles; these pure functions are called for every
+# pair of mentions, so their results are cached (bounded).
+@functools.lru_cache(maxsize=65536)
 def strip_titles(text: str) -> str:
     """``President Vladimir Putin`` -> ``Vladimir Putin``; ``Mr Putin`` -> ``Putin``.
 
@@ -214,6 +219,7 @@ def strip_titles(text: str) -> str:
     return " ".join(words[i:])
 
 
+@functools.lru_cache(maxsize=65536)
 def person_name(text: str) -> str:
     """A person's name without titles or a role phrase before it.
 
@@ -229,6 +235,7 @@ def person_name(text: str) -> str:
     return strip_titles(" ".join(words))
 
 
+@functools.lru_cache(maxsize=65536)
 def person_key(name: str) -> tuple[str, ...]:
     """Case-folded words of a name without dots: ``Dr. J. Smith`` and ``dr j smith`` meet."""
     return tuple(key for key in (_word_key(word) for word in name.split()) if key)
@@ -493,11 +500,11 @@ def build_entity_index(body_doc, title_doc=None) -> EntityIndex:
     """The entity index of an article from its spaCy docs (see the module docstring)."""
     raw = list(_raw_mentions(title_doc, in_title=True)) if title_doc is not None else []
     raw.extend(_raw_mentions(body_doc, in_title=False))
-    return index_mentions(raw, body_doc.text, described_organisations(body_doc))
+    return index_mentions(raw, doc_text(body_doc), described_organisations(body_doc))
 
 
 def _raw_mentions(doc, in_title: bool):
-    text = doc.text  # built from the tokens on every access: read it once
+    text = doc_text(doc)  # Doc.text is built from the tokens on every access
     for ent in doc.ents:
         kept = trim_entity_text(ent.text, ent.label_)
         if kept is None:
@@ -521,9 +528,7 @@ def described_organisations(doc) -> set[str]:
     clause with *which* ("Dunmore, which makes seats").  Tagged or not: the model often
     tags only some mentions of a company."""
     found = set()
-    for token in doc:
-        if token.pos_ != "PROPN":
-            continue
+    for token in tokens_where(doc, pos=("PROPN",)):
         related = [c for c in token.children if c.dep_ == "appos"]
         if token.dep_ == "appos":
             related.append(token.head)

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -161,11 +162,49 @@ def _parenthetical_first_name(doc: Doc, i: int) -> int | None:
     return end if len(words) <= 2 and reads_as_person_name([doc[i + 1].text, *words]) else None
 
 
+def _may_open_person_repair(text: str) -> bool:
+    """Whether a token with this text can start one of person_spans' repairs: an opening
+    bracket, a courtesy title, a family noun or a role noun (a superset of their tests)."""
+    lower = text.lower()
+    return (text == "(" or text.rstrip(".").casefold() in COURTESY_TITLES or lower in FAMILY_NOUNS
+            or text in UPPER_CASE_ROLES or lower in ROLE_NOUNS_BEFORE_NAMES)
+
+
+# Token text (by its string-store hash) -> whether it may open a repair; texts repeat
+# across articles, so each is tested once.  Bounded for long-running workers.
+_OPENER_MEMO: dict[int, bool] = {}
+_OPENER_MEMO_MAX = 100_000
+
+
+def _repair_openers(doc: Doc) -> list[int]:
+    """Indexes of the tokens that may open a repair, read from the Doc's ORTH array."""
+    strings, memo = doc.vocab.strings, _OPENER_MEMO
+    if len(memo) > _OPENER_MEMO_MAX:
+        memo.clear()
+    openers = []
+    for i, key in enumerate(doc.to_array(ORTH).tolist() if len(doc) else ()):
+        opens = memo.get(key)
+        if opens is None:
+            opens = memo[key] = _may_open_person_repair(strings[key])
+        if opens:
+            openers.append(i)
+    return openers
+
+
 def person_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of people the model missed or mislabelled (repairs 1, 2, 7 and 8)."""
     found = []
+    # Only tokens that can open a repair are looked at; checking every token of the doc
+    # was most of the repairs' time (docs/benchmarks.md).
+    candidates = _repair_openers(doc)
+    next_candidate = 0
     i = 0
     while i < len(doc):
+        while next_candidate < len(candidates) and candidates[next_candidate] < i:
+            next_candidate += 1
+        if next_candidate == len(candidates):
+            break
+        i = candidates[next_candidate]
         token = doc[i]
         end = _parenthetical_first_name(doc, i)
         if end is not None:

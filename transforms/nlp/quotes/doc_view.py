@@ -71,9 +71,14 @@ class DocView:
     org_names: list[str] = field(default_factory=list)
     subjects: list[Subject] = field(default_factory=list)
     subject_speaker: dict[int, Speaker] = field(default_factory=dict)
+    # Memo of resolution.canonical per entity span: it reads only the index, labels and doc.
+    canonical_of: dict[tuple[int, int, str], tuple[str, str]] = field(default_factory=dict)
+    _paragraph_starts: list[int] | None = field(default=None, repr=False)
 
     def paragraph_of(self, char: int) -> int:
-        return max(0, bisect.bisect_right([s for s, _ in self.paragraphs], char) - 1)
+        if self._paragraph_starts is None:  # paragraphs are fixed when the view is built
+            self._paragraph_starts = [s for s, _ in self.paragraphs]
+        return max(0, bisect.bisect_right(self._paragraph_starts, char) - 1)
 
 
 def is_paragraph_break(token) -> bool:

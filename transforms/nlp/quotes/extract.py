@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import NamedTuple
 
+from transforms.nlp.doc_access import doc_text, token_starts
 from transforms.nlp.labels import PERSON
 from transforms.nlp.lexicon import PRONOUN_GENDER
 from transforms.nlp.quotes.doc_view import (DocView, Quote, Speaker, entity_index, is_paragraph_break,
@@ -28,10 +29,10 @@ FOLLOW_ON_SENTENCES = 3
 
 
 def _build_view(body_doc, index) -> DocView:
-    text = body_doc.text
+    text = doc_text(body_doc)
     spans = find_quote_spans(text)
     view = DocView(doc=body_doc, index=index, paragraphs=paragraph_spans(text),
-                    token_starts=[t.idx for t in body_doc], owner=[-1] * len(body_doc))
+                    token_starts=token_starts(body_doc), owner=[-1] * len(body_doc))
     view.entity_of = entity_index(body_doc)
     view.labels = {e["name"]: e["label"] for e in getattr(index, "entities", None) or () if e.get("name")}
     for entity in getattr(index, "entities", None) or ():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from transforms.nlp.doc_access import tokens_where
 from transforms.nlp.entities import is_acronym
 from transforms.nlp.labels import GROUP_LABELS, SPEAKER_LABELS, SPEAKER_SURNAME_MISLABELS
 from transforms.nlp.lexicon import (ANAPHORIC_ORG_NOUNS, COMMUNICATION_NOUNS, GENERIC_PERSON_NOUNS,
@@ -32,6 +33,14 @@ def canonical(view: DocView, ent) -> tuple[str, str]:
     not PERSON (``grouped_as_non_person``).  A name the index does not know keeps its
     surface form (without "the" or "'s").
     """
+    key = (ent.start, ent.end, ent.label_)
+    found = view.canonical_of.get(key)
+    if found is None:
+        found = view.canonical_of[key] = _canonical(view, ent)
+    return found
+
+
+def _canonical(view: DocView, ent) -> tuple[str, str]:
     index = view.index
     grouped = grouped_as_non_person(view, ent)
     if grouped is not None:
@@ -412,7 +421,9 @@ def _antecedent_role(view: DocView, token) -> tuple[str, object] | None:
 
 def collect_subjects(view: DocView) -> None:
     """Antecedent candidates outside quotations, in text order, resolved as we go."""
-    for token in view.doc:
+    # Only these tokens can have an antecedent role (see _antecedent_role); reading them
+    # from the Doc's arrays spares creating a Token object for every other token.
+    for token in tokens_where(view.doc, deps=("nsubj", "nsubjpass", "pobj"), ent_types=("PERSON",)):
         found = _antecedent_role(view, token)
         if found is None:
             continue
