@@ -1,11 +1,13 @@
 """Near-duplicates: MinHash signatures, LSH band keys and the dedup decisions built on them."""
 import datetime as dt
 import hashlib
+import random
 
 import pyarrow as pa
 import pytest
 
 from transforms import near_dup
+from transforms.identity import content_hash as near_dup_hash
 from transforms.dedup_plan import (DROP, EARLIER_RUN, KEEP, MARK, THIS_RUN, Candidate, first_copy_order,
                                    index_entry, index_rows, plan)
 from transforms.seen_index import SeenIndex, apply_rows
@@ -118,3 +120,20 @@ def test_an_output_without_an_index_gets_one_built_from_its_articles_once(tmp_pa
     copy, _ = _candidate("c", EDITED + " One more sentence from a third site.")
     decision = plan([copy], SeenIndex(out, PARAMS).lookup)["c"]
     assert (decision.action, decision.duplicate_of) == (MARK, "a")
+
+
+def test_on_the_bbc_texts_no_distinct_stories_match_and_edited_copies_do(corpus_dir):
+    from bench.near_dup_threshold import edits, load_bodies
+
+    bodies = [body for _, body in load_bodies(corpus_dir / "text" / "bbc")]
+    candidates = [_candidate(f"{i:04d}", body, content_hash=near_dup_hash(body))[0] for i, body in enumerate(bodies)]
+    decisions = plan(candidates, None)
+    near = [d for d in decisions.values() if d.key == "near_duplicate"]
+    assert near == []                                   # 150 stories, none a near-duplicate of another
+    rng = random.Random(3)
+    copies = [_candidate(f"copy-{i:04d}", edits(body, rng)["one word changed + one sentence added"])[0]
+              for i, body in enumerate(bodies)]
+    marked = plan(candidates + copies, None)
+    # The set has one story twice (same text): a copy of the second names the first.
+    first_copy = {c.article_id: decisions[c.article_id].root_id for c in candidates}
+    assert [marked[c.article_id].duplicate_of for c in copies] == [first_copy[c.article_id] for c in candidates]
