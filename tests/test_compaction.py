@@ -84,6 +84,7 @@ def output(two_batch_runs, tmp_path):
     return copy
 
 
+@pytest.mark.slow
 def test_real_output_keeps_every_row_and_records_the_compaction(output, tmp_path, two_batch_runs):
     before = {name: _rows_checksum(output, name) for name in DATASETS}
     files_before = _parquet_files(output)

@@ -17,6 +17,7 @@ from transforms.duckdb_load import load
 from transforms.run_catalog import finished_runs, local_path, run_files
 
 TABLES = ("articles", "entities", "quotes", "rejects")
+pytestmark = pytest.mark.slow  # two real batch runs (shared by the session)
 
 
 @pytest.fixture()

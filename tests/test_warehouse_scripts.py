@@ -187,6 +187,7 @@ def test_snowflake_pattern_takes_committed_part_files_only(path, loaded):
 
 # --- DuckDB views ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_duckdb_views_read_the_folder_given_in_a_variable(two_batch_runs, tmp_path, monkeypatch):
     import shutil
 
