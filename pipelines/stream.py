@@ -77,6 +77,11 @@ def run(argv=None, save_main_session=True) -> int:
     if launch is None:
         return 2
     config, options = launch.config, launch.options
+    from pipelines.runners import wants_direct_runner
+    if wants_direct_runner(options):
+        from pipelines.stream_local import run_local
+
+        return run_local(launch)
     from transforms.http_state import load_validators, state_path
 
     bounded = config.stop_after_polls is not None

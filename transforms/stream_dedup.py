@@ -1,0 +1,111 @@
+"""``DeduplicateStream``: the first sighting of each article, for unbounded (streaming) input.
+
+An unbounded pipeline cannot group "every article with this id" as batch does; instead
+each key (article id, then content hash) remembers in Beam state that it was seen.  The
+memory is bounded by a time to live in *event time*: a key not seen again for
+``ttl_seconds`` is forgotten (an event-time timer clears it), and every new sighting
+pushes its expiry back, so an entry that a feed keeps listing for weeks is never
+forgotten while it is listed.  Event time, not wall-clock time, because the watermark is
+what says "no earlier data will come": it makes expiry deterministic and testable with
+``TestStream``.
+
+State is per key *and window*, so the dedup runs in the global window whatever windowing
+the input has, and restores the input's windowing afterwards (each element keeps its
+timestamp, so it lands in the same window as before).
+
+A restarted job starts with empty state; ``seen_ids`` / ``seen_hashes`` (bounded
+PCollections of keys already in the output, e.g. read from DIR at start-up) seed it:
+articles with those keys are dropped as ``already-ingested``, like in batch.
+"""
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.coders import BooleanCoder
+from apache_beam.metrics import Metrics
+from apache_beam.transforms import window
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
+
+from transforms.dedup import DUPLICATES, duplicate_record
+
+DEFAULT_TTL_SECONDS = 7 * 24 * 3600
+
+
+def first_sighting(already_seen: bool, already_ingested: bool, key_name: str) -> str | None:
+    """None when the article is new; otherwise the reason it is a duplicate (the ``key`` of its record)."""
+    if already_ingested:
+        return f"already-ingested:{key_name}"
+    if already_seen:
+        return f"seen-in-stream:{key_name}"
+    return None
+
+
+class _FirstSeenFn(beam.DoFn):
+    """(key, article) -> the article the first time ``key`` is seen within the TTL; duplicates tagged."""
+
+    SEEN = ReadModifyWriteStateSpec("seen", BooleanCoder())
+    EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
+
+    def __init__(self, key_name: str, ttl_seconds: int):
+        self._key_name = key_name
+        self._ttl_seconds = ttl_seconds
+        self.dropped = Metrics.counter("dedup", f"stream_dropped_by_{key_name}")
+
+    def process(self, element, ingested_keys, timestamp=beam.DoFn.TimestampParam,
+                seen=beam.DoFn.StateParam(SEEN), expiry=beam.DoFn.TimerParam(EXPIRY)):
+        key, article = element
+        # Every sighting keeps the key for another TTL from now (in event time).
+        expiry.set(timestamp + self._ttl_seconds)
+        reason = first_sighting(bool(seen.read()), key in ingested_keys, self._key_name)
+        seen.write(True)
+        if reason is None:
+            yield article
+            return
+        self.dropped.inc()
+        yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(article, reason, None))
+
+    @on_timer(EXPIRY)
+    def forget(self, seen=beam.DoFn.StateParam(SEEN)):
+        seen.clear()
+
+
+class _FirstOnKey(beam.PTransform):
+    def __init__(self, key_name: str, ttl_seconds: int, ingested_keys=None):
+        super().__init__()
+        self._key_name = key_name
+        self._ttl_seconds = ttl_seconds
+        self._ingested_keys = ingested_keys
+
+    def expand(self, articles):
+        key = self._key_name
+        ingested = self._ingested_keys
+        if ingested is None:
+            ingested = articles.pipeline | "NoIngestedKeys" >> beam.Create([])
+        ingested = ingested | "AsMarkers" >> beam.Map(lambda k: (k, True))
+        return (articles
+                | "KeyBy" >> beam.Map(lambda a: (a[key], a))
+                | "First" >> beam.ParDo(_FirstSeenFn(key, self._ttl_seconds), beam.pvalue.AsDict(ingested))
+                .with_outputs(DUPLICATES, main="articles"))
+
+
+class DeduplicateStream(beam.PTransform):
+    """Articles -> {"articles": first sightings, "duplicates": dropped records}, in the input's windowing.
+
+    ``seen_ids`` / ``seen_hashes``: optional bounded PCollections of article ids and content
+    hashes already written (a restart seeds its memory with them).
+    """
+
+    def __init__(self, ttl_seconds: int = DEFAULT_TTL_SECONDS, seen_ids=None, seen_hashes=None):
+        super().__init__()
+        self._ttl_seconds = ttl_seconds
+        self._seen_ids = seen_ids
+        self._seen_hashes = seen_hashes
+
+    def expand(self, articles):
+        windowing = articles.windowing
+        unwindowed = articles | "GlobalWindow" >> beam.WindowInto(window.GlobalWindows())
+        by_id = unwindowed | "ById" >> _FirstOnKey("article_id", self._ttl_seconds, self._seen_ids)
+        by_hash = by_id.articles | "ByContent" >> _FirstOnKey("content_hash", self._ttl_seconds, self._seen_hashes)
+        duplicates = (by_id[DUPLICATES], by_hash[DUPLICATES]) | "AllDuplicates" >> beam.Flatten()
+        return {"articles": by_hash.articles | "Rewindow" >> beam.WindowInto(windowing),
+                DUPLICATES: duplicates | "RewindowDuplicates" >> beam.WindowInto(windowing)}
