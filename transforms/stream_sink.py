@@ -1,0 +1,203 @@
+"""``WriteWindows``: the streaming (Dataflow) sink: each window's rows as Parquet, then its manifest.
+
+Every element a window holds comes to one place: the rows of each dataset, plus one small
+marker per element of every collection the manifest counts (articles read, rejected,
+deduplicated, ...).  They are grouped by window under a single key, so one call of
+``CommitWindowFn`` sees the whole pane: it writes the pane's files, then its manifest (the
+same document, counts and balance as a batch run), then ``_SUCCESS``.  The files and the
+counts of a manifest therefore describe exactly the same elements.
+
+Names are a pure function of (run id, window, pane, dataset, partition, shard)::
+
+    DIR/<dataset>/ingest_date=YYYY-MM-DD/part-<window start>-<run_id>-<shard:05d>.parquet
+    DIR/_runs/<run_id>-<window start>.json
+    (late panes: part-<window start>-<run_id>-p<pane>-<shard>.parquet and <run_id>-<window start>-p<pane>.json)
+
+so a retried pane overwrites its own files instead of adding a second copy, and each file
+appears whole (written under a temporary name, then renamed).  Rows go to a shard by a
+stable hash of their article id; the shard count grows with the pane's row count, so
+files stay a readable size and the same rows always land in the same file.
+
+Windows fire when the watermark passes their end.  Data that arrives later (possible with
+a Pub/Sub source; polls are never late) but within ``allowed_lateness`` fires again, one
+window length after the first late element, as a late pane with its own files and
+manifest; data later still is dropped by Beam (the job's ``droppedDueToLateness`` metric).
+"""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+import math
+import zlib
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.transforms import trigger, window
+
+LOG = logging.getLogger(__name__)
+
+ROWS_PER_FILE = 100_000
+_ROW, _COUNT, _REJECT, _DUPLICATE, _VALIDATOR = "row", "count", "reject", "duplicate", "validator"
+
+
+def streaming_windows(window_seconds: int, allowed_lateness: int) -> beam.WindowInto:
+    """Fixed windows fired once on time, then for late data ``window_seconds`` after the first late element.
+
+    The delay gathers a late element's markers and rows (which reach the sink at different
+    moments: read at once, written after the NLP) into one pane, so a late pane's manifest
+    balances too; each pane is written separately (discarding mode).
+    """
+    return beam.WindowInto(window.FixedWindows(window_seconds),
+                           trigger=trigger.AfterWatermark(late=trigger.AfterProcessingTime(window_seconds)),
+                           accumulation_mode=trigger.AccumulationMode.DISCARDING,
+                           allowed_lateness=allowed_lateness)
+
+
+def window_stamp(start) -> str:
+    """``YYYYMMDDTHHMMSSZ`` of a window start (a Beam Timestamp)."""
+    return start.to_utc_datetime().strftime("%Y%m%dT%H%M%SZ")
+
+
+def pane_run_id(run_id: str, stamp: str, pane_index: int) -> str:
+    """The manifest id of one pane of one window."""
+    return f"{run_id}-{stamp}" + (f"-p{pane_index}" if pane_index else "")
+
+
+def part_file_name(stamp: str, run_id: str, pane_index: int, shard: int) -> str:
+    pane = f"-p{pane_index}" if pane_index else ""
+    return f"part-{stamp}-{run_id}{pane}-{shard:05d}.parquet"
+
+
+def shard_of(row: dict, shards: int) -> int:
+    # crc32, not hash(): str hashes differ between worker processes, shard numbers must not.
+    key = row.get("article_id") or row.get("source_uri") or row.get("item_key") or ""
+    return zlib.crc32(str(key).encode("utf-8")) % shards
+
+
+def plan_files(rows: list[tuple[str, str, dict]], rows_per_file: int = ROWS_PER_FILE) -> dict:
+    """(dataset, partition, row) triples -> {(dataset, partition, shard): rows}, deterministic for a set of rows."""
+    by_partition = collections.defaultdict(list)
+    for dataset, partition, row in rows:
+        by_partition[(dataset, partition)].append(row)
+    plan = {}
+    for (dataset, partition), part_rows in sorted(by_partition.items()):
+        shards = max(1, math.ceil(len(part_rows) / rows_per_file))
+        for row in part_rows:
+            plan.setdefault((dataset, partition, shard_of(row, shards)), []).append(row)
+    return plan
+
+
+def tally(markers) -> tuple[dict, list, list, list]:
+    """(counts, rejects by (stage, reason), duplicates by key, validator updates) from a pane's markers."""
+    counts, reasons, dup_keys, validators = collections.Counter(), collections.Counter(), collections.Counter(), []
+    for kind, value in markers:
+        if kind == _COUNT:
+            counts[value] += 1
+        elif kind == _REJECT:
+            reasons[value] += 1
+        elif kind == _DUPLICATE:
+            dup_keys[value] += 1
+        elif kind == _VALIDATOR:
+            validators.append(value)
+    return dict(counts), sorted(reasons.items()), sorted(dup_keys.items()), validators
+
+
+class CommitWindowFn(beam.DoFn):
+    """One pane of one window: write its files, then its manifest and ``_SUCCESS``; yields the manifest."""
+
+    def __init__(self, output_dir: str, run_id: str, counted: tuple[str, ...], datasets: tuple[str, ...],
+                 options: dict, inputs: list[str]):
+        self._output_dir = output_dir
+        self._run_id = run_id
+        self._counted = counted
+        self._datasets = datasets
+        self._options = options
+        self._inputs = inputs
+
+    def process(self, element, win=beam.DoFn.WindowParam, pane=beam.DoFn.PaneInfoParam):
+        from transforms.run_manifest import build_manifest, manifest_path, write_json
+        from transforms.sinks import write_parquet_file
+
+        started_at = dt.datetime.now(dt.timezone.utc)
+        _key, items = element
+        rows, markers = [], []
+        for kind, *value in items:
+            if kind == _ROW:
+                rows.append(tuple(value))
+            else:
+                markers.append((kind, value[0]))
+        stamp, pane_index = window_stamp(win.start), pane.index
+        run_id = pane_run_id(self._run_id, stamp, pane_index)
+        files = {name: [] for name in self._datasets}
+        for (dataset, partition, shard), file_rows in sorted(plan_files(rows).items()):
+            path = FileSystems.join(self._output_dir, dataset, partition,
+                                    part_file_name(stamp, self._run_id, pane_index, shard))
+            write_parquet_file(path, file_rows, dataset)
+            files[dataset].append(path)
+        counts, reasons, dup_keys, validators = tally(markers)
+        manifest = build_manifest(
+            run_id=run_id, mode="stream", started_at=started_at, finished_at=dt.datetime.now(dt.timezone.utc),
+            inputs=self._inputs, options=self._options, counts={name: counts.get(name, 0) for name in self._counted},
+            rejects_by_reason=reasons, duplicates_by_key=dup_keys, files=files)
+        manifest["window"] = {"start": win.start.to_utc_datetime().isoformat(),
+                              "end": win.end.to_utc_datetime().isoformat(), "pane": pane_index,
+                              "timing": {0: "early", 1: "on_time", 2: "late"}.get(pane.timing, "unknown")}
+        manifest["datasets_without_rows"] = sorted(name for name, paths in files.items() if not paths)
+        if validators:
+            self._save_validators(validators)
+        path = manifest_path(self._output_dir, run_id)
+        write_json(path, manifest)
+        self._mark_success(run_id, manifest["finished_at"], path)
+        LOG.info("window %s pane %d: %d articles read, %d written; manifest %s", stamp, pane_index,
+                 manifest["balance"]["articles_read"], manifest["balance"]["articles_written"], path)
+        yield manifest
+
+    def _mark_success(self, run_id: str, finished_at: str, manifest: str) -> None:
+        """Point ``_SUCCESS`` at this pane, unless a later window already finished (windows can finish out of order)."""
+        from transforms.run_manifest import read_manifest, write_json
+
+        success = FileSystems.join(self._output_dir, "_SUCCESS")
+        current = read_manifest(success) or {}
+        if str(current.get("run_id", "")) <= run_id:
+            write_json(success, {"run_id": run_id, "finished_at": finished_at, "manifest": manifest})
+
+    def _save_validators(self, updates):
+        from transforms.http_state import load_validators, merge_validators, save_validators, state_path
+
+        store = state_path(self._output_dir)
+        save_validators(store, merge_validators(load_validators(store), updates))
+
+
+class WriteWindows(beam.PTransform):
+    """Windowed rows and counted collections -> Parquet files and a manifest per window pane.
+
+    ``rows``: dataset -> PCollection of ``(partition, row)``; ``counted``: manifest count
+    name -> PCollection (only its size matters); ``rejects`` / ``duplicates``: the records
+    behind the reason and key tallies; ``validators``: HTTP validator updates to save.
+    All must share one windowing (``streaming_windows``).  Returns the manifests.
+    """
+
+    def __init__(self, output_dir: str, run_id: str, *, options: dict | None = None, inputs=()):
+        super().__init__()
+        self._output_dir = output_dir
+        self._run_id = run_id
+        self._options = options or {}
+        self._inputs = list(inputs)
+
+    def expand(self, parts):
+        rows, counted = parts["rows"], parts["counted"]
+        tagged = [pcoll | f"Row_{name}" >> beam.Map(lambda pr, n=name: (_ROW, n, pr[0], pr[1]))
+                  for name, pcoll in rows.items()]
+        tagged += [pcoll | f"Count_{name}" >> beam.Map(lambda _e, n=name: (_COUNT, n))
+                   for name, pcoll in counted.items()]
+        tagged.append(parts["rejects"] | "RejectReason" >> beam.Map(lambda r: (_REJECT, (r["stage"], r["reason"]))))
+        tagged.append(parts["duplicates"] | "DuplicateKey" >> beam.Map(lambda d: (_DUPLICATE, d["key"])))
+        if "validators" in parts:
+            tagged.append(parts["validators"] | "Validator" >> beam.Map(lambda v: (_VALIDATOR, v)))
+        fn = CommitWindowFn(self._output_dir, self._run_id, tuple(counted), tuple(rows), self._options, self._inputs)
+        return (tagged
+                | "AllOfWindow" >> beam.Flatten()
+                | "OneKey" >> beam.Map(lambda item: ("window", item))
+                | "GroupWindow" >> beam.GroupByKey()
+                | "Commit" >> beam.ParDo(fn))
