@@ -1,99 +1,77 @@
-"""The streaming pipeline: poll feeds for ever, write windowed datasets.
+"""``news-ingest stream``: poll feeds until stopped; rows become readable Parquet as it runs.
 
-    PeriodicImpulse (every --poll_interval s) -> the configured sources -> IngestArticles
-    (read -> normalise -> DeduplicateStream, per-key state with a TTL -> Enrich with spaCy)
-    -> FixedWindows(--window_seconds) -> ShapeRows -> Parquet files per window under ingest_date=...
+Two ways to run, the same transforms in both (``transforms.front_end``):
 
-It shares every stage with ``pipelines.batch`` except the source (a timer instead of
-one pass), deduplication (Beam state instead of a global group) and the sink (windowed
-files).  Conditional GET keeps re-polling cheap: a feed that has not changed answers 304.
-``--stop_after_polls N`` ends the job after N polls, for tests and bounded backfills.
+* **On this machine** (no ``--runner``, or the direct runner): a loop in this process, one
+  short bounded run of the batch graph per poll, each committed with its own files and
+  manifest before the next poll (``pipelines.stream_local``).  Beam 2.77's local runners
+  cannot run an unbounded ``PeriodicImpulse`` graph without downloading Prism at run time,
+  which news-ingest never does; ``pipelines.stream_loop`` explains the details.
+* **On Dataflow** (``--runner DataflowRunner``): one streaming job, ``PeriodicImpulse`` ->
+  ``StreamIngest`` (windows of the poll time, ``DeduplicateStream``, a manifest per
+  window; ``pipelines.stream_graph``).  Submitting returns once the job is running.
+
+``--stop_after_polls N`` ends either after N polls (tests, bounded backfills).
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
 import time
 
-import apache_beam as beam
-from apache_beam.options.pipeline_options import StandardOptions
-from apache_beam.transforms import window
-from apache_beam.transforms.periodicsequence import PeriodicImpulse
-
-from pipelines.launch import prepare
-from pipelines.options import RunConfig
-from pipelines.runners import local_runner
-from transforms.dedup import DeduplicateStream
-from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, needs_http
-from transforms.sinks import WriteDatasets
-from transforms.sources.discover import SourceRef
-
 LOG = logging.getLogger("news_ingest.stream")
 
 
-def build(p, config: RunConfig, refs: list[SourceRef], *, start: float, stop: float | None = None,
-          validators=None, discovery_rejects=()):
-    """Wire the streaming pipeline onto ``p``; returns {dataset: written paths}."""
-    fetch_config = fetch_config_for(config) if needs_http(config, refs) else None
-    ticks = p | "Poll" >> PeriodicImpulse(start_timestamp=start, stop_timestamp=stop or float(2 ** 40),
-                                          fire_interval=config.poll_interval)
-    sources = ticks | "Sources" >> beam.FlatMap(lambda _tick, refs=tuple(refs): refs)
-    ingested = sources | "Ingest" >> IngestArticles(
-        config, DeduplicateStream(), fetch_config=fetch_config, validators=validators, ingested_at=None,
-        extra_rejects=p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)))
-    windowed = {
-        "articles": ingested["articles"] | "WindowArticles" >> IngestionWindows(
-            config.window_seconds, lambda a: a["ingested_at"]),
-        # Rejects carry no timestamp of their own; they are windowed by when they pass.
-        "rejects": ingested["rejects"] | "WindowRejects" >> IngestionWindows(
-            config.window_seconds, lambda _r: dt.datetime.now(dt.timezone.utc)),
-    }
-    shaped = windowed | "Shape" >> ShapeRows(config.run_id)
-    return shaped | "Write" >> WriteDatasets(config.output, config.run_id)
-
-
-class IngestionWindows(beam.PTransform):
-    """Stamp each record with its ingestion time and put it in fixed windows of that time.
-
-    Explicit stamps, because batching (Enrich) and Create (discovery rejects) emit elements
-    with no meaningful timestamp of their own.
-    """
-
-    def __init__(self, window_seconds: int, event_time):
-        super().__init__()
-        self._window_seconds = window_seconds
-        self._event_time = event_time
-
-    def expand(self, pcoll):
-        event_time = self._event_time
-        return (pcoll
-                | "Stamp" >> beam.Map(lambda e: window.TimestampedValue(e, event_time(e).timestamp()))
-                | "Window" >> beam.WindowInto(window.FixedWindows(self._window_seconds)))
-
-
 def run(argv=None, save_main_session=True) -> int:
+    """Parse flags, find the sources, stream until stopped; returns the exit status."""
+    from pipelines.launch import prepare
+    from pipelines.runners import wants_direct_runner
+
     launch = prepare(argv, "stream", save_main_session)
     if launch is None:
         return 2
-    config, options = launch.config, launch.options
-    from pipelines.runners import wants_direct_runner
-    if wants_direct_runner(options):
+    if wants_direct_runner(launch.options):
         from pipelines.stream_local import run_local
 
         return run_local(launch)
+    return submit_streaming_job(launch)
+
+
+def build_streaming_job(p, launch, *, start: float, stop: float | None = None):
+    """Wire the unbounded graph onto ``p``: timer-driven polls of ``launch.refs`` into ``StreamIngest``."""
+    from pipelines.batch import existing_keys
+    from pipelines.stream_graph import StreamIngest, poll_sources, stamped
+    from transforms.front_end import fetch_config_for, needs_http
     from transforms.http_state import load_validators, state_path
 
-    bounded = config.stop_after_polls is not None
-    # A bounded run (tests, backfills) executes like batch; otherwise Beam runs in streaming mode.
-    options.view_as(StandardOptions).streaming = not bounded
+    config = launch.config
+    seen = {}
+    if not config.reprocess:  # a (re)started job must not write again what DIR already holds
+        seen = {"seen_ids": existing_keys(p, config.output, "article_id", "SeenIds"),
+                "seen_hashes": existing_keys(p, config.output, "content_hash", "SeenHashes")}
+    refs = poll_sources(p, launch.refs, config.poll_interval, start, stop)
+    return refs | "Stream" >> StreamIngest(
+        config, fetch_config=fetch_config_for(config) if needs_http(config, launch.refs) else None,
+        validators=load_validators(state_path(config.output)),
+        extra_rejects=stamped(p, "DiscoveryRejects", launch.discovery_rejects, start), **seen)
+
+
+def submit_streaming_job(launch) -> int:
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import StandardOptions
+
+    config, options = launch.config, launch.options
+    options.view_as(StandardOptions).streaming = True
     start = time.time()
-    stop = start + config.poll_interval * (config.stop_after_polls - 0.5) if bounded else None
-    LOG.info("stream %s: polling %d sources every %s s -> %s", config.run_id, len(launch.refs),
-             config.poll_interval, config.output)
-    with beam.Pipeline(runner=local_runner(options, streaming=not bounded), options=options) as p:
-        build(p, config, launch.refs, start=start, stop=stop,
-              validators=load_validators(state_path(config.output)), discovery_rejects=launch.discovery_rejects)
+    stop = None
+    if config.stop_after_polls is not None:
+        stop = start + config.poll_interval * (config.stop_after_polls - 0.5)
+    p = beam.Pipeline(options=options)
+    build_streaming_job(p, launch, start=start, stop=stop)
+    result = p.run()
+    job = result.job_id() if hasattr(result, "job_id") else type(result).__name__
+    LOG.info("stream %s: job %s submitted; polling %d sources every %s s into %s, a manifest per %d s window",
+             config.run_id, job, len(launch.refs), config.poll_interval, config.output, config.window_seconds)
     return 0
 
 

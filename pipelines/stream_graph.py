@@ -22,7 +22,7 @@ from apache_beam.transforms import window
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
 from transforms.front_end import IngestArticles, ShapeRows
-from transforms.stream_dedup import DEFAULT_TTL_SECONDS, DeduplicateStream
+from transforms.stream_dedup import DEFAULT_TTL_SECONDS, DeduplicateStream, restore_windowing
 from transforms.stream_sink import WriteWindows, streaming_windows
 
 
@@ -71,12 +71,11 @@ class StreamIngest(beam.PTransform):
 
     def expand(self, refs):
         config = self._config
-        windows = streaming_windows(config.window_seconds, self._allowed_lateness)
-        sources = refs | "Window" >> windows
+        sources = refs | "Window" >> streaming_windows(config.window_seconds, self._allowed_lateness)
         extra = None
         if self._extra_rejects is not None:
-            extra = self._extra_rejects | "WindowExtraRejects" >> streaming_windows(
-                config.window_seconds, self._allowed_lateness)
+            # The very same windowing object: Beam compares triggers by identity when flattening.
+            extra = self._extra_rejects | "WindowExtraRejects" >> restore_windowing(sources.windowing)
         ingested = sources | "Ingest" >> IngestArticles(
             config, DeduplicateStream(self._ttl_seconds, self._seen_ids, self._seen_hashes),
             fetch_config=self._fetch_config, validators=self._validators, ingested_at=None, extra_rejects=extra)

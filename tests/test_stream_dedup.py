@@ -1,4 +1,6 @@
 """DeduplicateStream under TestStream (BundleBasedDirectRunner): first sightings, event-time TTL, windows kept."""
+import datetime as dt
+
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
@@ -14,7 +16,8 @@ TTL = 100
 
 def article(article_id, content=None):
     return {"article_id": article_id, "content_hash": content or f"hash-of-{article_id}",
-            "source_uri": f"http://127.0.0.1/feed#{article_id}", "body": "text"}
+            "source_uri": f"http://127.0.0.1/feed#{article_id}", "body": "text",
+            "ingested_at": dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc)}
 
 
 def streaming_pipeline():
@@ -42,15 +45,16 @@ def run_dedup(stream, kept, dropped, window_seconds=None, seen_ids=(), seen_hash
             return a["article_id"], None if isinstance(w, window.GlobalWindow) else w.start
 
         kept_pc = out["articles"] | "Where" >> beam.Map(where)
-        dup_pc = out[DUPLICATES] | "DupKey" >> beam.Map(lambda d: (d["article_id"], d["key"]))
+        dup_pc = out[DUPLICATES] | "DupKey" >> beam.Map(
+            lambda d: (d["article_id"], f"{d['found_in']}:{d['key']}:{d['duplicate_of']}"))
         assert_that(kept_pc, equal_to(kept), label="Kept")
         assert_that(dup_pc, equal_to(dropped), label="Dropped")
 
 
 def test_first_sighting_reasons():
-    assert first_sighting(False, False, "article_id") is None
-    assert first_sighting(True, False, "article_id") == "seen-in-stream:article_id"
-    assert first_sighting(True, True, "content_hash") == "already-ingested:content_hash"
+    assert first_sighting(False, False) is None
+    assert first_sighting(True, False) == "stream"
+    assert first_sighting(True, True) == "earlier_run"
 
 
 def test_each_id_and_each_content_is_kept_once_across_polls():
@@ -60,7 +64,7 @@ def test_each_id_and_each_content_is_kept_once_across_polls():
               .add_elements(at(25, article("a"), article("c", content="hash-of-b")))  # re-polled; syndicated copy
               .advance_watermark_to_infinity())
     run_dedup(stream, kept=[("a", None), ("b", None)],
-              dropped=[("a", "seen-in-stream:article_id"), ("c", "seen-in-stream:content_hash")])
+              dropped=[("a", "stream:article_id:a"), ("c", "stream:content_hash:b")])
 
 
 def test_keys_expire_after_the_ttl_in_event_time_and_each_sighting_extends_it():
@@ -73,7 +77,7 @@ def test_keys_expire_after_the_ttl_in_event_time_and_each_sighting_extends_it():
               .advance_watermark_to_infinity())
     # a was forgotten after its TTL and is new again; b was not.
     run_dedup(stream, kept=[("a", None), ("b", None), ("a", None)],
-              dropped=[("b", "seen-in-stream:article_id"), ("b", "seen-in-stream:article_id")])
+              dropped=[("b", "stream:article_id:b"), ("b", "stream:article_id:b")])
 
 
 def test_dedup_spans_windows_and_keeps_each_element_in_its_window():
@@ -82,7 +86,7 @@ def test_dedup_spans_windows_and_keeps_each_element_in_its_window():
               .advance_watermark_to(12)
               .add_elements(at(15, article("a"), article("b")))  # a again, in the next window
               .advance_watermark_to_infinity())
-    run_dedup(stream, window_seconds=10, kept=[("a", 0), ("b", 10)], dropped=[("a", "seen-in-stream:article_id")])
+    run_dedup(stream, window_seconds=10, kept=[("a", 0), ("b", 10)], dropped=[("a", "stream:article_id:a")])
 
 
 def test_a_restart_is_seeded_with_what_the_output_already_holds():
@@ -90,4 +94,15 @@ def test_a_restart_is_seeded_with_what_the_output_already_holds():
               .add_elements(at(10, article("old"), article("copy", content="old-hash"), article("new")))
               .advance_watermark_to_infinity())
     run_dedup(stream, seen_ids=["old"], seen_hashes=["old-hash"], kept=[("new", None)],
-              dropped=[("copy", "already-ingested:content_hash"), ("old", "already-ingested:article_id")])
+              dropped=[("copy", "earlier_run:content_hash:None"), ("old", "earlier_run:article_id:old")])
+
+
+def test_the_output_keeps_the_input_windowing_whole_trigger_and_lateness_included():
+    from transforms.stream_sink import streaming_windows
+
+    p = beam.Pipeline()
+    windowed = p | beam.Create([article("a")]) | streaming_windows(10, allowed_lateness=30)
+    out = windowed | DeduplicateStream(ttl_seconds=TTL)
+    for pcoll in (out["articles"], out[DUPLICATES]):
+        assert pcoll.windowing == windowed.windowing
+        assert pcoll.windowing.allowed_lateness == windowed.windowing.allowed_lateness > 0

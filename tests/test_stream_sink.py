@@ -12,8 +12,7 @@ from apache_beam.utils.windowed_value import PaneInfo, PaneInfoTiming
 
 from tests.test_rows_and_sinks import enriched_article
 from transforms.rows import article_row, reject_row
-from transforms.stream_sink import (CommitWindowFn, WriteWindows, part_file_name, plan_files, streaming_windows,
-                                    tally)
+from transforms.stream_sink import CommitWindowFn, WriteWindows, plan_files, streaming_windows, tally
 
 UTC = dt.timezone.utc
 COUNTED = ("sources", "sources_not_modified", "articles_read", "rejected_normalize", "rejected_nlp", "deduplicated",
@@ -130,7 +129,6 @@ def test_shards_are_a_function_of_the_rows_not_of_their_order():
     assert {k: sorted(r["article_id"] for r in v) for k, v in forward.items()} == \
         {k: sorted(r["article_id"] for r in v) for k, v in backward.items()}
     assert {shard for _d, _p, shard in forward} <= {0, 1, 2}
-    assert part_file_name("20261128T050000Z", "run", 0, 2) == "part-20261128T050000Z-run-00002.parquet"
 
 
 def test_tally_counts_markers():

@@ -14,15 +14,12 @@ Every dropped record leaves on the ``duplicates`` output (its id, source, the ke
 on and the article it duplicates): the manifest counts them all, and the ``duplicates``
 dataset lists each one a user could not otherwise find (``is_listed``).  Kept articles carry ``near_dup_signature`` for the index update at
 commit (an internal field: no dataset has that column).
+Streaming jobs use ``transforms.stream_dedup.DeduplicateStream`` (Beam state, no global group).
 """
 from __future__ import annotations
 
 import apache_beam as beam
-from apache_beam.coders import BooleanCoder
 from apache_beam.metrics import Metrics
-from apache_beam.transforms.timeutil import TimeDomain
-from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
-from apache_beam.utils.timestamp import Timestamp
 
 from transforms import dedup_plan, near_dup
 
@@ -152,54 +149,3 @@ class Deduplicate(beam.PTransform):
             _ApplyFn(), decisions=beam.pvalue.AsDict(decisions)).with_outputs(DUPLICATES, main="articles")
         duplicates = (by_id[DUPLICATES], applied[DUPLICATES]) | "AllDuplicates" >> beam.Flatten()
         return {"articles": applied.articles, DUPLICATES: duplicates}
-
-
-# --- Streaming -----------------------------------------------------------------------
-# An unbounded pipeline cannot group "all articles with this id"; instead each key
-# remembers in Beam state that it was seen, and forgets after ``ttl_seconds`` (a timer)
-# so state stays bounded while re-polled feeds keep returning the same entries.
-
-
-class _FirstSeenFn(beam.DoFn):
-    SEEN = ReadModifyWriteStateSpec("seen", BooleanCoder())
-    EXPIRY = TimerSpec("expiry", TimeDomain.REAL_TIME)
-
-    def __init__(self, key_name: str, ttl_seconds: int):
-        self._key_name = key_name
-        self._ttl_seconds = ttl_seconds
-        self.dropped = Metrics.counter("dedup", f"stream_dropped_by_{key_name}")
-
-    def process(self, element, seen=beam.DoFn.StateParam(SEEN), expiry=beam.DoFn.TimerParam(EXPIRY)):
-        _key, article = element
-        if seen.read():
-            self.dropped.inc()
-            yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(
-                article, self._key_name, "stream", article["article_id"] if self._key_name == "article_id" else None))
-            return
-        seen.write(True)
-        expiry.set(Timestamp.now() + self._ttl_seconds)
-        yield article
-
-    @on_timer(EXPIRY)
-    def forget(self, seen=beam.DoFn.StateParam(SEEN)):
-        seen.clear()
-
-
-class DeduplicateStream(beam.PTransform):
-    """Articles -> tagged ``articles`` (first sighting of each id and content) and ``duplicates``."""
-
-    def __init__(self, ttl_seconds: int = 7 * 24 * 3600):
-        super().__init__()
-        self._ttl_seconds = ttl_seconds
-
-    def expand(self, articles):
-        by_id = (articles
-                 | "KeyById" >> beam.Map(lambda a: (a["article_id"], a))
-                 | "FirstById" >> beam.ParDo(_FirstSeenFn("article_id", self._ttl_seconds))
-                 .with_outputs(DUPLICATES, main="articles"))
-        by_hash = (by_id.articles
-                   | "KeyByContent" >> beam.Map(lambda a: (a["content_hash"], a))
-                   | "FirstByContent" >> beam.ParDo(_FirstSeenFn("content_hash", self._ttl_seconds))
-                   .with_outputs(DUPLICATES, main="articles"))
-        duplicates = (by_id[DUPLICATES], by_hash[DUPLICATES]) | "AllDuplicates" >> beam.Flatten()
-        return {"articles": by_hash.articles, DUPLICATES: duplicates}

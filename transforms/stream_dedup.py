@@ -15,35 +15,47 @@ timestamp, so it lands in the same window as before).
 
 A restarted job starts with empty state; ``seen_ids`` / ``seen_hashes`` (bounded
 PCollections of keys already in the output, e.g. read from DIR at start-up) seed it:
-articles with those keys are dropped as ``already-ingested``, like in batch.
+articles with those keys are dropped as found in an earlier run, like in batch.
 """
 from __future__ import annotations
 
 import apache_beam as beam
-from apache_beam.coders import BooleanCoder
+from apache_beam.coders import StrUtf8Coder
 from apache_beam.metrics import Metrics
 from apache_beam.transforms import window
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 
 from transforms.dedup import DUPLICATES, duplicate_record
+from transforms.dedup_plan import EARLIER_RUN
+
+IN_STREAM = "stream"  # ``found_in`` of a duplicate of an article this job saw earlier
 
 DEFAULT_TTL_SECONDS = 7 * 24 * 3600
 
 
-def first_sighting(already_seen: bool, already_ingested: bool, key_name: str) -> str | None:
-    """None when the article is new; otherwise the reason it is a duplicate (the ``key`` of its record)."""
+def restore_windowing(windowing) -> beam.WindowInto:
+    """A WindowInto that puts elements back into ``windowing`` (a PCollection's ``.windowing``), whole.
+
+    ``beam.WindowInto(windowing)`` alone drops the allowed lateness (Beam 2.77), which would
+    make late data behave differently downstream and split Flatten inputs.
+    """
+    return beam.WindowInto(windowing, allowed_lateness=windowing.allowed_lateness)
+
+
+def first_sighting(already_seen: bool, already_ingested: bool) -> str | None:
+    """None when the article is new; otherwise where its first copy was found (``found_in``)."""
     if already_ingested:
-        return f"already-ingested:{key_name}"
+        return EARLIER_RUN
     if already_seen:
-        return f"seen-in-stream:{key_name}"
+        return IN_STREAM
     return None
 
 
 class _FirstSeenFn(beam.DoFn):
     """(key, article) -> the article the first time ``key`` is seen within the TTL; duplicates tagged."""
 
-    SEEN = ReadModifyWriteStateSpec("seen", BooleanCoder())
+    FIRST = ReadModifyWriteStateSpec("first", StrUtf8Coder())  # the article id that had the key first
     EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
 
     def __init__(self, key_name: str, ttl_seconds: int):
@@ -52,21 +64,24 @@ class _FirstSeenFn(beam.DoFn):
         self.dropped = Metrics.counter("dedup", f"stream_dropped_by_{key_name}")
 
     def process(self, element, ingested_keys, timestamp=beam.DoFn.TimestampParam,
-                seen=beam.DoFn.StateParam(SEEN), expiry=beam.DoFn.TimerParam(EXPIRY)):
+                first=beam.DoFn.StateParam(FIRST), expiry=beam.DoFn.TimerParam(EXPIRY)):
         key, article = element
         # Every sighting keeps the key for another TTL from now (in event time).
         expiry.set(timestamp + self._ttl_seconds)
-        reason = first_sighting(bool(seen.read()), key in ingested_keys, self._key_name)
-        seen.write(True)
-        if reason is None:
+        first_id = first.read()
+        found_in = first_sighting(first_id is not None, key in ingested_keys)
+        if first_id is None:
+            first.write(article["article_id"])
+        if found_in is None:
             yield article
             return
         self.dropped.inc()
-        yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(article, reason, None))
+        duplicate_of = article["article_id"] if self._key_name == "article_id" else first_id
+        yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate_record(article, self._key_name, found_in, duplicate_of))
 
     @on_timer(EXPIRY)
-    def forget(self, seen=beam.DoFn.StateParam(SEEN)):
-        seen.clear()
+    def forget(self, first=beam.DoFn.StateParam(FIRST)):
+        first.clear()
 
 
 class _FirstOnKey(beam.PTransform):
@@ -107,5 +122,5 @@ class DeduplicateStream(beam.PTransform):
         by_id = unwindowed | "ById" >> _FirstOnKey("article_id", self._ttl_seconds, self._seen_ids)
         by_hash = by_id.articles | "ByContent" >> _FirstOnKey("content_hash", self._ttl_seconds, self._seen_hashes)
         duplicates = (by_id[DUPLICATES], by_hash[DUPLICATES]) | "AllDuplicates" >> beam.Flatten()
-        return {"articles": by_hash.articles | "Rewindow" >> beam.WindowInto(windowing),
-                DUPLICATES: duplicates | "RewindowDuplicates" >> beam.WindowInto(windowing)}
+        return {"articles": by_hash.articles | "Rewindow" >> restore_windowing(windowing),
+                DUPLICATES: duplicates | "RewindowDuplicates" >> restore_windowing(windowing)}

@@ -29,11 +29,13 @@ import collections
 import datetime as dt
 import logging
 import math
-import zlib
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms import trigger, window
+
+from transforms.sinks import part_file_name, stable_shard, write_parquet_file
+from transforms.storage import read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
 
@@ -54,25 +56,14 @@ def streaming_windows(window_seconds: int, allowed_lateness: int) -> beam.Window
                            allowed_lateness=allowed_lateness)
 
 
-def window_stamp(start) -> str:
-    """``YYYYMMDDTHHMMSSZ`` of a window start (a Beam Timestamp)."""
-    return start.to_utc_datetime().strftime("%Y%m%dT%H%M%SZ")
+def utc(timestamp) -> dt.datetime:
+    """A Beam Timestamp as an aware UTC datetime (window starts stamp the file names)."""
+    return timestamp.to_utc_datetime().replace(tzinfo=dt.timezone.utc)
 
 
-def pane_run_id(run_id: str, stamp: str, pane_index: int) -> str:
-    """The manifest id of one pane of one window."""
-    return f"{run_id}-{stamp}" + (f"-p{pane_index}" if pane_index else "")
-
-
-def part_file_name(stamp: str, run_id: str, pane_index: int, shard: int) -> str:
-    pane = f"-p{pane_index}" if pane_index else ""
-    return f"part-{stamp}-{run_id}{pane}-{shard:05d}.parquet"
-
-
-def shard_of(row: dict, shards: int) -> int:
-    # crc32, not hash(): str hashes differ between worker processes, shard numbers must not.
-    key = row.get("article_id") or row.get("source_uri") or row.get("item_key") or ""
-    return zlib.crc32(str(key).encode("utf-8")) % shards
+def pane_run_id(run_id: str, start: dt.datetime, pane_index: int) -> str:
+    """The manifest id of one pane of one window: ``<run_id>-<window start>[-p<pane>]``."""
+    return f"{run_id}-{start:%Y%m%dT%H%M%SZ}" + (f"-p{pane_index}" if pane_index else "")
 
 
 def plan_files(rows: list[tuple[str, str, dict]], rows_per_file: int = ROWS_PER_FILE) -> dict:
@@ -84,7 +75,7 @@ def plan_files(rows: list[tuple[str, str, dict]], rows_per_file: int = ROWS_PER_
     for (dataset, partition), part_rows in sorted(by_partition.items()):
         shards = max(1, math.ceil(len(part_rows) / rows_per_file))
         for row in part_rows:
-            plan.setdefault((dataset, partition, shard_of(row, shards)), []).append(row)
+            plan.setdefault((dataset, partition, stable_shard(row, shards)), []).append(row)
     return plan
 
 
@@ -116,8 +107,7 @@ class CommitWindowFn(beam.DoFn):
         self._inputs = inputs
 
     def process(self, element, win=beam.DoFn.WindowParam, pane=beam.DoFn.PaneInfoParam):
-        from transforms.run_manifest import build_manifest, manifest_path, write_json
-        from transforms.sinks import write_parquet_file
+        from transforms.run_manifest import build_manifest, manifest_path
 
         started_at = dt.datetime.now(dt.timezone.utc)
         _key, items = element
@@ -127,40 +117,36 @@ class CommitWindowFn(beam.DoFn):
                 rows.append(tuple(value))
             else:
                 markers.append((kind, value[0]))
-        stamp, pane_index = window_stamp(win.start), pane.index
-        run_id = pane_run_id(self._run_id, stamp, pane_index)
-        files = {name: [] for name in self._datasets}
+        start, pane_index = utc(win.start), pane.index
+        run_id = pane_run_id(self._run_id, start, pane_index)
+        files = {}
         for (dataset, partition, shard), file_rows in sorted(plan_files(rows).items()):
             path = FileSystems.join(self._output_dir, dataset, partition,
-                                    part_file_name(stamp, self._run_id, pane_index, shard))
+                                    part_file_name(start, self._run_id, shard, pane_index))
             write_parquet_file(path, file_rows, dataset)
-            files[dataset].append(path)
+            files.setdefault(dataset, []).append(path)
         counts, reasons, dup_keys, validators = tally(markers)
         manifest = build_manifest(
             run_id=run_id, mode="stream", started_at=started_at, finished_at=dt.datetime.now(dt.timezone.utc),
             inputs=self._inputs, options=self._options, counts={name: counts.get(name, 0) for name in self._counted},
-            rejects_by_reason=reasons, duplicates_by_key=dup_keys, files=files)
-        manifest["window"] = {"start": win.start.to_utc_datetime().isoformat(),
-                              "end": win.end.to_utc_datetime().isoformat(), "pane": pane_index,
+            rejects_by_reason=reasons, duplicates_by_key=dup_keys, files=files, datasets=self._datasets)
+        manifest["window"] = {"start": start.isoformat(), "end": utc(win.end).isoformat(), "pane": pane_index,
                               "timing": {0: "early", 1: "on_time", 2: "late"}.get(pane.timing, "unknown")}
-        manifest["datasets_without_rows"] = sorted(name for name, paths in files.items() if not paths)
         if validators:
             self._save_validators(validators)
         path = manifest_path(self._output_dir, run_id)
-        write_json(path, manifest)
+        write_json_atomic(path, manifest)
         self._mark_success(run_id, manifest["finished_at"], path)
-        LOG.info("window %s pane %d: %d articles read, %d written; manifest %s", stamp, pane_index,
+        LOG.info("window %s pane %d: %d articles read, %d written; manifest %s", start, pane_index,
                  manifest["balance"]["articles_read"], manifest["balance"]["articles_written"], path)
         yield manifest
 
     def _mark_success(self, run_id: str, finished_at: str, manifest: str) -> None:
         """Point ``_SUCCESS`` at this pane, unless a later window already finished (windows can finish out of order)."""
-        from transforms.run_manifest import read_manifest, write_json
-
         success = FileSystems.join(self._output_dir, "_SUCCESS")
-        current = read_manifest(success) or {}
+        current = read_json(success) or {}
         if str(current.get("run_id", "")) <= run_id:
-            write_json(success, {"run_id": run_id, "finished_at": finished_at, "manifest": manifest})
+            write_json_atomic(success, {"run_id": run_id, "finished_at": finished_at, "manifest": manifest})
 
     def _save_validators(self, updates):
         from transforms.http_state import load_validators, merge_validators, save_validators, state_path
