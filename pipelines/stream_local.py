@@ -50,6 +50,10 @@ def run_local(launch: Launch) -> int:
     """Poll until SIGINT/SIGTERM (or ``--stop_after_polls``); returns the exit status."""
     config = launch.config
     stop = StopRequest()
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # Each poll builds and runs a pipeline, and Beam logs dozens of INFO lines doing so
+        # (type-hint conversions, sink shard counts); a stream's log should show the polls.
+        logging.getLogger("apache_beam").setLevel(logging.WARNING)
     LOG.info("stream %s: polling %d sources every %s s into %s; Ctrl-C or SIGTERM stops after the poll in "
              "flight", config.run_id, len(launch.refs), config.poll_interval, config.output)
 
@@ -59,5 +63,24 @@ def run_local(launch: Launch) -> int:
     with handling_stop_signals(stop):
         summary: LoopSummary = run_loop(one_poll, stream_run_id=config.run_id, interval=config.poll_interval,
                                         stop=stop, stop_after_polls=config.stop_after_polls)
+        if summary.abandoned_run_id:
+            discard_poll(config.output, summary.abandoned_run_id)
     LOG.info(format_stop_line(config.run_id, summary))
     return 0
+
+
+def discard_poll(output_dir: str, run_id: str) -> list[str]:
+    """Delete the part files an abandoned poll wrote before it was interrupted; returns their paths.
+
+    A poll without a manifest is not committed: its files (each whole, the writer renames
+    them into place) must not stay next to committed ones, or a restart would count their
+    articles as already ingested while, say, their entity rows were never written.
+    """
+    from apache_beam.io.filesystems import FileSystems
+
+    pattern = FileSystems.join(output_dir, "*", "*", f"part-*-{run_id}-*.parquet")
+    paths = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
+    if paths:
+        FileSystems.delete(paths)
+        LOG.warning("removed %d files of the abandoned poll %s", len(paths), run_id)
+    return paths

@@ -84,3 +84,27 @@ def test_stream_runs_until_sigint_and_a_restart_adds_only_new_items(tmp_path):
     # The restart's first request was conditional: it sent the ETag the first run saved last.
     restart_requests = server.requests_to("/feed.xml")[requests_before:]
     assert restart_requests[0].headers.get("if-none-match") == validators[url]["etag"]
+
+
+def test_a_second_sigint_abandons_the_poll_in_flight_and_leaves_only_committed_polls(tmp_path):
+    """Whether the second signal lands mid-poll or between polls, what stays is whole, committed polls."""
+    out = tmp_path / "out"
+    feed = GrowingFeed(every_s=0.5, initial=5)  # every poll has new items, so it runs the NLP
+    with LoopbackServer() as server:
+        server.route("/feed.xml", feed)
+        with StreamProcess(stream_args(server.url("/feed.xml"), out), tmp_path / "stream.log") as proc:
+            # Poll 2 has read its feed (poll 1 loaded spaCy, so poll 2's NLP is under way).
+            wait_until(lambda: "read http" in proc.log().partition("poll 1 (")[2], proc)
+            proc.proc.send_signal(signal.SIGINT)
+            # Two signals sent at once reach a Python handler as one; the second follows the first's log line.
+            wait_until(lambda: "no more polls" in proc.log(), proc, every_s=0.01)
+            status = proc.interrupt(signal.SIGINT)
+            log = proc.log()
+    assert status == 0, log[-3000:]
+    assert "abandoned" in log and "stopped by SIGINT" in log
+    assert_nothing_partial(out)
+    committed = {p.stem for p in (out / "_runs").glob("*.json")}
+    for path in out.glob("*/*/*.parquet"):
+        assert any(f"-{run_id}-" in path.name for run_id in committed), f"{path.name} belongs to no committed poll"
+    numbers = item_numbers(readable_rows(out))
+    assert numbers == sorted(set(numbers)), "no item twice"
