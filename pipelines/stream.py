@@ -39,16 +39,15 @@ def run(argv=None, save_main_session=True) -> int:
 
 def build_streaming_job(p, launch, *, start: float, stop: float | None = None):
     """Wire the unbounded graph onto ``p``: timer-driven polls of ``launch.refs`` into ``StreamIngest``."""
-    from pipelines.batch import existing_keys
-    from pipelines.stream_graph import StreamIngest, poll_sources, stamped
+    from pipelines.stream_graph import StreamIngest, ingested_keys, poll_sources, stamped
     from transforms.front_end import fetch_config_for, needs_http
     from transforms.http_state import load_validators, state_path
 
     config = launch.config
     seen = {}
     if not config.reprocess:  # a (re)started job must not write again what DIR already holds
-        seen = {"seen_ids": existing_keys(p, config.output, "article_id", "SeenIds"),
-                "seen_hashes": existing_keys(p, config.output, "content_hash", "SeenHashes")}
+        seen = {"seen_ids": ingested_keys(p, config.output, "article_id", "SeenIds"),
+                "seen_hashes": ingested_keys(p, config.output, "content_hash", "SeenHashes")}
     refs = poll_sources(p, launch.refs, config.poll_interval, start, stop)
     return refs | "Stream" >> StreamIngest(
         config, fetch_config=fetch_config_for(config) if needs_http(config, launch.refs) else None,

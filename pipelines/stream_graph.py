@@ -18,6 +18,8 @@ cannot run ``PeriodicImpulse`` offline); its streaming-only parts are tested wit
 from __future__ import annotations
 
 import apache_beam as beam
+from apache_beam.io import parquetio
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms import window
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
@@ -31,6 +33,17 @@ def poll_sources(p, refs, poll_interval: float, start: float, stop: float | None
     ticks = p | "Poll" >> PeriodicImpulse(start_timestamp=start, stop_timestamp=stop or float(2 ** 40),
                                           fire_interval=poll_interval)
     return ticks | "Sources" >> beam.FlatMap(lambda _tick, refs=tuple(refs): refs)
+
+
+def ingested_keys(p, output_dir: str, column: str, label: str):
+    """The distinct ``column`` values of the articles already under ``output_dir`` (bounded; seeds the dedup state)."""
+    pattern = FileSystems.join(output_dir, "articles", "*", "*.parquet")
+    if not FileSystems.match([pattern])[0].metadata_list:
+        return p | f"No{label}" >> beam.Create([])
+    return (p
+            | f"Read{label}" >> parquetio.ReadFromParquet(pattern, columns=[column])
+            | f"Key{label}" >> beam.Map(lambda row, c=column: row[c])
+            | f"Distinct{label}" >> beam.Distinct())
 
 
 def manifest_inputs(sources, ingested: dict, shaped: dict) -> dict:

@@ -50,10 +50,6 @@ def run_local(launch: Launch) -> int:
     """Poll until SIGINT/SIGTERM (or ``--stop_after_polls``); returns the exit status."""
     config = launch.config
     stop = StopRequest()
-    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        # Each poll builds and runs a pipeline, and Beam logs dozens of INFO lines doing so
-        # (type-hint conversions, sink shard counts); a stream's log should show the polls.
-        logging.getLogger("apache_beam").setLevel(logging.WARNING)
     LOG.info("stream %s: polling %d sources every %s s into %s; Ctrl-C or SIGTERM stops after the poll in "
              "flight", config.run_id, len(launch.refs), config.poll_interval, config.output)
 

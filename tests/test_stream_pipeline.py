@@ -88,3 +88,16 @@ def test_the_dataflow_job_graph_builds_from_the_command_line(tmp_path):
     build_streaming_job(p, launch, start=1000.0)
     labels = {t.unique_name for t in p.to_runner_api().components.transforms.values()}
     assert {"Poll", "Stream/Window", "Stream/Ingest/Deduplicate/ById/First", "Stream/Write/Commit"} <= labels
+
+
+def test_a_restarted_job_is_seeded_with_the_keys_already_in_the_output(tmp_path):
+    from pipelines.stream_graph import ingested_keys
+    from apache_beam.testing.util import assert_that, equal_to
+
+    test_two_bounded_polls_write_each_entry_once(tmp_path)  # fills tmp_path/out
+    ids = duckdb.connect().execute(
+        f"SELECT list(article_id) FROM read_parquet('{tmp_path}/out/articles/*/*.parquet')").fetchone()[0]
+    with beam.Pipeline() as p:
+        assert_that(ingested_keys(p, str(tmp_path / "out"), "article_id", "Ids"), equal_to(ids))
+    with beam.Pipeline() as p:
+        assert_that(ingested_keys(p, str(tmp_path / "empty"), "article_id", "Ids"), equal_to([]))
