@@ -38,8 +38,12 @@ LOG = logging.getLogger("news_ingest.stream")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class PollAbandoned(Exception):
-    """Raised in the main thread by a second stop signal while a poll's pipeline runs."""
+class PollAbandoned(BaseException):
+    """Raised in the main thread by a second stop signal while a poll's pipeline runs.
+
+    A BaseException, like KeyboardInterrupt: it can surface inside any DoFn, and the
+    ``except Exception`` that turns one bad source into a reject row must not swallow it.
+    """
 
 
 def poll_run_id(stream_run_id: str, poll: int) -> str:

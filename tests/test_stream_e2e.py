@@ -89,12 +89,15 @@ def test_stream_runs_until_sigint_and_a_restart_adds_only_new_items(tmp_path):
 def test_a_second_sigint_abandons_the_poll_in_flight_and_leaves_only_committed_polls(tmp_path):
     """Whether the second signal lands mid-poll or between polls, what stays is whole, committed polls."""
     out = tmp_path / "out"
-    feed = GrowingFeed(every_s=0.5, initial=5)  # every poll has new items, so it runs the NLP
+    # 20 new items a second: while poll 1 loads spaCy, a few hundred appear, so poll 2 spends
+    # seconds in the NLP, which is when the signals come.
+    feed = GrowingFeed(every_s=0.05, initial=5)
     with LoopbackServer() as server:
         server.route("/feed.xml", feed)
         with StreamProcess(stream_args(server.url("/feed.xml"), out), tmp_path / "stream.log") as proc:
-            # Poll 2 has read its feed (poll 1 loaded spaCy, so poll 2's NLP is under way).
-            wait_until(lambda: "read http" in proc.log().partition("poll 1 (")[2], proc)
+            wait_until(lambda: "poll 1 (" in proc.log(), proc, every_s=0.05)
+            polled = len(server.requests_to("/feed.xml"))
+            wait_until(lambda: len(server.requests_to("/feed.xml")) > polled, proc, every_s=0.05)  # poll 2 read it
             proc.proc.send_signal(signal.SIGINT)
             # Two signals sent at once reach a Python handler as one; the second follows the first's log line.
             wait_until(lambda: "no more polls" in proc.log(), proc, every_s=0.01)
