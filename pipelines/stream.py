@@ -7,8 +7,8 @@ Two ways to run, the same transforms in both (``transforms.front_end``):
   manifest before the next poll (``pipelines.stream_local``).  Beam 2.77's local runners
   cannot run an unbounded ``PeriodicImpulse`` graph without downloading Prism at run time,
   which news-ingest never does; ``pipelines.stream_loop`` explains the details.
-* **On Dataflow** (``--runner DataflowRunner``): one streaming job, ``PeriodicImpulse`` ->
-  ``StreamIngest`` (windows of the poll time, ``DeduplicateStream``, a manifest per
+* **On Dataflow** (``--runner DataflowRunner``): one streaming job, ``PeriodicImpulse`` and/or
+  the ``--input_subscription`` messages -> ``StreamIngest`` (windows of the poll time, ``DeduplicateStream``, a manifest per
   window; ``pipelines.stream_graph``).  Submitting returns once the job is running.
 
 ``--stop_after_polls N`` ends either after N polls (tests, bounded backfills).
@@ -38,21 +38,36 @@ def run(argv=None, save_main_session=True) -> int:
 
 
 def build_streaming_job(p, launch, *, start: float, stop: float | None = None):
-    """Wire the unbounded graph onto ``p``: timer-driven polls of ``launch.refs`` into ``StreamIngest``."""
+    """Wire the unbounded graph onto ``p``: timer-driven polls of ``launch.refs`` and/or the
+    ``--input_subscription`` messages, into ``StreamIngest``; returns the window manifests."""
+    import apache_beam as beam
+
     from pipelines.stream_graph import StreamIngest, ingested_keys, poll_sources, stamped
     from transforms.front_end import fetch_config_for, needs_http
     from transforms.http_state import load_validators, state_path
 
     config = launch.config
+    subscription = config.input_subscription
     seen = {}
     if not config.reprocess:  # a (re)started job must not write again what DIR already holds
         seen = {"seen_ids": ingested_keys(p, config.output, "article_id", "SeenIds"),
                 "seen_hashes": ingested_keys(p, config.output, "content_hash", "SeenHashes")}
-    refs = poll_sources(p, launch.refs, config.poll_interval, start, stop)
-    return refs | "Stream" >> StreamIngest(
-        config, fetch_config=fetch_config_for(config) if needs_http(config, launch.refs) else None,
+    sources = []
+    rejects = [stamped(p, "DiscoveryRejects", launch.discovery_rejects, start)]
+    if launch.refs:
+        sources.append(poll_sources(p, launch.refs, config.poll_interval, start, stop))
+    if subscription:
+        from transforms.sources.messages import ReadPubSubSources
+
+        messages = p | "PubSub" >> ReadPubSubSources(subscription)
+        sources.append(messages["sources"])
+        rejects.append(messages["rejects"])
+    # Messages can name feed URLs, so a subscription means HTTP as well.
+    http = needs_http(config, launch.refs) or bool(subscription)
+    return (sources | "AllSources" >> beam.Flatten()) | "Stream" >> StreamIngest(
+        config, fetch_config=fetch_config_for(config) if http else None,
         validators=load_validators(state_path(config.output)),
-        extra_rejects=stamped(p, "DiscoveryRejects", launch.discovery_rejects, start), **seen)
+        extra_rejects=rejects | "StartRejects" >> beam.Flatten(), **seen)
 
 
 def submit_streaming_job(launch) -> int:

@@ -88,6 +88,22 @@ def test_the_dataflow_job_graph_builds_from_the_command_line(tmp_path):
     build_streaming_job(p, launch, start=1000.0)
     labels = {t.unique_name for t in p.to_runner_api().components.transforms.values()}
     assert {"Poll", "Stream/Window", "Stream/Ingest/Deduplicate/ById/First", "Stream/Write/Commit"} <= labels
+    assert "PubSub" not in labels
+
+
+def test_the_dataflow_job_reads_a_subscription_besides_or_instead_of_polling(tmp_path):
+    from pipelines.launch import prepare
+    from pipelines.stream import build_streaming_job
+
+    subscription = ["--input_subscription", "projects/news-project/subscriptions/news"]
+    for inputs, polled in ((["--input", str(FEED)], True), ([], False)):
+        launch = prepare(inputs + subscription + ["--output", str(tmp_path / "out"), "--runner", "DataflowRunner"],
+                         "stream", save_main_session=False)
+        p = beam.Pipeline(options=PipelineOptions(["--streaming"]))
+        build_streaming_job(p, launch, start=1000.0)
+        proto = p.to_runner_api().components.transforms.values()
+        assert "beam:transform:pubsub_read:v1" in {t.spec.urn for t in proto}
+        assert ("Poll" in {t.unique_name for t in proto}) is polled
 
 
 def test_a_restarted_job_is_seeded_with_the_keys_already_in_the_output(tmp_path):
