@@ -13,6 +13,7 @@ Run it as ``news-ingest batch --input seeds --output data`` or
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -79,7 +80,7 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
 
 
 def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), discovery_rejects=(),
-             mode: str = "batch") -> dict:
+             mode: str = "batch", committing=contextlib.nullcontext) -> dict:
     """One run, committed whole or not at all; returns its manifest.
 
     Takes the output lock (raises ``OutputLocked`` when another run holds it past
@@ -87,7 +88,8 @@ def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), 
     builds the seen-key index from ``articles`` if the folder has none yet, runs the
     pipeline into this run's staging folder and commits it (``transforms.commit``).  On
     runners other than the local one the pipeline's last step commits (the driver of a
-    template launch does not wait for the job).
+    template launch does not wait for the job).  ``committing()`` is entered around the
+    commit (the streaming loop uses it to hold off abandoning a poll mid-commit).
     """
     from transforms.http_state import load_validators, state_path
 
@@ -112,7 +114,8 @@ def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), 
             from transforms.run_manifest import manifest_path, read_manifest
 
             return read_manifest(manifest_path(config.output, config.run_id))
-        return commit.commit_staged(config.output, config.run_id)
+        with committing():
+            return commit.commit_staged(config.output, config.run_id)
 
 
 def run(argv=None, save_main_session=True):

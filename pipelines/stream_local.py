@@ -19,31 +19,23 @@ from pipelines.stream_loop import (LoopSummary, StopRequest, format_stop_line, h
 LOG = logging.getLogger("news_ingest.stream")
 
 
-def run_batch_poll(launch: Launch, run_id: str, *, with_discovery_rejects: bool, stop: StopRequest) -> dict | None:
-    """One poll: the batch pipeline under ``run_id``; returns its manifest."""
-    import datetime as dt
+def run_poll(launch: Launch, run_id: str, *, with_discovery_rejects: bool, stop: StopRequest) -> dict | None:
+    """One poll: a batch run (lock, recovery, staging, commit) under ``run_id``; returns its manifest.
 
-    import apache_beam as beam
-
-    from pipelines import batch
-    from pipelines.runners import local_runner
-    from transforms.http_state import load_validators, merge_validators, save_validators, state_path
-    from transforms.run_manifest import manifest_path, read_manifest
+    None when another run (a scheduled batch, say) holds the output lock: this poll is
+    skipped and the next one tries again.
+    """
+    from pipelines.batch import run_once
+    from transforms.output_lock import OutputLocked
 
     config = dataclasses.replace(launch.config, run_id=run_id)
-    validators_file = state_path(config.output)
-    validators = load_validators(validators_file)
-
-    def state_writer(updates, _path=validators_file, _old=validators):
-        if updates:
-            save_validators(_path, merge_validators(_old, updates))
-
-    started_at = dt.datetime.now(dt.timezone.utc)
-    pipeline = beam.Pipeline(runner=local_runner(launch.options, streaming=False), options=launch.options)
-    batch.build(pipeline, config, launch.refs, started_at, validators=validators, state_writer=state_writer,
-                discovery_rejects=launch.discovery_rejects if with_discovery_rejects else ())
-    pipeline.run().wait_until_finish()
-    return read_manifest(manifest_path(config.output, run_id))
+    try:
+        return run_once(config, launch.refs, launch.options, patterns=launch.plan.patterns,
+                        discovery_rejects=launch.discovery_rejects if with_discovery_rejects else (),
+                        mode="stream", committing=lambda: stop.phase("committing"))
+    except OutputLocked as locked:
+        LOG.warning("poll skipped: %s", locked)
+        return None
 
 
 def run_local(launch: Launch) -> int:
@@ -54,29 +46,15 @@ def run_local(launch: Launch) -> int:
              "flight", config.run_id, len(launch.refs), config.poll_interval, config.output)
 
     def one_poll(poll: int, run_id: str) -> dict | None:
-        return run_batch_poll(launch, run_id, with_discovery_rejects=poll == 1, stop=stop)
+        return run_poll(launch, run_id, with_discovery_rejects=poll == 1, stop=stop)
 
     with handling_stop_signals(stop):
         summary: LoopSummary = run_loop(one_poll, stream_run_id=config.run_id, interval=config.poll_interval,
                                         stop=stop, stop_after_polls=config.stop_after_polls)
         if summary.abandoned_run_id:
-            discard_poll(config.output, summary.abandoned_run_id)
+            # Interrupted before its commit: its files are in its staging folder only.
+            from transforms import commit
+
+            commit.discard(config.output, summary.abandoned_run_id)
     LOG.info(format_stop_line(config.run_id, summary))
     return 0
-
-
-def discard_poll(output_dir: str, run_id: str) -> list[str]:
-    """Delete the part files an abandoned poll wrote before it was interrupted; returns their paths.
-
-    A poll without a manifest is not committed: its files (each whole, the writer renames
-    them into place) must not stay next to committed ones, or a restart would count their
-    articles as already ingested while, say, their entity rows were never written.
-    """
-    from apache_beam.io.filesystems import FileSystems
-
-    pattern = FileSystems.join(output_dir, "*", "*", f"part-*-{run_id}-*.parquet")
-    paths = [m.path for m in FileSystems.match([pattern])[0].metadata_list]
-    if paths:
-        FileSystems.delete(paths)
-        LOG.warning("removed %d files of the abandoned poll %s", len(paths), run_id)
-    return paths

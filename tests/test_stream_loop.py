@@ -143,15 +143,3 @@ def test_progress_lines_say_what_each_poll_did():
                                                interval=0.0, stop=StopRequest(), stop_after_polls=2))
     assert stop_line.startswith("stream s finished after 2 polls: 4 articles written, 0 deduplicated, 0 rejected")
 
-
-def test_discarding_an_abandoned_poll_removes_its_files_only(tmp_path):
-    from pipelines.stream_local import discard_poll
-
-    kept = tmp_path / "articles" / "ingest_date=2026-12-03" / "part-20261203T080000Z-s-000001-00000.parquet"
-    dropped = [tmp_path / "articles" / "ingest_date=2026-12-03" / "part-20261203T080005Z-s-000002-00000.parquet",
-               tmp_path / "entities" / "ingest_date=2026-12-03" / "part-20261203T080005Z-s-000002-00000.parquet"]
-    for path in [kept, *dropped]:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"PAR1")
-    assert sorted(discard_poll(str(tmp_path), "s-000002")) == sorted(str(p) for p in dropped)
-    assert kept.exists() and not any(p.exists() for p in dropped)
