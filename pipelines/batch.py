@@ -27,7 +27,7 @@ from pipelines.runners import local_runner, wants_direct_runner
 from transforms import commit
 from transforms.dedup import Deduplicate
 from transforms.dedup_plan import index_entry
-from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, needs_http
+from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, manifest_inputs, needs_http
 from transforms.output_lock import EXIT_LOCKED, OutputLocked, output_lock
 from transforms.run_manifest import WriteRunManifest
 from transforms.seen_rebuild import ensure_index
@@ -58,17 +58,7 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
                                               started_at)
     articles = ingested["articles"]
     return {
-        "sources": sources,
-        "sources_not_modified": ingested["unchanged"],
-        "articles_read": ingested["articles_read"],
-        "rejected_normalize": ingested["rejected_normalize"],
-        "rejected_nlp": ingested["rejected_nlp"],
-        "deduplicated": ingested["duplicates"],
-        "articles_written": articles,
-        "near_duplicates_marked": articles | "Marked" >> beam.Filter(lambda a: bool(a.get("duplicate_of"))),
-        "entity_rows_written": shaped["entities"],
-        "quote_rows_written": shaped["quotes"],
-        "rejects_written": ingested["rejects"],
+        **manifest_inputs(sources, ingested, shaped),
         "rejects": ingested["rejects"],
         "duplicates": ingested["duplicates"],
         "validators": ingested["validators"],

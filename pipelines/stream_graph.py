@@ -23,7 +23,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms import window
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
-from transforms.front_end import IngestArticles, ShapeRows
+from transforms.front_end import IngestArticles, ShapeRows, manifest_inputs
 from transforms.stream_dedup import DEFAULT_TTL_SECONDS, DeduplicateStream, restore_windowing
 from transforms.stream_sink import WriteWindows, streaming_windows
 
@@ -44,22 +44,6 @@ def ingested_keys(p, output_dir: str, column: str, label: str):
             | f"Read{label}" >> parquetio.ReadFromParquet(pattern, columns=[column])
             | f"Key{label}" >> beam.Map(lambda row, c=column: row[c])
             | f"Distinct{label}" >> beam.Distinct())
-
-
-def manifest_inputs(sources, ingested: dict, shaped: dict) -> dict:
-    """The collections a run manifest counts, by count name (batch and each streaming window alike)."""
-    return {
-        "sources": sources,
-        "sources_not_modified": ingested["unchanged"],
-        "articles_read": ingested["articles_read"],
-        "rejected_normalize": ingested["rejected_normalize"],
-        "rejected_nlp": ingested["rejected_nlp"],
-        "deduplicated": ingested["duplicates"],
-        "articles_written": ingested["articles"],
-        "entity_rows_written": shaped["entities"],
-        "quote_rows_written": shaped["quotes"],
-        "rejects_written": ingested["rejects"],
-    }
 
 
 class StreamIngest(beam.PTransform):

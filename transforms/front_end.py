@@ -178,3 +178,20 @@ class ShapeRows(beam.PTransform):
     def expand(self, inputs):
         return {dataset: inputs[source] | f"{dataset.capitalize()}Rows" >> beam.FlatMap(shape, self._run_id)
                 for dataset, (source, shape) in ROW_SHAPERS.items() if source in inputs}
+
+
+def manifest_inputs(sources, ingested: dict, shaped: dict) -> dict:
+    """The collections a run manifest counts, by count name (batch and each streaming window alike)."""
+    return {
+        "sources": sources,
+        "sources_not_modified": ingested["unchanged"],
+        "articles_read": ingested["articles_read"],
+        "rejected_normalize": ingested["rejected_normalize"],
+        "rejected_nlp": ingested["rejected_nlp"],
+        "deduplicated": ingested["duplicates"],
+        "articles_written": ingested["articles"],
+        "near_duplicates_marked": ingested["articles"] | "Marked" >> beam.Filter(lambda a: bool(a.get("duplicate_of"))),
+        "entity_rows_written": shaped["entities"],
+        "quote_rows_written": shaped["quotes"],
+        "rejects_written": ingested["rejects"],
+    }
