@@ -414,3 +414,14 @@ def test_workers_default_to_the_launchers_image(template_main):
 def test_main_refuses_an_unknown_pipeline(template_main, capsys):
     assert template_main.main(["--output=gs://b/o"], environ={"NEWS_INGEST_PIPELINE": "nightly"}) == 2
     assert "expected batch or stream" in capsys.readouterr().err
+
+
+def test_worker_requirements_cover_every_dependency_of_the_package():
+    """What the image installs besides Beam is news-ingest's whole dependency closure (a new dependency
+    in setup.py without a re-lock would otherwise fail the image build's `pip check`, or a worker)."""
+    closure = subprocess.run([sys.executable, "-c", lock_dependencies._CLOSURE_SCRIPT], capture_output=True,
+                             text=True, timeout=120, check=True).stdout.split()
+    workers = lock_dependencies.read_pins((DATAFLOW / "requirements-workers.txt").read_text())
+    missing = ({lock_dependencies.canonical(name) for name in closure} - set(workers) - lock_dependencies.BOOTSTRAP
+               - {lock_dependencies.BEAM})  # the SDK image brings apache-beam
+    assert not missing, f"run python -m deploy.dataflow.lock_dependencies: {sorted(missing)}"

@@ -180,7 +180,7 @@ def test_batch_graph_runs_on_dataflow_with_the_custom_container(memfs):
 def test_pubsub_source_in_a_dataflow_streaming_graph(memfs):
     """The Pub/Sub source as the streaming job uses it: messages -> sources -> ReadSources."""
     from transforms.sources import read
-    from transforms.sources.messages import add_subscription
+    from transforms.sources.messages import ReadPubSubSources
 
     memfs.put("memfs://b/feeds.txt", b"https://example.org/rss\n")
     argv = ["--input_subscription", "projects/news-project/subscriptions/news", "--feeds", "memfs://b/feeds.txt",
@@ -189,12 +189,9 @@ def test_pubsub_source_in_a_dataflow_streaming_graph(memfs):
     assert launch is not None and launch.config.input_subscription == "projects/news-project/subscriptions/news"
     launch.options.view_as(StandardOptions).streaming = True
     p = beam.Pipeline(options=launch.options)
-    sources, rejects = [p | "Polled" >> beam.Create(launch.refs)], []
-    add_subscription(p, launch.config.input_subscription, sources, rejects)
-    assert len(sources) == 2 and len(rejects) == 1
-    sources | "AllSources" >> beam.Flatten() | "Read" >> read.ReadSources()
-    add_subscription(p, None, sources, rejects)  # no subscription: nothing added
-    assert len(sources) == 2
+    messages = p | "PubSub" >> ReadPubSubSources(launch.config.input_subscription)
+    sources = (messages["sources"], p | "Polled" >> beam.Create(launch.refs)) | "AllSources" >> beam.Flatten()
+    sources | "Read" >> read.ReadSources()
     data = _serialised(p)
     assert len(data) < DATAFLOW_GRAPH_LIMIT
     urns = {t.spec.urn for t in _proto(p).components.transforms.values()}

@@ -179,15 +179,3 @@ class ReadPubSubSources(beam.PTransform):
                 | "ReadPubSub" >> ReadFromPubSub(subscription=self._subscription, with_attributes=True)
                 | "ToSources" >> MessagesToSources(self._subscription))
 
-
-def add_subscription(p, subscription: str | None, sources: list, rejects: list) -> None:
-    """Append the subscription's sources and message rejects to a streaming job's lists (no-op without one).
-
-    The streaming job flattens ``sources`` (timestamped SourceRefs: polls, and Pub/Sub
-    messages stamped with their publish time) into ``StreamIngest`` and ``rejects`` into its
-    start rejects, so a message is windowed, deduplicated and counted like a polled feed.
-    """
-    if subscription:
-        messages = p | "PubSub" >> ReadPubSubSources(subscription)
-        sources.append(messages["sources"])
-        rejects.append(messages["rejects"])
