@@ -155,27 +155,8 @@ def _require_match(pattern: FilePattern, message: str) -> None:
         raise InputError(message)
 
 
-def plan_inputs(inputs: list[str], feed_entries: list[str] = ()) -> InputPlan:
-    """The sources of a run with folders and globs left as patterns (see the module docstring)."""
-    refs: set[SourceRef] = set()
-    patterns: list[FilePattern] = []
-    for value in inputs:
-        value = value.strip()
-        if not value:
-            continue
-        if is_url(value):
-            refs.add(SourceRef(value, "url"))
-            continue
-        files, found = plan_path(value)
-        refs.update(SourceRef(path, "path") for path in files)
-        patterns.extend(pattern for pattern in found if pattern not in patterns)
-    for value in feed_entries:
-        refs.add(SourceRef(value, "url" if is_url(value) else "path"))
-    return InputPlan(sorted(refs), patterns)
-
-
-def expand_inputs(inputs: list[str], feed_urls: list[str] = ()) -> list[SourceRef]:
-    """All sources of a run, deduplicated and sorted (so reruns read in the same order)."""
+def _gather(inputs: list[str], feed_entries, add_path) -> set[SourceRef]:
+    """URL inputs and feed-list entries as sources; every other input handed to ``add_path``."""
     refs: set[SourceRef] = set()
     for value in inputs:
         value = value.strip()
@@ -184,10 +165,30 @@ def expand_inputs(inputs: list[str], feed_urls: list[str] = ()) -> list[SourceRe
         if is_url(value):
             refs.add(SourceRef(value, "url"))
         else:
-            refs.update(SourceRef(path, "path") for path in expand_path(value))
-    for value in feed_urls:
+            add_path(value, refs)
+    for value in feed_entries:
         refs.add(SourceRef(value, "url" if is_url(value) else "path"))
-    return sorted(refs)
+    return refs
+
+
+def plan_inputs(inputs: list[str], feed_entries: list[str] = ()) -> InputPlan:
+    """The sources of a run with folders and globs left as patterns (see the module docstring)."""
+    patterns: list[FilePattern] = []
+
+    def add_path(value: str, refs: set[SourceRef]) -> None:
+        files, found = plan_path(value)
+        refs.update(SourceRef(path, "path") for path in files)
+        patterns.extend(pattern for pattern in found if pattern not in patterns)
+
+    return InputPlan(sorted(_gather(inputs, feed_entries, add_path)), patterns)
+
+
+def expand_inputs(inputs: list[str], feed_urls: list[str] = ()) -> list[SourceRef]:
+    """All sources of a run, deduplicated and sorted (so reruns read in the same order)."""
+    def add_path(value: str, refs: set[SourceRef]) -> None:
+        refs.update(SourceRef(path, "path") for path in expand_path(value))
+
+    return sorted(_gather(inputs, feed_urls, add_path))
 
 
 def read_feed_list(path: str) -> tuple[list[str], list[dict]]:
