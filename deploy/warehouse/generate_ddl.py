@@ -79,24 +79,36 @@ def bigquery_field(field: pa.Field) -> dict:
     return entry
 
 
+# Each scalar pyarrow type the schemas use -> its column type in each warehouse.  One table,
+# so the three DDL dialects cannot disagree on which pyarrow types they support.
+_WAREHOUSE_NAMES = {"bigquery": "BigQuery", "snowflake": "Snowflake", "duckdb": "DuckDB"}
+_SCALAR_TYPES = (
+    (lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
+     {"bigquery": "STRING", "snowflake": "VARCHAR", "duckdb": "VARCHAR"}),
+    (pa.types.is_signed_integer, {"bigquery": "INT64", "snowflake": "BIGINT", "duckdb": "BIGINT"}),
+    (pa.types.is_floating, {"bigquery": "FLOAT64", "snowflake": "FLOAT", "duckdb": "DOUBLE"}),
+    (pa.types.is_boolean, {"bigquery": "BOOL", "snowflake": "BOOLEAN", "duckdb": "BOOLEAN"}),
+    (lambda t: pa.types.is_timestamp(t) and bool(t.tz),
+     {"bigquery": "TIMESTAMP", "snowflake": "TIMESTAMP_TZ", "duckdb": "TIMESTAMPTZ"}),
+    (lambda t: pa.types.is_timestamp(t) and not t.tz,
+     {"bigquery": "DATETIME", "snowflake": "TIMESTAMP_NTZ", "duckdb": "TIMESTAMP"}),
+    (pa.types.is_date32, {"bigquery": "DATE", "snowflake": "DATE", "duckdb": "DATE"}),
+    (pa.types.is_binary, {"bigquery": "BYTES", "snowflake": "BINARY", "duckdb": "BLOB"}),
+)
+
+
+def scalar_type(warehouse: str, type_: pa.DataType, name: str = "") -> str:
+    """The ``warehouse``'s column type for a scalar pyarrow type; UnsupportedType otherwise."""
+    for matches, names in _SCALAR_TYPES:
+        if matches(type_):
+            return names[warehouse]
+    raise UnsupportedType(f"{name}: no {_WAREHOUSE_NAMES[warehouse]} type for {type_}")
+
+
 def _bigquery_scalar(name: str, type_: pa.DataType) -> str:
-    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
-        return "STRING"
-    if pa.types.is_signed_integer(type_):
-        return "INT64"
-    if pa.types.is_floating(type_):
-        return "FLOAT64"
-    if pa.types.is_boolean(type_):
-        return "BOOL"
-    if pa.types.is_timestamp(type_):
-        return "TIMESTAMP" if type_.tz else "DATETIME"
-    if pa.types.is_date32(type_):
-        return "DATE"
-    if pa.types.is_binary(type_):
-        return "BYTES"
     if pa.types.is_struct(type_):
         return "RECORD"
-    raise UnsupportedType(f"{name}: no BigQuery type for {type_}")
+    return scalar_type("bigquery", type_, name)
 
 
 def bigquery_schema(schema: pa.Schema) -> list[dict]:
@@ -367,21 +379,7 @@ def snowflake_type(type_: pa.DataType, name: str = "") -> str:
         return "ARRAY"
     if pa.types.is_struct(type_):
         return "OBJECT"
-    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
-        return "VARCHAR"
-    if pa.types.is_signed_integer(type_):
-        return "BIGINT"
-    if pa.types.is_floating(type_):
-        return "FLOAT"
-    if pa.types.is_boolean(type_):
-        return "BOOLEAN"
-    if pa.types.is_timestamp(type_):
-        return "TIMESTAMP_TZ" if type_.tz else "TIMESTAMP_NTZ"
-    if pa.types.is_date32(type_):
-        return "DATE"
-    if pa.types.is_binary(type_):
-        return "BINARY"
-    raise UnsupportedType(f"{name}: no Snowflake type for {type_}")
+    return scalar_type("snowflake", type_, name)
 
 
 def _sql_string(text: str) -> str:
@@ -611,21 +609,7 @@ def duckdb_type(type_: pa.DataType, name: str = "") -> str:
         fields = ", ".join(f"{type_.field(i).name} {duckdb_type(type_.field(i).type, name)}"
                            for i in range(type_.num_fields))
         return f"STRUCT({fields})"
-    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
-        return "VARCHAR"
-    if pa.types.is_signed_integer(type_):
-        return "BIGINT"
-    if pa.types.is_floating(type_):
-        return "DOUBLE"
-    if pa.types.is_boolean(type_):
-        return "BOOLEAN"
-    if pa.types.is_timestamp(type_):
-        return "TIMESTAMPTZ" if type_.tz else "TIMESTAMP"
-    if pa.types.is_date32(type_):
-        return "DATE"
-    if pa.types.is_binary(type_):
-        return "BLOB"
-    raise UnsupportedType(f"{name}: no DuckDB type for {type_}")
+    return scalar_type("duckdb", type_, name)
 
 
 def duckdb_view(name: str) -> str:
