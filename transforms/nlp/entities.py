@@ -525,7 +525,9 @@ def described_organisations(doc) -> set[str]:
     """Names the text describes as organisations, case-folded: a proper noun (with its
     compounds) in apposition with a word for an organisation ("Kestrel, the Bristol drone
     maker", "the promoter, Corvid Live"), or a name tagged PERSON followed by a relative
-    clause with *which* ("Dunmore, which makes seats").  Tagged or not: the model often
+    clause with *which* ("Dunmore, which makes seats"), or a name right after a word that
+    says what kind of organisation it is ("research firm IDC":
+    :func:`~transforms.nlp.entity_rules.organisation_after_descriptor_spans`).  Tagged or not: the model often
     tags only some mentions of a company."""
     found = set()
     for token in tokens_where(doc, pos=("PROPN",)):
@@ -539,6 +541,10 @@ def described_organisations(doc) -> set[str]:
         if ent.label_ == PERSON and ent.end + 1 < len(doc) and doc[ent.end].text == "," \
                 and doc[ent.end + 1].lower_ == "which":
             found.add(normalize_space(ent.text).casefold())
+    from transforms.nlp.entity_rules import organisation_after_descriptor_spans  # it imports this module
+
+    for span in organisation_after_descriptor_spans(doc):  # "research firm IDC"
+        found.add(normalize_space(span.text).casefold())
     return found
 
 
@@ -721,12 +727,19 @@ class _PersonGroups:
 
 
 def _canonical_full_name(counts: Counter) -> str:
-    """The canonical name of a person: the most frequent full form, where a surname that
+    """The canonical name of a person: the most frequent full form, or the fullest form that
+    ends with it, where a surname that
     starts with a particle ("Van Der Beek", "de Gaulle") is no full form when the article
     also gives one with the first name ("James Van Der Beek")."""
     with_first_name = Counter({form: n for form, n in counts.items()
                                if form.split()[0].casefold() not in NAME_PARTICLES})
-    return _most_frequent_longest(with_first_name or counts)
+    pool = with_first_name or counts
+    best = _most_frequent_longest(pool)
+    # The fullest name the article gives wins over a shorter form written more often:
+    # "Joel Eriksson Ek" once and "Eriksson Ek" twice is Joel Eriksson Ek.
+    best_key = person_key(best)
+    fuller = [form for form in pool if is_suffix_name(best_key, person_key(form))]
+    return max(fuller, key=lambda form: (len(form.split()), pool[form])) if fuller else best
 
 
 def _most_frequent_longest(counts: Counter) -> str:

@@ -40,7 +40,7 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
    Gazette", "Kingsbridge United") is an ORG whatever the model tagged it, unless it is a
    known place ("Kansas City") or stands right after a quotation mark (a title: "Hard
    Times").  "FC"/"AFC" right before a span joins it ("FC Porto").  So is a well-known
-   organisation of :data:`~transforms.nlp.lexicon.KNOWN_ORGANISATIONS` ("Netflix" tagged
+   organisation of :data:`~transforms.nlp.gazetteers.KNOWN_ORGANISATIONS` ("Netflix" tagged
    GPE, "Instagram" tagged PERSON) that is no known place.
 
 7. **A name after a family noun** ("his wife, Kimberly,", "my son Tom"): one capitalised
@@ -61,7 +61,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.nlp.labels import GPE, ORG, PERSON, PLACE_MISLABELS
-from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, FAMILY_NOUNS, KNOWN_ORGANISATIONS,
+from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS
+from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, FAMILY_NOUNS,
                                     LOCATIVE_PREPOSITIONS,
                                     ORG_NAME_FINAL_WORDS, ORG_NAME_FIRST_WORDS, ORGANISATION_WORDS,
                                     ROLE_NOUNS_BEFORE_NAMES, TITLE_WORDS, UPPER_CASE_ROLES)
@@ -341,7 +342,7 @@ _MAX_ORG_NAME_WORDS = 5
 
 
 def _is_known_organisation(text: str) -> bool:
-    """A name of :data:`~transforms.nlp.lexicon.KNOWN_ORGANISATIONS`, with or without "the",
+    """A name of :data:`~transforms.nlp.gazetteers.KNOWN_ORGANISATIONS`, with or without "the",
     that is no known place."""
     bare = strip_leading_the(text)
     if bare not in KNOWN_ORGANISATIONS and f"The {bare}" not in KNOWN_ORGANISATIONS:
@@ -396,7 +397,9 @@ def repair_entities(doc: Doc) -> Doc:
                     kept.append(Span(doc, ent.start, end, label=ent.label_))
         ents = kept + people
     ents = _without_overlaps(ents + untagged_place_spans(doc))
-    doc.ents = sorted(ents, key=lambda span: span.start)
+    from transforms.nlp.entity_rules import apply_rules  # it builds on this module's helpers
+
+    doc.ents = apply_rules(doc, sorted(ents, key=lambda span: span.start))
     return doc
 
 

@@ -151,7 +151,8 @@ ROLE_NOUNS_BEFORE_NAMES = _words("""
     chef model star striker midfielder defender goalkeeper winger forward skipper player
     jockey trainer driver rider golfer boxer sprinter athlete cyclist swimmer champion
     referee umpire veteran fan colleague friend deputy vice-president
-    vice-chairman co-founder
+    vice-chairman co-founder center defenseman defenceman goalie goaltender quarterback
+    pitcher catcher shortstop linebacker receiver outfielder infielder teammate
 """)
 # Family nouns before a first name ("his wife, Kimberly,", "my son Tom").
 FAMILY_NOUNS = _words("""
@@ -363,182 +364,25 @@ EDITORIAL_LABELS = _words("""
 # First words that make a name a sports club's ("FC Porto").
 ORG_NAME_FIRST_WORDS = frozenset({"FC", "AFC"})
 
-
 # ---------------------------------------------------------------------------------------
-# Well-known organisations
+# Organisations and teams named after what they are
 # ---------------------------------------------------------------------------------------
 
-# Organisations the small English model often tags as a person, place or product: a curated
-# gazetteer of news organisations, platforms and large companies, and football clubs of the
-# top European leagues (general lists, not names taken from any evaluation article).  Names
-# that are also places ("Liverpool", "Barcelona") or common words ("Time", "Nature") are left
-# out: the model is right about them more often than a list would be.  One name a line.
-KNOWN_ORGANISATIONS = frozenset(line.strip() for line in """
-Reuters
-Associated Press
-Agence France-Presse
-AFP
-Bloomberg
-Bloomberg News
-Dow Jones
-CNN
-CNBC
-MSNBC
-Fox News
-NBC News
-CBS News
-ABC News
-NPR
-PBS
-BBC
-BBC News
-Sky News
-Sky Sports
-ITV
-Channel 4
-Al Jazeera
-Deutsche Welle
-Euronews
-The New York Times
-New York Times
-The Washington Post
-Washington Post
-The Wall Street Journal
-Wall Street Journal
-USA Today
-Los Angeles Times
-Chicago Tribune
-The Boston Globe
-Boston Globe
-Politico
-Axios
-BuzzFeed
-BuzzFeed News
-HuffPost
-Vice News
-The Atlantic
-The New Yorker
-Newsweek
-Forbes
-Business Insider
-The Economist
-Financial Times
-The Guardian
-The Observer
-The Times
-The Sunday Times
-The Daily Telegraph
-The Telegraph
-The Independent
-Daily Mail
-Mail Online
-Daily Mirror
-Daily Express
-Evening Standard
-The Scotsman
-Der Spiegel
-Le Monde
-Le Figaro
-El País
-Corriere della Sera
-Die Zeit
-South China Morning Post
-The Hindu
-Times of India
-Sydney Morning Herald
-TechCrunch
-The Verge
-Variety
-The Hollywood Reporter
-Rolling Stone
-The Lancet
-Twitter
-Facebook
-Instagram
-WhatsApp
-YouTube
-TikTok
-Snapchat
-LinkedIn
-Reddit
-Tumblr
-Pinterest
-Spotify
-Netflix
-Hulu
-Disney
-Amazon
-Apple
-Google
-Alphabet
-Microsoft
-Uber
-Lyft
-Airbnb
-Tesla
-SpaceX
-Samsung
-Huawei
-Alibaba
-Tencent
-Baidu
-Sony
-Nintendo
-Intel
-Nvidia
-IBM
-Oracle
-Boeing
-Airbus
-Walmart
-Starbucks
-McDonald's
-Coca-Cola
-PepsiCo
-Nike
-Adidas
-Volkswagen
-Toyota
-General Motors
-BP
-ExxonMobil
-Goldman Sachs
-JPMorgan
-Morgan Stanley
-HSBC
-Barclays
-Arsenal
-Aston Villa
-Crystal Palace
-Leicester City
-Manchester City
-Manchester United
-Newcastle United
-Norwich City
-Sheffield United
-Tottenham Hotspur
-Spurs
-West Ham
-West Ham United
-Wolverhampton Wanderers
-Wolves
-Leeds United
-Celtic
-Rangers
-Real Madrid
-Atletico Madrid
-Juventus
-Inter Milan
-AC Milan
-Lazio
-Bayern Munich
-Borussia Dortmund
-RB Leipzig
-Paris Saint-Germain
-PSG
-Benfica
-FC Porto
-Sporting Lisbon
-Ajax
-PSV Eindhoven
-""".split("\n") if line.strip())
+# Lower-case nouns that say a capitalised name right after them is an organisation's
+# ("research firm IDC", "the record label Big Machine", "the journal Nature Astronomy").
+# Nouns that also name a person's job ("publisher", "developer", "producer") are left out:
+# "publisher Rupert Hale" is a person.
+ORG_DESCRIPTOR_NOUNS = _words("""
+    company firm startup start-up airline carrier retailer insurer lender broadcaster
+    newspaper tabloid magazine journal website outlet conglomerate manufacturer carmaker
+    automaker chipmaker drugmaker maker studio label agency giant network consultancy
+    chain brand
+""")
+# Roles in a sports team: a team nickname right before one is a team's ("Wild coach X",
+# "Sabres center Y").
+SPORTS_ROLE_NOUNS = _words("""
+    coach coaches center centre defenseman defencemen defenseman defenceman defender
+    defenders goalie goaltender goalkeeper captain forward forwards winger quarterback
+    pitcher catcher shortstop guard linebacker receiver rookie manager player players
+    striker midfielder owner fans
+""")

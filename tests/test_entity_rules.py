@@ -1,0 +1,150 @@
+"""Entity rules of round 2 (transforms/nlp/entity_rules.py) on sentences written for these tests.
+
+None of the sentences comes from an evaluation article; each checks one rule and, where it
+matters, what the rule must leave alone.
+"""
+import pytest
+
+from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS, TEAM_NICKNAMES
+from transforms.nlp.lexicon import ORG_DESCRIPTOR_NOUNS, SPORTS_ROLE_NOUNS
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from transforms.nlp.model import load_model
+
+    return load_model()
+
+
+def ents(nlp, text):
+    return [(e.text, e.label_) for e in nlp(text).ents]
+
+
+def test_the_lists_are_data_in_their_own_modules():
+    assert "Reuters" in KNOWN_ORGANISATIONS and "Sabres" in TEAM_NICKNAMES
+    assert "firm" in ORG_DESCRIPTOR_NOUNS and "publisher" not in ORG_DESCRIPTOR_NOUNS
+    assert "coach" in SPORTS_ROLE_NOUNS
+
+
+# 1. Splits ----------------------------------------------------------------------------
+
+def test_a_person_and_what_the_person_owns_are_split(nlp):
+    found = ents(nlp, "Investors backed Marta Quillon’s Silver Harbor, the rival of Tobias Renn’s Blue Kestrel.")
+    assert ("Marta Quillon", "PERSON") in found or ("Tobias Renn", "PERSON") in found
+    assert not any("’s" in text and label == "PERSON" for text, label in found)
+
+
+def test_an_organisation_and_its_office_are_split(nlp):
+    found = ents(nlp, "Last week NASA’s Office of the Inspector General published a report.")
+    assert ("NASA", "ORG") in found
+    assert ("Office of the Inspector General", "ORG") in found
+
+
+def test_possessive_titles_and_plain_owners_stay_whole(nlp):
+    found = ents(nlp, "She starred in Dawson’s Creek. The People’s Liberation Army paraded. "
+                      "The California Governor's Office of Emergency Services warned residents.")
+    assert not any(text in ("Creek", "Dawson", "Liberation Army", "People") for text, _ in found)
+
+
+def test_a_place_run_into_a_name_is_split(nlp):
+    found = ents(nlp, "Another official, former special envoy to Ukraine Kurt Volmering, changed his account.")
+    if ("Ukraine Kurt Volmering", "PERSON") not in found:  # the model may get it right by itself
+        assert ("Kurt Volmering", "PERSON") in found
+        assert ("Ukraine", "GPE") in found
+
+
+# 2. Well-known organisations ------------------------------------------------------------
+
+def test_well_known_organisations_are_found_tagged_or_not(nlp):
+    found = ents(nlp, "Rival launchers from SpaceX were tested. Dana Moor, a director at Pixar, "
+                      "told The Hollywood Reporter that the film was late.")
+    assert ("SpaceX", "ORG") in found
+    assert ("The Hollywood Reporter", "ORG") in found
+    assert not any(text == "Hollywood" for text, _ in found)
+
+
+def test_organisations_are_matched_as_written(nlp):
+    found = ents(nlp, "She ate an apple and read the wired manual.")
+    assert not any(label == "ORG" for _, label in found)
+
+
+# 3. An organisation after its descriptor --------------------------------------------------
+
+def test_a_name_after_a_word_for_an_organisation_is_one(nlp):
+    found = ents(nlp, "Analysts at the research firm Quorvane Metrics expect growth. "
+                      "The record label Tin Lantern said it would appeal.")
+    assert ("Quorvane Metrics", "ORG") in found
+    assert ("Tin Lantern", "ORG") in found
+
+
+def test_descriptor_rule_leaves_titles_days_and_jobs_alone(nlp):
+    found = ents(nlp, "The company Chief Executive Rosa Penhale spoke. The firm Monday denied it. "
+                      "The publisher Rupert Halloway retired.")
+    assert not any(text in ("Chief Executive Rosa Penhale", "Monday") and label == "ORG" for text, label in found)
+    assert not any(text == "Rupert Halloway" and label == "ORG" for text, label in found)
+
+
+def test_every_mention_of_a_described_organisation_is_one():
+    from transforms.nlp.analyze import analyze_text
+
+    fields = analyze_text(None, "The agreement was signed by the research firm Halvard Poole. "
+                                "Halvard Poole said the deal doubled its staff. Halvard Poole shares rose.")
+    labels = {e["label"] for e in fields["entities"] if e["name"] == "Halvard Poole"}
+    assert labels == {"ORG"}
+
+
+# 4. Sports teams --------------------------------------------------------------------------
+
+def test_a_nickname_shown_as_a_team_is_one_in_every_mention(nlp):
+    found = ents(nlp, "Wild coach Harlan Bessemer was pleased. The Wild scored twice against the "
+                      "Toronto Maple Leafs, and Maple Leafs captain Oskar Lindahl was booed.")
+    assert ("Wild", "ORG") in found
+    assert found.count(("Wild", "ORG")) == 2
+    assert any(text.endswith("Toronto Maple Leafs") and label == "ORG" for text, label in found)
+    assert ("Maple Leafs", "ORG") in found
+
+
+def test_a_nickname_without_a_sign_of_sport_stays_a_word(nlp):
+    found = ents(nlp, "The Senators voted against the bill, and the Heat wave went on.")
+    assert not any(text in ("Senators", "Heat") and label == "ORG" for text, label in found)
+
+
+# 5. Full names ----------------------------------------------------------------------------
+
+def test_an_untagged_full_name_of_a_tagged_surname_is_a_person(nlp):
+    doc = nlp("Hours before Corwin Ashby’s two goals, the coach was calm. Later Mr Ashby said he was happy.")
+    people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert "Corwin Ashby" in people
+
+
+def test_a_caption_before_a_first_name_is_no_full_name(nlp):
+    doc = nlp('The club posted a photo of Teodor Vance with the caption: "Welcome Teodor". Teodor smiled.')
+    assert not any(e.text == "Welcome Teodor" for e in doc.ents)
+
+
+# 6. Places --------------------------------------------------------------------------------
+
+def test_a_well_known_place_the_model_missed_is_a_place(nlp):
+    doc = nlp("The talks moved to Vienna after a week.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Vienna"] == [("Vienna", "GPE")]
+
+
+def test_small_towns_people_and_longer_names_are_no_untagged_places(nlp):
+    found = ents(nlp, "Reading won at home. Paris Hilton arrived. The Vienna Philharmonic played.")
+    assert ("Reading", "GPE") not in found
+    assert ("Paris", "GPE") not in found
+    assert ("Vienna", "GPE") not in found
+
+
+def test_a_dateline_is_a_place(nlp):
+    found = ents(nlp, "TOLEDO, Ohio — The council met on Monday to discuss the bridge.")
+    assert ("TOLEDO", "GPE") in found
+
+
+def test_the_fullest_name_is_the_canonical_one():
+    from transforms.nlp.entities import RawMention, index_mentions
+
+    texts = ["Eriksson Dahl", "Eriksson Dahl", "Oskar Eriksson Dahl"]
+    raw = [RawMention(text, "PERSON", i * 40, i * 40 + len(text)) for i, text in enumerate(texts)]
+    index = index_mentions(raw)
+    assert [e["name"] for e in index.entities] == ["Oskar Eriksson Dahl"]
