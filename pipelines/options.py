@@ -2,7 +2,8 @@
 
 Like Beam's game examples, each pipeline's ``run(argv)`` parses its own flags here and
 passes everything it does not know to ``PipelineOptions`` (``--runner``,
-``--direct_num_workers``, ``--project``, ``--region``, ...).  Each flag accepts both
+``--direct_num_workers``, ``--project``, ``--region``, ...); a flag Beam does not define
+either is refused here, since Beam would only warn and run without it.  Each flag accepts both
 spellings, ``--fetch-articles`` and ``--fetch_articles``: the underscore form is the
 one Dataflow templates (``deploy/dataflow/metadata.json``) use.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import difflib
 import secrets
 import sys
 
@@ -106,7 +108,8 @@ def build_parser(mode: str) -> argparse.ArgumentParser:
         description=("Read news from article files, HTML pages and RSS/Atom feeds, run spaCy NLP and "
                      "write Parquet datasets (articles, entities, quotes, rejects) under --output. "
                      "Flags not listed here are passed to Apache Beam (e.g. --runner DataflowRunner, "
-                     "--direct_num_workers 2 --direct_running_mode multi_processing)."),
+                     "--direct_num_workers 2 --direct_running_mode multi_processing); a flag Beam "
+                     "does not define either is an error."),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     sources = parser.add_argument_group("sources")
     _flag(sources, "input", action="append", default=[], metavar="SRC",
@@ -161,9 +164,41 @@ def build_parser(mode: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _beam_parser() -> argparse.ArgumentParser:
+    """Every flag of Beam's options classes, built the way ``PipelineOptions.get_all_options`` does."""
+    from apache_beam.options.pipeline_options import PipelineOptions, _BeamArgumentParser
+
+    parser = _BeamArgumentParser(allow_abbrev=False, add_help=False)
+    for cls in {str(c): c for c in PipelineOptions.__subclasses__()}.values():
+        cls._add_argparse_args(parser)  # pylint: disable=protected-access
+    return parser
+
+
+def unknown_beam_flags(beam_args: list[str]) -> list[str]:
+    """The flags among ``beam_args`` that no Beam options class defines.
+
+    Beam itself only logs "Unparseable argument" for them and runs on, so a typo such as
+    ``--max_num_worker`` or ``--model`` would be silently ignored (on Dataflow, at a cost).
+    """
+    _, unknown = _beam_parser().parse_known_args(beam_args)
+    return [arg.split("=", 1)[0] for arg in unknown if arg.startswith("-")]
+
+
+def _suggestion(flag: str, parsers: list[argparse.ArgumentParser]) -> str:
+    known = [option for parser in parsers for action in parser._actions for option in action.option_strings]
+    close = difflib.get_close_matches(flag, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 def parse_args(argv: list[str] | None, mode: str = "batch") -> tuple[RunConfig, list[str]]:
-    """(RunConfig, arguments left for Beam's PipelineOptions)."""
-    args, beam_args = build_parser(mode).parse_known_args(argv)
+    """(RunConfig, arguments left for Beam's PipelineOptions); unknown flags are an error."""
+    parser = build_parser(mode)
+    args, beam_args = parser.parse_known_args(argv)
+    unknown = unknown_beam_flags(beam_args)
+    if unknown:
+        parser.error("; ".join(f"unrecognised option {flag}{_suggestion(flag, [parser, _beam_parser()])}"
+                               for flag in unknown)
+                     + " (neither news-ingest nor Apache Beam defines it)")
     if not args.input and not args.feeds and not getattr(args, "input_subscription", None):
         build_parser(mode).error("give at least one --input or --feeds"
                                  + (" or --input_subscription" if mode == "stream" else ""))
