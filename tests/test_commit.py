@@ -42,7 +42,7 @@ def test_commit_moves_files_then_index_state_manifest_and_success_last(tmp_path)
     assert json.load(open(os.path.join(out, "_runs", f"{RUN}.json")))["files"] == manifest["files"]
     success = json.load(open(os.path.join(out, "_SUCCESS")))
     assert success["run_id"] == RUN and success["manifest"].endswith(f"_runs/{RUN}.json")
-    assert not os.path.exists(commit.staging_dir(out, RUN))
+    assert not os.path.exists(os.path.join(out, "_staging"))  # nor an empty _staging/ left behind
     assert SeenIndex(out, near_dup.PARAMS.as_dict()).lookup([("hash", "h1")])[("hash", "h1")][0].article_id == "a1"
     assert "example.org" in open(os.path.join(out, "_state", "http_validators.json")).read()
 
@@ -64,7 +64,7 @@ def test_recover_finishes_a_commit_killed_halfway_and_discards_an_uncommitted_ru
                        ("20261203T083000Z-111111", "discarded")]
     assert len(_data_files(out)) == len(staged) == 2
     assert json.load(open(os.path.join(out, "_SUCCESS")))["run_id"] == RUN
-    assert os.listdir(os.path.join(out, "_staging")) == []
+    assert not os.path.exists(os.path.join(out, "_staging"))  # no empty folder left behind
     assert commit.recover(out) == []
 
 

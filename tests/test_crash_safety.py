@@ -123,7 +123,7 @@ def test_runs_killed_while_reading_during_nlp_and_while_writing_leave_nothing_be
     log = _finish(_start(inputs, out, tmp_path))
     assert "crashed before committing" in log
     _assert_exactly_once(out, 1 + len(STORIES))
-    assert os.listdir(out / "_staging") == []
+    assert not (out / "_staging").exists()           # no empty folder left behind
     (run_id,) = _manifests(out)
     assert json.loads((out / "_SUCCESS").read_text())["run_id"] == run_id
 

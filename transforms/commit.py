@@ -109,6 +109,7 @@ def roll_forward(output_dir: str, run_id: str) -> dict:
         "manifest": manifest_path(output_dir, run_id)})
     pause_point("commit:succeeded")
     FileSystems.delete([staging_dir(output_dir, run_id)])
+    _remove_empty_staging_root(output_dir)
     return manifest
 
 
@@ -150,6 +151,20 @@ def discard(output_dir: str, run_id: str) -> None:
     """Delete a run's staging folder (a run that failed before its commit)."""
     if FileSystems.exists(staging_dir(output_dir, run_id)):
         FileSystems.delete([staging_dir(output_dir, run_id)])
+    _remove_empty_staging_root(output_dir)
+
+
+def _remove_empty_staging_root(output_dir: str) -> None:
+    """Leave no empty ``_staging/`` behind on a local disk (object stores have no folders).
+
+    Runs hold the output lock here, so no other run can be creating a staging folder.
+    """
+    root = FileSystems.join(output_dir, STAGING_DIR)
+    if is_local(root):
+        try:
+            os.rmdir(local_path(root))
+        except OSError:  # absent, or another crashed run's folder is still in it
+            pass
 
 
 def _child_name(root: str, path: str) -> str:
