@@ -32,7 +32,7 @@ from deploy.dataflow.template_params import (
     template_args_to_cli_args,
     template_flags,
 )
-from deploy.warehouse import generate_ddl
+from deploy.warehouse import bigquery_ddl, columns, duckdb_ddl, generate_ddl, snowflake_ddl
 from pipelines.options import build_parser, parse_args
 from schemas import DATASETS, schema_for
 
@@ -217,7 +217,7 @@ def test_duckdb_sql_reads_the_pipeline_output(template_run, monkeypatch):
     assert con.execute("SELECT count(*) FROM entities").fetchone()[0] == manifest["counts"]["entity_rows_written"]
     (ingest_date,) = con.execute("SELECT DISTINCT ingest_date FROM articles").fetchone()
     assert ingest_date == dt.date.fromisoformat(manifest["started_at"][:10])
-    top = con.execute(next(q.sql for q in generate_ddl.EXAMPLE_QUERIES if q.title.startswith("Top 10"))).fetchall()
+    top = con.execute(next(q.sql for q in duckdb_ddl.EXAMPLE_QUERIES if q.title.startswith("Top 10"))).fetchall()
     assert 0 < len(top) <= 10
 
 
@@ -266,14 +266,14 @@ def test_duckdb_views_and_every_example_query_run(sample_datasets):
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {name})").fetchall())
         assert types["ingest_date"] == "DATE"
         assert set(types) == set(DATASETS[name].names) | {"ingest_date"}
-    queries = [q for q in generate_ddl.EXAMPLE_QUERIES if q.available()]
-    assert len(queries) == len(generate_ddl.EXAMPLE_QUERIES)  # the schemas have every column they need
+    queries = [q for q in duckdb_ddl.EXAMPLE_QUERIES if q.available()]
+    assert len(queries) == len(duckdb_ddl.EXAMPLE_QUERIES)  # the schemas have every column they need
     for query in queries:
         assert con.execute(query.sql).fetchall(), query.title  # one matching row in the samples
 
 
 def test_an_example_query_waits_for_its_columns():
-    query = generate_ddl.ExampleQuery("needs a future column", "SELECT 1", {"quotes": ("sentiment",)})
+    query = duckdb_ddl.ExampleQuery("needs a future column", "SELECT 1", {"quotes": ("sentiment",)})
     assert not query.available()
 
 
@@ -295,12 +295,12 @@ def test_bigquery_schema_types_and_modes():
 
 
 def test_types_without_a_warehouse_mapping_are_refused():
-    with pytest.raises(generate_ddl.UnsupportedType, match="arrays of arrays"):
-        generate_ddl.bigquery_field(pa.field("x", pa.list_(pa.list_(pa.string()))))
-    with pytest.raises(generate_ddl.UnsupportedType):
-        generate_ddl.bigquery_field(pa.field("x", pa.uint64()))
-    with pytest.raises(generate_ddl.UnsupportedType):
-        generate_ddl.snowflake_type(pa.dictionary(pa.int32(), pa.string()), "x")
+    with pytest.raises(columns.UnsupportedType, match="arrays of arrays"):
+        bigquery_ddl.bigquery_field(pa.field("x", pa.list_(pa.list_(pa.string()))))
+    with pytest.raises(columns.UnsupportedType):
+        bigquery_ddl.bigquery_field(pa.field("x", pa.uint64()))
+    with pytest.raises(columns.UnsupportedType):
+        snowflake_ddl.snowflake_type(pa.dictionary(pa.int32(), pa.string()), "x")
 
 
 def test_snowflake_pattern_takes_part_files_not_beam_temporary_files():

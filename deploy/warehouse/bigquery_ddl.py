@@ -1,0 +1,295 @@
+"""BigQuery: table schemas (``bq_<dataset>.json``) and the load script ``bigquery.sh``.
+
+Lists are REPEATED columns and structs RECORD.  The script creates partitioned tables,
+loads committed runs through staging tables and one MERGE per dataset in a transaction,
+or defines external tables (see its usage text).
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+from deploy.warehouse.columns import (
+    GENERATED,
+    PARTITION_COLUMN,
+    PARTITION_DOC,
+    UnsupportedType,
+    article_keyed_datasets,
+    clustering,
+    doc,
+    scalar_type,
+    table_columns,
+)
+from schemas import DATASET_DOCS, DATASETS
+from transforms.run_catalog import ARTICLE_KEY, ARTICLE_KEYED, RUN_KEY, VERSION_COLUMN, replace_key
+
+def bigquery_field(field: pa.Field) -> dict:
+    """One column of a BigQuery JSON schema (lists are REPEATED, structs RECORD)."""
+    type_, mode = field.type, ("NULLABLE" if field.nullable else "REQUIRED")
+    if pa.types.is_list(type_) or pa.types.is_large_list(type_):
+        type_, mode = type_.value_type, "REPEATED"
+        if pa.types.is_list(type_) or pa.types.is_large_list(type_):
+            raise UnsupportedType(f"{field.name}: BigQuery has no arrays of arrays")
+    entry = {"name": field.name, "type": _bigquery_scalar(field.name, type_), "mode": mode}
+    if pa.types.is_struct(type_):
+        entry["fields"] = [bigquery_field(type_.field(i)) for i in range(type_.num_fields)]
+    if doc(field):
+        entry["description"] = doc(field)
+    return entry
+
+
+def _bigquery_scalar(name: str, type_: pa.DataType) -> str:
+    if pa.types.is_struct(type_):
+        return "RECORD"
+    return scalar_type("bigquery", type_, name)
+
+
+def bigquery_schema(schema: pa.Schema) -> list[dict]:
+    """The table schema: the file columns plus the partition column."""
+    return [bigquery_field(f) for f in schema] + [
+        {"name": PARTITION_COLUMN, "type": "DATE", "mode": "NULLABLE", "description": PARTITION_DOC}]
+
+
+def bigquery_merge_cases() -> str:
+    """``case`` branches of bigquery.sh's ``dataset_sql``: the statements that upsert one staged dataset.
+
+    ``$T`` is the table, ``$S`` its staging table; ``winners`` holds the ids of the staged
+    articles at least as new as the stored ones (set by the articles branch, which runs first).
+    """
+    cases = []
+    for name in DATASETS:
+        columns = table_columns(name)
+        replace_key(name, columns)
+        listed = ", ".join(columns)
+        if name == "articles":
+            updates = ", ".join(f"{c} = s.{c}" for c in columns if c != ARTICLE_KEY)
+            sql = f"""\
+SET winners = (SELECT IFNULL(ARRAY_AGG(s.{ARTICLE_KEY}), []) FROM $S AS s
+  LEFT JOIN $T AS t ON t.{ARTICLE_KEY} = s.{ARTICLE_KEY}
+  WHERE t.{ARTICLE_KEY} IS NULL OR s.{VERSION_COLUMN} >= t.{VERSION_COLUMN});
+MERGE $T AS t
+USING (SELECT * FROM $S WHERE {ARTICLE_KEY} IN UNNEST(winners)) AS s
+ON t.{ARTICLE_KEY} = s.{ARTICLE_KEY}
+WHEN MATCHED THEN UPDATE SET {updates}
+WHEN NOT MATCHED THEN INSERT ({listed}) VALUES ({", ".join(f"s.{c}" for c in columns)});"""
+        elif name in ARTICLE_KEYED:
+            sql = f"""\
+DELETE FROM $T WHERE {ARTICLE_KEY} IN UNNEST(winners);
+INSERT INTO $T ({listed})
+SELECT {listed} FROM $S WHERE {ARTICLE_KEY} IN UNNEST(winners);"""
+        else:
+            match = " AND ".join(f"s.{c} = t.{c}" for c in RUN_KEY)
+            sql = f"""\
+DELETE FROM $T AS t WHERE EXISTS (SELECT 1 FROM $S AS s WHERE {match});
+INSERT INTO $T ({listed})
+SELECT {listed} FROM $S;"""
+        cases.append(f"    {name})\n      cat <<SQL\n{sql}\nSQL\n      ;;")
+    return "\n".join(cases)
+
+
+def bigquery_script() -> str:
+    cases = "\n".join(f"    {name}) echo \"{','.join(clustering(name, schema))}\" ;;"
+                      for name, schema in DATASETS.items())
+    descriptions = "\n".join(f"    {name}) echo {_shell_quote(DATASET_DOCS.get(name, name))} ;;" for name in DATASETS)
+    return (_BIGQUERY_TEMPLATE
+            .replace("@GENERATED@", GENERATED)
+            .replace("@DATASETS@", " ".join(DATASETS))
+            .replace("@ARTICLE_KEYED@", " ".join(article_keyed_datasets()))
+            .replace("@PARTITION@", PARTITION_COLUMN)
+            .replace("@CLUSTERING_CASES@", cases)
+            .replace("@DESCRIPTION_CASES@", descriptions)
+            .replace("@MERGE_CASES@", bigquery_merge_cases()))
+
+
+def _shell_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+_BIGQUERY_TEMPLATE = r'''#!/usr/bin/env bash
+# @GENERATED@
+#
+# Load news-ingest's Parquet datasets from Cloud Storage into BigQuery, one finished run
+# at a time and exactly once, or query them in place through external tables.
+#
+# usage: BQ_DATASET=PROJECT:DATASET DATA_URI=gs://BUCKET/PATH deploy/warehouse/bigquery.sh COMMAND
+#   tables          create the dataset, one table per dataset (day-partitioned on @PARTITION@,
+#                   clustered) and the _loaded_runs bookkeeping table; existing ones are kept
+#   load RUN_ID     upsert the rows run RUN_ID wrote, as listed in DATA_URI/_runs/RUN_ID.json
+#   load-new        load every finished run not loaded yet (run it after each batch run)
+#   external        create <dataset>_external tables that read DATA_URI in place
+# DATA_URI is the pipeline's --output.  BQ_LOCATION (e.g. EU or europe-west1): where the
+# dataset is created and where every load and query job runs (default: bq's default).
+#
+# Exactly once: a run is loaded only when its manifest exists (the run finished).  Its
+# files, by the exact names the manifest lists (never a wildcard that could catch a
+# temporary file), are loaded into staging tables _stage_<dataset>_<run> (replaced on a
+# retry).  One multi-statement transaction then upserts them: an article replaces the
+# stored row with the same article_id unless that one is newer (ingested_at), together
+# with all its entity and quote rows; rejects and other per-run datasets replace the rows
+# of the same run and day; _loaded_runs records the run.  Loading a run again rewrites the
+# same rows; two loads at once both mutate the tables, so BigQuery aborts one transaction
+# (that load fails; the next finds the run loaded).  --reprocess'd articles replace their
+# old version instead of adding a row.
+set -euo pipefail
+
+DATASETS=(@DATASETS@)
+ARTICLE_KEYED=(@ARTICLE_KEYED@)
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+usage() { awk 'NR > 3 && !/^#/ { exit } NR > 3 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
+die() { echo "bigquery.sh: error: $*" >&2; exit 2; }
+
+clustering_fields() {
+  case "$1" in
+@CLUSTERING_CASES@
+    *) echo "" ;;
+  esac
+}
+
+table_description() {
+  # shellcheck disable=SC2016  # the backticks are Markdown in the descriptions, not commands
+  case "$1" in
+@DESCRIPTION_CASES@
+  esac
+}
+
+# bq with the configured location, so jobs run where the dataset is.
+bqx() { bq ${BQ_LOCATION:+"--location=$BQ_LOCATION"} "$@"; }
+
+# BQ_DATASET as bq spells it (project:dataset) and as SQL does (`project.dataset`).
+sql_table() { echo "\`${BQ_DATASET/:/.}.$1\`"; }
+
+query() { bqx query --quiet --nouse_legacy_sql --format=csv "$1" | tail -n +2; }
+
+create_tables() {
+  bqx show --dataset "$BQ_DATASET" >/dev/null 2>&1 \
+    || bqx mk --dataset "$BQ_DATASET"
+  local name cluster
+  for name in "${DATASETS[@]}"; do
+    if bqx show "$BQ_DATASET.$name" >/dev/null 2>&1; then
+      echo "$BQ_DATASET.$name exists"
+      continue
+    fi
+    cluster="$(clustering_fields "$name")"
+    bqx mk --table --schema="$HERE/bq_$name.json" \
+      --time_partitioning_type=DAY --time_partitioning_field=@PARTITION@ \
+      ${cluster:+--clustering_fields="$cluster"} \
+      --description="$(table_description "$name")" "$BQ_DATASET.$name"
+  done
+  bqx show "$BQ_DATASET._loaded_runs" >/dev/null 2>&1 \
+    || bqx mk --table --description="Runs (and datasets) loaded by bigquery.sh" \
+         "$BQ_DATASET._loaded_runs" run_id:STRING,dataset:STRING,files:INT64,loaded_at:TIMESTAMP
+}
+
+# "dataset<TAB>uri" for every file a run committed, from its manifest; exit 3 for the
+# manifest of a compaction (news-ingest compact), which is not a run to load.
+manifest_files() {
+  gcloud storage cat "$DATA_URI/_runs/$1.json" | python3 -c '
+import json, sys
+manifest = json.load(sys.stdin)
+if manifest.get("mode") == "compact":
+    sys.exit(3)
+for dataset, paths in sorted(manifest["files"].items()):
+    for path in paths:
+        print(dataset, path, sep="\t")'
+}
+
+# The statements that upsert one staged dataset into its table.
+dataset_sql() {  # dataset table staging-table
+  local T="$2" S="$3"
+  case "$1" in
+@MERGE_CASES@
+  esac
+}
+
+# One transaction: every staged dataset of the run, then the run's _loaded_runs row.
+merge_sql() {  # run_id files staging-suffix staged-dataset...
+  local run_id="$1" files="$2" suffix="$3" name
+  shift 3
+  local staged=" $* "
+  echo "DECLARE winners ARRAY<STRING> DEFAULT [];"
+  echo "BEGIN TRANSACTION;"
+  for name in "${DATASETS[@]}"; do
+    if [[ "$staged" == *" $name "* ]]; then
+      dataset_sql "$name" "$(sql_table "$name")" "$(sql_table "_stage_${name}_$suffix")"
+    elif [[ " ${ARTICLE_KEYED[*]} " == *" $name "* && "$staged" == *" articles "* ]]; then
+      # the run's new article versions have no rows here: drop the old versions' rows
+      echo "DELETE FROM $(sql_table "$name") WHERE article_id IN UNNEST(winners);"
+    fi
+  done
+  echo "DELETE FROM $(sql_table _loaded_runs) WHERE run_id = '$run_id';"
+  echo "INSERT INTO $(sql_table _loaded_runs) (run_id, dataset, files, loaded_at)"
+  echo "VALUES ('$run_id', '*', $files, CURRENT_TIMESTAMP());"
+  echo "COMMIT TRANSACTION;"
+}
+
+load_run() {
+  local run_id="$1" name uris files status=0 suffix count=0
+  [[ "$run_id" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "not a run id: $run_id"
+  files="$(manifest_files "$run_id")" || status=$?
+  if [[ $status -eq 3 ]]; then
+    echo "run $run_id: a compaction, nothing to load"
+    return 0
+  fi
+  [[ $status -eq 0 ]] || die "no manifest for run $run_id (still running, or failed?)"
+  # A table name per run: letters, digits and _ only, plus a checksum so that
+  # run ids differing only in . or - do not share one.
+  suffix="${run_id//[^A-Za-z0-9_]/_}_$(printf '%s' "$run_id" | cksum | cut -d' ' -f1)"
+  local staged=()
+  for name in "${DATASETS[@]}"; do
+    uris="$(awk -F'\t' -v d="$name" '$1 == d { print $2 }' <<<"$files" | paste -sd, -)"
+    [[ -n "$uris" ]] || continue
+    bqx load --replace --source_format=PARQUET --parquet_enable_list_inference \
+      --hive_partitioning_mode=CUSTOM \
+      --hive_partitioning_source_uri_prefix="$DATA_URI/$name/{@PARTITION@:DATE}" \
+      "$BQ_DATASET._stage_${name}_$suffix" "$uris"
+    staged+=("$name")
+    count=$((count + $(awk -F, '{ print NF }' <<<"$uris")))
+  done
+  query "$(merge_sql "$run_id" "$count" "$suffix" "${staged[@]}")" >/dev/null
+  for name in "${staged[@]}"; do
+    bqx rm -f -t "$BQ_DATASET._stage_${name}_$suffix"
+  done
+  echo "run $run_id: upserted $count files (${staged[*]:-no rows})"
+}
+
+load_new() {
+  local done_runs manifest run_id
+  done_runs="$(query "SELECT DISTINCT run_id FROM $(sql_table _loaded_runs) WHERE dataset = '*'")"
+  gcloud storage ls "$DATA_URI/_runs/*.json" | while read -r manifest; do
+    run_id="$(basename "$manifest" .json)"
+    grep -qx "$run_id" <<<"$done_runs" || load_run "$run_id"
+  done
+}
+
+create_external() {
+  local name def
+  def="$(mktemp)"
+  # removed when this function returns (and the trap with it: set -u and a later return)
+  trap 'rm -f "$def"; trap - RETURN' RETURN
+  for name in "${DATASETS[@]}"; do
+    # *.parquet: temporary files (*.tmp) and folders (_staging/) are never part of a table
+    bqx mkdef --source_format=PARQUET --parquet_enable_list_inference \
+      --hive_partitioning_mode=CUSTOM \
+      --hive_partitioning_source_uri_prefix="$DATA_URI/$name/{@PARTITION@:DATE}" \
+      "$DATA_URI/$name/*.parquet" >"$def"
+    bqx mk --table --external_table_definition="$def" "$BQ_DATASET.${name}_external"
+  done
+}
+
+main() {
+  [[ $# -ge 1 ]] || { usage; exit 2; }
+  case "$1" in -h|--help) usage; exit 0 ;; esac
+  : "${BQ_DATASET:?set BQ_DATASET=PROJECT:DATASET (see --help)}"
+  : "${DATA_URI:?set DATA_URI=gs://BUCKET/PATH, the pipeline --output (see --help)}"
+  DATA_URI="${DATA_URI%/}"
+  case "$1" in
+    tables) create_tables ;;
+    load) [[ $# -eq 2 ]] || die "usage: bigquery.sh load RUN_ID"; load_run "$2" ;;
+    load-new) load_new ;;
+    external) create_external ;;
+    *) die "unknown command $1 (see --help)" ;;
+  esac
+}
+
+main "$@"
+'''
