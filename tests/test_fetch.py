@@ -19,8 +19,10 @@ import pytest
 
 from tests.fixtures.http_server import LoopbackServer, Reply, fake_resolver, make_test_tls
 from tests.fixtures.http_server import only_loopback  # noqa: F401  (autouse: no connection beyond 127.0.0.1)
-from transforms.fetch import (BodyDecoder, FetchConfig, Fetcher, FetchFailure, FetchResult, backoff_delay,
-                              conditional_headers, default_user_agent, is_retryable_status, parse_retry_after)
+from transforms.fetch import Fetcher
+from transforms.fetch_policy import (BodyDecoder, backoff_delay, conditional_headers, is_retryable_status,
+                                     parse_retry_after)
+from transforms.fetch_types import FetchConfig, FetchFailure, FetchResult, default_user_agent
 
 MIB = 1024 * 1024
 ETAG = '"v1-abc"'
