@@ -16,7 +16,7 @@ REQUIRED = [
     "trafilatura>=2.0",
     # trafilatura needs lxml's HTML cleaner, split out of lxml 6.
     "lxml_html_clean",
-    # fetch.py reads the raw stream with urllib3 2's read1 and encodes host names with idna.
+    # fetch.py/fetch_transport.py read the raw stream with urllib3 2's read1 and encodes host names with idna.
     "requests>=2.32",
     "urllib3>=2.3",
     "idna>=3",
