@@ -10,6 +10,8 @@ import json
 import pytest
 
 from bench import eval_nlp as ev
+from bench import gold_scoring as sc
+from bench import gold_set as gs
 from transforms.records import RejectError
 
 # A small article of our own, in the BBC files' shape: one quotation continues after a
@@ -39,21 +41,21 @@ def _quote(start_words, end_words, speaker, **extra):
 
 
 PERSONS = (
-    ev.GoldPerson("Jane Doe", ("Jane Doe", "Ms Jane Doe")),
-    ev.GoldPerson("Bob Smith", ("Bob Smith", "Mr Smith")),
+    gs.GoldPerson("Jane Doe", ("Jane Doe", "Ms Jane Doe")),
+    gs.GoldPerson("Bob Smith", ("Bob Smith", "Mr Smith")),
 )
 PLACES = (
-    ev.GoldPlace("Paris", "FR", "city", ("Paris",)),
-    ev.GoldPlace("Lyon", "FR", "city", ("Lyon",)),
-    ev.GoldPlace("France", "FR", "country", ("France",)),
+    gs.GoldPlace("Paris", "FR", "city", ("Paris",)),
+    gs.GoldPlace("Lyon", "FR", "city", ("Lyon",)),
+    gs.GoldPlace("France", "FR", "country", ("France",)),
 )
-Q_DOE = ev.GoldQuote("We will cut the toll on the", "waited long enough for this change.", "Jane Doe",
+Q_DOE = gs.GoldQuote("We will cut the toll on the", "waited long enough for this change.", "Jane Doe",
                      paragraphs_joined=True)
-Q_SMITH = ev.GoldQuote("This plan will cost the city far", "far too much money,", "Bob Smith")
-Q_FOLLOW = ev.GoldQuote("It is simply a promise before", "promise before an election.", "Bob Smith")
-Q_NOBODY = ev.GoldQuote("Nobody asked us about the new", "about the new toll plan.", None,
+Q_SMITH = gs.GoldQuote("This plan will cost the city far", "far too much money,", "Bob Smith")
+Q_FOLLOW = gs.GoldQuote("It is simply a promise before", "promise before an election.", "Bob Smith")
+Q_NOBODY = gs.GoldQuote("Nobody asked us about the new", "about the new toll plan.", None,
                         also_accept=("Council",))
-ARTICLE = ev.GoldArticle("politics/900.txt", "0" * 64, PERSONS, PLACES, (Q_DOE, Q_SMITH, Q_FOLLOW, Q_NOBODY))
+ARTICLE = gs.GoldArticle("politics/900.txt", "0" * 64, PERSONS, PLACES, (Q_DOE, Q_SMITH, Q_FOLLOW, Q_NOBODY))
 
 
 # ------------------------------------------------------------------ name keys
@@ -65,48 +67,48 @@ ARTICLE = ev.GoldArticle("politics/900.txt", "0" * 64, PERSONS, PLACES, (Q_DOE, 
     ("Sir Alex Ferguson", "alex ferguson"), ("O\u2019Gara", "o'gara"), ("Mr", "mr"),
 ])
 def test_person_key_drops_titles_possessives_and_postnominals(text, key):
-    assert ev.person_key(text) == key
+    assert sc.person_key(text) == key
 
 
 @pytest.mark.parametrize("text, key", [
     ("the Orkneys", "orkneys"), ("U.S.", "us"), ("Britain's", "britain"), ("Washington DC", "washington dc"),
 ])
 def test_place_key_drops_article_dots_and_possessive(text, key):
-    assert ev.place_key(text) == key
+    assert sc.place_key(text) == key
 
 
 def test_same_name_is_exact_apart_from_case_and_spacing():
-    assert ev.same_name("Patricia  Hewitt", "patricia hewitt")
-    assert not ev.same_name("Hewitt", "Patricia Hewitt")
-    assert ev.same_name(None, None)
-    assert not ev.same_name(None, "Patricia Hewitt")
+    assert sc.same_name("Patricia  Hewitt", "patricia hewitt")
+    assert not sc.same_name("Hewitt", "Patricia Hewitt")
+    assert sc.same_name(None, None)
+    assert not sc.same_name(None, "Patricia Hewitt")
 
 
 # ------------------------------------------------------------------ locating gold quotations
 
 
 def test_locate_quote_spans_a_continuing_quotation():
-    start, end = ev.locate_quote(BODY, Q_DOE)
+    start, end = sc.locate_quote(BODY, Q_DOE)
     assert BODY[start - 1] == '"' and BODY[start:].startswith("We will cut")
     assert BODY[start:end].endswith("for this change.") and BODY[end] == '"'
 
 
 def test_locate_quote_prefers_the_occurrence_after_an_opening_mark():
     body = 'He wanted "to do whatever it likes - and more." Later: "to do whatever it likes" again.'
-    quote = ev.GoldQuote("to do whatever it likes", "to do whatever it likes", "X")
-    start, end = ev.locate_quote(body, quote)
+    quote = gs.GoldQuote("to do whatever it likes", "to do whatever it likes", "X")
+    start, end = sc.locate_quote(body, quote)
     assert start == body.index('"to do') + 1 and body[end] == '"'
 
 
 def test_locate_quote_tolerates_reflowed_whitespace_and_unclosed_quotes():
     body = 'He said: "Indefinite imprisonment\nwithout charge is anathema in law.\n\nNext paragraph.'
-    quote = ev.GoldQuote("Indefinite imprisonment without charge", "anathema in law.", "X")
-    start, end = ev.locate_quote(body, quote)
+    quote = gs.GoldQuote("Indefinite imprisonment without charge", "anathema in law.", "X")
+    start, end = sc.locate_quote(body, quote)
     assert body[end] == "\n" and body[start:end].startswith("Indefinite")
 
 
 def test_locate_quote_returns_none_when_words_are_absent():
-    assert ev.locate_quote(BODY, ev.GoldQuote("Words not in the body", "body", None)) is None
+    assert sc.locate_quote(BODY, gs.GoldQuote("Words not in the body", "body", None)) is None
 
 
 # ------------------------------------------------------------------ quote matching
@@ -120,7 +122,7 @@ def test_match_quotes_counts_found_missed_and_wrong_speaker():
         {"text": "not costed", "speaker": None, "start_char": BODY.index('"not costed"'),
          "end_char": BODY.index('"not costed"') + 12, "is_scare": True},          # scare quote, not gold
     ]
-    outcomes, unmatched = ev.match_quotes(BODY, ARTICLE.quotes, predicted, PERSONS)
+    outcomes, unmatched = sc.match_quotes(BODY, ARTICLE.quotes, predicted, PERSONS)
     found = {o.gold.starts_with: o for o in outcomes}
     assert found[Q_DOE.starts_with].found and found[Q_DOE.starts_with].speaker_ok
     assert found[Q_DOE.starts_with].whole
@@ -134,7 +136,7 @@ def test_a_continuing_quotation_split_in_two_is_found_but_not_whole():
     first = _quote("We will cut the toll", "bridge by half. ", "Jane Doe")
     first["end_char"] = BODY.index('"Drivers')                                  # stops at the repeated mark
     second = _quote("Drivers have waited", "for this change.", "Jane Doe")
-    outcomes, unmatched = ev.match_quotes(BODY, [Q_DOE], [first, second], PERSONS)
+    outcomes, unmatched = sc.match_quotes(BODY, [Q_DOE], [first, second], PERSONS)
     assert outcomes[0].found and not outcomes[0].whole
     assert unmatched == [second]
 
@@ -143,13 +145,13 @@ def test_match_quotes_falls_back_to_text_when_offsets_disagree():
     quote = _quote("This plan will cost", "far too much money,", "Bob Smith")
     quote["start_char"] += 500                                                   # offsets into another text
     quote["end_char"] += 500
-    outcomes, _ = ev.match_quotes(BODY, [Q_SMITH], [quote], PERSONS)
+    outcomes, _ = sc.match_quotes(BODY, [Q_SMITH], [quote], PERSONS)
     assert outcomes[0].found and outcomes[0].speaker_ok and not outcomes[0].whole
 
 
 def test_each_prediction_matches_one_gold_quotation_only():
-    same_start = ev.GoldQuote(Q_SMITH.starts_with, Q_SMITH.ends_with, "Bob Smith")
-    outcomes, _ = ev.match_quotes(BODY, [Q_SMITH, same_start],
+    same_start = gs.GoldQuote(Q_SMITH.starts_with, Q_SMITH.ends_with, "Bob Smith")
+    outcomes, _ = sc.match_quotes(BODY, [Q_SMITH, same_start],
                                   [_quote("This plan will cost", "far too much money,", "Bob Smith")], PERSONS)
     assert [o.found for o in outcomes] == [True, False]
 
@@ -157,13 +159,13 @@ def test_each_prediction_matches_one_gold_quotation_only():
 def test_lenient_speaker_accepts_surface_forms_and_also_accept():
     predicted = [_quote("This plan will cost", "far too much money,", "Mr Smith"),
                  _quote("Nobody asked us", "new toll plan.", "Council")]
-    outcomes, _ = ev.match_quotes(BODY, [Q_SMITH, Q_NOBODY], predicted, PERSONS)
+    outcomes, _ = sc.match_quotes(BODY, [Q_SMITH, Q_NOBODY], predicted, PERSONS)
     assert [(o.speaker_ok, o.speaker_ok_lenient) for o in outcomes] == [(False, True), (False, True)]
 
 
 def test_lenient_speaker_rejects_another_person():
     predicted = [_quote("This plan will cost", "far too much money,", "Jane Doe")]
-    outcomes, _ = ev.match_quotes(BODY, [Q_SMITH], predicted, PERSONS)
+    outcomes, _ = sc.match_quotes(BODY, [Q_SMITH], predicted, PERSONS)
     assert outcomes[0].speaker_ok_lenient is False
 
 
@@ -181,7 +183,7 @@ def test_score_persons_reports_canonical_any_form_and_split():
         _entity("Smith", "PERSON", ["Smith"]),            # found by form only ...
         _entity("Bob Smith", "PERSON", ["Bob Smith"]),    # ... and split from the full name
     ]
-    outcomes, merged = ev.score_persons(PERSONS, entities)
+    outcomes, merged = sc.score_persons(PERSONS, entities)
     doe, smith = outcomes
     assert doe.canonical_found and doe.form_found and not doe.split
     assert smith.canonical_found and smith.split and smith.predicted_names == ["Smith", "Bob Smith"]
@@ -190,19 +192,19 @@ def test_score_persons_reports_canonical_any_form_and_split():
 
 def test_score_persons_form_only_match_and_other_label():
     entities = [_entity("Doe", "PERSON", ["Ms Jane Doe"]), _entity("Bob Smith", "ORG")]
-    (doe, smith), _ = ev.score_persons(PERSONS, entities)
+    (doe, smith), _ = sc.score_persons(PERSONS, entities)
     assert not doe.canonical_found and doe.form_found
     assert not smith.form_found and smith.other_labels == ["ORG"]
 
 
 def test_score_persons_detects_one_entity_merging_two_people():
-    persons = (ev.GoldPerson("Gordon Brown", ("Gordon Brown", "Mr Brown")),
-               ev.GoldPerson("Nick Brown", ("Nick Brown", "Mr Brown")))
+    persons = (gs.GoldPerson("Gordon Brown", ("Gordon Brown", "Mr Brown")),
+               gs.GoldPerson("Nick Brown", ("Nick Brown", "Mr Brown")))
     entities = [_entity("Gordon Brown", "PERSON", ["Gordon Brown", "Nick Brown"])]
-    outcomes, merged = ev.score_persons(persons, entities)
+    outcomes, merged = sc.score_persons(persons, entities)
     assert merged == ["Gordon Brown"]
     # "Mr Brown" is ambiguous between the two, so a lone "Brown" entity maps to neither.
-    outcomes, _ = ev.score_persons(persons, [_entity("Brown", "PERSON")])
+    outcomes, _ = sc.score_persons(persons, [_entity("Brown", "PERSON")])
     assert not any(o.form_found for o in outcomes)
 
 
@@ -212,15 +214,15 @@ def test_score_places_matches_forms_and_checks_country_codes():
         _entity("Lyon", "GPE", code="US", geo_type="city"),        # wrong country
         _entity("France", "ORG"),                                   # wrong label: missed
     ]
-    paris, lyon, france = ev.score_places(PLACES, entities)
+    paris, lyon, france = sc.score_places(PLACES, entities)
     assert paris.found and paris.canonical_found and paris.code_ok and paris.geo_type_ok
     assert lyon.found and lyon.code_ok is False
     assert not france.found and france.code_ok is None and france.other_labels == ["ORG"]
 
 
 def test_score_places_by_form_when_canonical_names_differ():
-    uk = ev.GoldPlace("United Kingdom", "GB", "country", ("United Kingdom", "Britain"))
-    (outcome,) = ev.score_places([uk], [_entity("Britain", "GPE", ["Britain"], "GB", "country")])
+    uk = gs.GoldPlace("United Kingdom", "GB", "country", ("United Kingdom", "Britain"))
+    (outcome,) = sc.score_places([uk], [_entity("Britain", "GPE", ["Britain"], "GB", "country")])
     assert outcome.found and not outcome.canonical_found and outcome.code_ok
 
 
@@ -242,8 +244,8 @@ def _prediction(**overrides):
 
 
 def test_summarize_gives_the_expected_figures():
-    score = ev.score_article(ARTICLE, BODY, _prediction())
-    summary = ev.summarize([score])
+    score = sc.score_article(ARTICLE, BODY, _prediction())
+    summary = sc.summarize([score])
     assert summary["quote_recall"] == pytest.approx(3 / 4)
     assert summary["speaker_accuracy"] == pytest.approx(2 / 3)
     assert summary["person_recall"] == 1.0 and summary["person_recall_any_form"] == 1.0
@@ -255,20 +257,20 @@ def test_summarize_gives_the_expected_figures():
 
 
 def test_failed_article_counts_every_gold_item_as_missed():
-    summary = ev.summarize([ev.failed_article(ARTICLE, "reader rejected it")])
+    summary = sc.summarize([sc.failed_article(ARTICLE, "reader rejected it")])
     assert summary["quote_recall"] == 0 and summary["person_recall"] == 0 and summary["place_recall"] == 0
     assert summary["speaker_accuracy"] is None and summary["articles_failed"] == 1
 
 
 def test_check_thresholds_names_each_missed_target():
-    summary = ev.summarize([ev.score_article(ARTICLE, BODY, _prediction())])
-    failures = ev.check_thresholds(summary, ev.Thresholds(0.8, 0.85, 0.85, 0.5, 0))
+    summary = sc.summarize([sc.score_article(ARTICLE, BODY, _prediction())])
+    failures = sc.check_thresholds(summary, sc.Thresholds(0.8, 0.85, 0.85, 0.5, 0))
     assert [f.split(" ")[0] for f in failures] == ["quote_recall", "speaker_accuracy", "articles_with_split_person"]
-    assert ev.check_thresholds(summary, ev.Thresholds()) == []
+    assert sc.check_thresholds(summary, sc.Thresholds()) == []
 
 
 def test_report_formats_list_the_misses():
-    score = ev.score_article(ARTICLE, BODY, _prediction())
+    score = sc.score_article(ARTICLE, BODY, _prediction())
     evaluation = ev.Evaluation("gold.json", "/corpus", "test-model", [score], [("x.txt", "changed")], 0.1)
     table = ev.format_table(evaluation)
     assert "politics/900.txt" in table and "SKIPPED x.txt: changed" in table and "quote recall" in table
@@ -291,7 +293,7 @@ def _gold_dict(**article_overrides):
 
 
 def test_parse_gold_fills_defaults():
-    gold = ev.parse_gold(_gold_dict())
+    gold = gs.parse_gold(_gold_dict())
     (article,) = gold.articles
     assert article.persons[0].forms == ("Jane Doe",)
     assert article.quotes[0].paragraphs_joined is False and article.quotes[0].also_accept == ()
@@ -305,15 +307,15 @@ def test_parse_gold_fills_defaults():
     ({"persons": [{"name": "Jane Doe", "forms": "Ms Doe"}]}, "forms"),
 ])
 def test_parse_gold_rejects_malformed_labels(overrides, message):
-    with pytest.raises(ev.GoldError, match=message):
-        ev.parse_gold(_gold_dict(**overrides))
+    with pytest.raises(gs.GoldError, match=message):
+        gs.parse_gold(_gold_dict(**overrides))
 
 
 def test_parse_gold_rejects_a_path_listed_twice():
     data = _gold_dict()
     data["articles"].append(dict(data["articles"][0]))
-    with pytest.raises(ev.GoldError, match="twice"):
-        ev.parse_gold(data)
+    with pytest.raises(gs.GoldError, match="twice"):
+        gs.parse_gold(data)
 
 
 # ------------------------------------------------------------------ evaluate() with a corpus of our own
@@ -337,8 +339,8 @@ def _article_bytes():
 
 
 def _gold_for(*paths_and_digests):
-    return ev.GoldSet("text/bbc", tuple(
-        ev.GoldArticle(path, digest, PERSONS, PLACES, ARTICLE.quotes) for path, digest in paths_and_digests))
+    return gs.GoldSet("text/bbc", tuple(
+        gs.GoldArticle(path, digest, PERSONS, PLACES, ARTICLE.quotes) for path, digest in paths_and_digests))
 
 
 def test_evaluate_skips_changed_and_missing_files_and_scores_the_rest(tmp_path):
@@ -380,8 +382,8 @@ def test_evaluate_scores_reader_rejects_and_nlp_errors_as_missed(tmp_path):
 def test_check_gold_locations_reports_unfindable_labels(tmp_path):
     data = _article_bytes()
     corpus = _write_corpus(tmp_path, {"politics/900.txt": data})
-    bad = ev.GoldQuote("These words are not there", "nowhere.", None)
-    gold = ev.GoldSet("text/bbc", (ev.GoldArticle("politics/900.txt", hashlib.sha256(data).hexdigest(),
+    bad = gs.GoldQuote("These words are not there", "nowhere.", None)
+    gold = gs.GoldSet("text/bbc", (gs.GoldArticle("politics/900.txt", hashlib.sha256(data).hexdigest(),
                                                   PERSONS, PLACES, ARTICLE.quotes + (bad,)),))
     problems = ev.check_gold_locations(gold, corpus, read=_plain_reader)
     assert len(problems) == 1 and "These words are not there" in problems[0]
@@ -416,7 +418,7 @@ GOLD_SETS = {
 @pytest.mark.parametrize("which", GOLD_SETS)
 def test_gold_set_is_well_formed(which):
     path, min_articles, organisation_speakers = GOLD_SETS[which]
-    gold = ev.load_gold(path)
+    gold = gs.load_gold(path)
     assert len(gold.articles) >= min_articles
     for article in gold.articles:
         names = [p.name for p in article.persons]
@@ -424,19 +426,19 @@ def test_gold_set_is_well_formed(which):
         speakers = {q.speaker for q in article.quotes} - {None}
         assert speakers <= set(names) | organisation_speakers, (article.path, speakers - set(names))
         for quote in article.quotes:
-            assert quote.starts_with[0] not in ev.QUOTE_MARKS, (article.path, quote.starts_with)
+            assert quote.starts_with[0] not in sc.QUOTE_MARKS, (article.path, quote.starts_with)
             assert all(a is None or a not in names or a != quote.speaker for a in quote.also_accept)
 
 
 def test_held_out_set_shares_no_article_with_the_development_set():
-    development = {a.path for a in ev.load_gold(ev.DEFAULT_GOLD).articles}
-    held_out = {a.path for a in ev.load_gold(ev.HELDOUT_GOLD).articles}
+    development = {a.path for a in gs.load_gold(ev.DEFAULT_GOLD).articles}
+    held_out = {a.path for a in gs.load_gold(ev.HELDOUT_GOLD).articles}
     assert not development & held_out
 
 
 @pytest.mark.parametrize("which", GOLD_SETS)
 def test_gold_labels_are_found_in_the_bodies_the_pipeline_reads(which, corpus_dir):
-    gold = ev.load_gold(GOLD_SETS[which][0])
+    gold = gs.load_gold(GOLD_SETS[which][0])
     assert ev.check_gold_locations(gold, corpus_dir) == []
 
 
@@ -449,7 +451,7 @@ def analyzer():
 def gold_evaluation(corpus_dir, analyzer):
     path = GOLD_SETS["development"][0]
     analyze, label = analyzer
-    return ev.evaluate(ev.load_gold(path), corpus_dir, analyze, gold_path=str(path), model=label)
+    return ev.evaluate(gs.load_gold(path), corpus_dir, analyze, gold_path=str(path), model=label)
 
 
 # The issue's quality targets; no article may have a person split into two canonical names.
@@ -457,13 +459,13 @@ def gold_evaluation(corpus_dir, analyzer):
 # `make bench` and reported in docs/benchmarks.md, not asserted here: a red test on it would
 # push whoever fixes it to read its misses and tune on them, and then it would no longer
 # be held out (tests/gold/README.md).
-TARGETS = ev.Thresholds(min_quote_recall=0.8, min_speaker_accuracy=0.85, min_person_recall=0.85,
+TARGETS = sc.Thresholds(min_quote_recall=0.8, min_speaker_accuracy=0.85, min_person_recall=0.85,
                         min_place_recall=0.85, max_split_persons=0)
 
 
 def test_nlp_meets_the_quality_targets_on_the_development_gold_set(gold_evaluation):
     assert not gold_evaluation.skipped, gold_evaluation.skipped
-    failures = ev.check_thresholds(gold_evaluation.summary, TARGETS)
+    failures = sc.check_thresholds(gold_evaluation.summary, TARGETS)
     # The message carries the whole report, so a failing run shows every figure and miss.
     assert not failures, ("\n".join(failures) + "\n\n" + ev.format_table(gold_evaluation)
                           + "\n\n" + ev.format_details(gold_evaluation))

@@ -6,11 +6,14 @@ article, and the held-out sets must stay apart from the development sets.  The 2
 bodies come from the shared corpus; without it those articles are skipped with the reason
 and only the articles written for the set (stored in the gold file) are checked.
 """
+import json
 import re
 
 import pytest
 
 from bench import eval_nlp as ev
+from bench import gold_scoring as sc
+from bench import gold_set as gs
 from bench import gold_texts
 from tests.conftest import CORPUS_DIR
 
@@ -27,7 +30,7 @@ def _load(name):
     path = SETS[name][1]
     if not path.exists():
         pytest.skip(f"{path.name} is not in this checkout yet")
-    return ev.load_gold(path)
+    return gs.load_gold(path)
 
 
 def _present(kind):
@@ -35,7 +38,7 @@ def _present(kind):
     paths = [path for k, path in SETS.values() if k == kind and path.exists()]
     if not paths:
         pytest.skip(f"no {kind} modern set in this checkout yet")
-    return ev.load_golds(paths)
+    return gs.load_golds(paths)
 
 
 def _occurs(form: str, body: str) -> bool:
@@ -66,7 +69,7 @@ def test_modern_set_labels_every_kind_and_names_only_its_own_speakers(which):
         forms = {f for item in (*article.persons, *article.organisations) for f in item.forms}
         for quote in article.quotes:
             assert quote.speaker is None or quote.speaker in names + organisations, (article.path, quote.speaker)
-            assert quote.starts_with[0] not in ev.QUOTE_MARKS, (article.path, quote.starts_with)
+            assert quote.starts_with[0] not in sc.QUOTE_MARKS, (article.path, quote.starts_with)
             assert all(a is None or a in forms for a in quote.also_accept), (article.path, quote.also_accept)
         for place in article.places:
             assert place.geo_type in {"country", "city", "region", "continent"}, (article.path, place.name)
@@ -82,9 +85,9 @@ def test_modern_set_labels_are_in_the_texts(which):
             # usual English name ("United States" for "U.S."), a person's may be put together
             # from the text ("coach (Frank) Dalloway"), so only its words must be there.
             assert all(_occurs(f, body) for f in item.forms if f != item.name), (article.path, item.forms)
-            if not isinstance(item, ev.GoldPlace):
+            if not isinstance(item, gs.GoldPlace):
                 assert all(_occurs(w, body) for w in item.name.split()), (article.path, item.name)
-    checked = ev.GoldSet(gold.corpus_subdir, tuple(a for a, _ in found), gold.texts)
+    checked = gs.GoldSet(gold.corpus_subdir, tuple(a for a, _ in found), gold.texts)
     assert ev.check_gold_locations(checked, CORPUS_DIR) == []
     if missing:
         pytest.skip(f"{len(missing)} corpus texts not checked (shared corpus absent or changed): {missing[0]}")
@@ -117,7 +120,7 @@ def test_held_out_written_articles_use_names_no_other_set_uses():
     Each held-out file is compared with the development sets and with the other held-out
     files, which were written apart.
     """
-    names = {name: _written_names(ev.load_gold(path)) for name, (_, path) in SETS.items() if path.exists()}
+    names = {name: _written_names(gs.load_gold(path)) for name, (_, path) in SETS.items() if path.exists()}
     for name, (kind, _) in SETS.items():
         if kind != HELD_OUT or name not in names:
             continue
@@ -132,32 +135,32 @@ def test_gold_files_are_scored_together_and_an_article_counts_once(tmp_path):
     page = {"path": "pages/a.html.gz", "sha256": "0" * 64, "persons": [], "places": [], "organisations": [],
             "quotes": []}
     for name, articles in (("one", [page]), ("two", [{**page, "path": "pages/b.html.gz"}]), ("dup", [page])):
-        (tmp_path / f"{name}.json").write_text(ev.json.dumps(
+        (tmp_path / f"{name}.json").write_text(json.dumps(
             {"name": name, "version": 1, "corpus_subdir": "html", "texts": gold_texts.HTML_GROUND_TRUTH,
              "articles": articles}))
-    pooled = ev.load_golds([tmp_path / "one.json", tmp_path / "two.json"])
+    pooled = gs.load_golds([tmp_path / "one.json", tmp_path / "two.json"])
     assert [a.path for a in pooled.articles] == ["pages/a.html.gz", "pages/b.html.gz"]
-    with pytest.raises(ev.GoldError, match="more than one gold file: pages/a.html.gz"):
-        ev.load_golds([tmp_path / "one.json", tmp_path / "dup.json"])
+    with pytest.raises(gs.GoldError, match="more than one gold file: pages/a.html.gz"):
+        gs.load_golds([tmp_path / "one.json", tmp_path / "dup.json"])
 
 
 def test_ground_truth_text_is_refused_when_it_changed(tmp_path):
     (tmp_path / "html").mkdir()
     (tmp_path / "html" / "ground-truth.json").write_text('{"abc": {"articleBody": "One.\\n\\nTwo."}}')
-    article = ev.GoldArticle("pages/abc.html.gz", "0" * 64, (), (), ())
-    gold = ev.GoldSet("html", (article,), gold_texts.HTML_GROUND_TRUTH)
+    article = gs.GoldArticle("pages/abc.html.gz", "0" * 64, (), (), ())
+    gold = gs.GoldSet("html", (article,), gold_texts.HTML_GROUND_TRUTH)
     with pytest.raises(gold_texts.TextUnavailable, match="sha256"):
         gold_texts.article_text(gold, article, tmp_path)
-    good = ev.GoldArticle("pages/abc.html.gz", gold_texts.sha256_hex(b"One.\n\nTwo."), (), (), ())
-    assert gold_texts.article_text(ev.GoldSet("html", (good,), gold_texts.HTML_GROUND_TRUTH), good,
+    good = gs.GoldArticle("pages/abc.html.gz", gold_texts.sha256_hex(b"One.\n\nTwo."), (), (), ())
+    assert gold_texts.article_text(gs.GoldSet("html", (good,), gold_texts.HTML_GROUND_TRUTH), good,
                                    tmp_path) == (None, "One.\n\nTwo.")
 
 
 def test_a_stored_text_is_scored_without_the_corpus(tmp_path):
-    article = ev.GoldArticle("own/x.txt", None, (ev.GoldPerson("Ann Lee", ("Ann Lee",)),), (), (),
-                             (ev.GoldOrganisation("Acme Records", ("Acme Records",)),),
+    article = gs.GoldArticle("own/x.txt", None, (gs.GoldPerson("Ann Lee", ("Ann Lee",)),), (), (),
+                             (gs.GoldOrganisation("Acme Records", ("Acme Records",)),),
                              text="Ann Lee left Acme Records.", title="Exit")
-    gold = ev.GoldSet("html", (article,), gold_texts.HTML_GROUND_TRUTH)
+    gold = gs.GoldSet("html", (article,), gold_texts.HTML_GROUND_TRUTH)
     seen = []
     prediction = {"entities": [{"label": "PERSON", "name": "Ann Lee"}, {"label": "ORG", "name": "Acme Records"}],
                   "quotes": []}
@@ -167,15 +170,15 @@ def test_a_stored_text_is_scored_without_the_corpus(tmp_path):
 
 
 def test_organisations_are_found_by_form_and_other_labels_are_reported():
-    gold = (ev.GoldOrganisation("Tottenham Hotspur", ("Tottenham Hotspur", "Spurs")),
-            ev.GoldOrganisation("Big Machine", ("Big Machine",)))
+    gold = (gs.GoldOrganisation("Tottenham Hotspur", ("Tottenham Hotspur", "Spurs")),
+            gs.GoldOrganisation("Big Machine", ("Big Machine",)))
     entities = [{"label": "ORG", "name": "Spurs"}, {"label": "PERSON", "name": "Big Machine's"}]
-    found, missed = ev.score_organisations(gold, entities)
+    found, missed = sc.score_organisations(gold, entities)
     assert found.found and found.predicted == ["Spurs"]
     assert not missed.found and missed.other_labels == ["PERSON"]
 
 
 def test_quote_precision_and_organisation_recall_have_targets():
     summary = {"quote_precision": 0.9, "organisation_recall": 0.9}
-    assert ev.check_thresholds(summary, ev.Thresholds(min_quote_precision=0.95, min_organisation_recall=0.85)) \
+    assert sc.check_thresholds(summary, sc.Thresholds(min_quote_precision=0.95, min_organisation_recall=0.85)) \
         == ["quote_precision = 0.900 < 0.95"]
