@@ -1,8 +1,10 @@
 """Packaging for news-ingest.
 
-Dataflow workers install this package with ``--setup_file ./setup.py`` and the
-flex-template image installs it with ``pip install -c constraints.txt .``; the
-exact versions live in ``constraints.txt`` so every machine runs the same code.
+The Makefile installs it with ``pip install -c constraints.txt -e '.[test]'``; the one
+Dataflow image (``deploy/dataflow/Dockerfile``, flex-template launcher and SDK workers
+alike) installs the pinned dependencies first (``deploy/dataflow/constraints-gcp.txt``,
+derived from ``constraints.txt``) and then this package with ``--no-deps``.  Exact versions
+live in those files so every machine runs the same code.
 """
 import setuptools
 
@@ -16,7 +18,7 @@ REQUIRED = [
     "trafilatura>=2.0",
     # trafilatura needs lxml's HTML cleaner, split out of lxml 6.
     "lxml_html_clean",
-    # fetch.py/fetch_transport.py read the raw stream with urllib3 2's read1 and encodes host names with idna.
+    # fetch.py/fetch_transport.py read the raw stream with urllib3 2's read1 and encode host names with idna.
     "requests>=2.32",
     "urllib3>=2.3",
     "idna>=3",
