@@ -421,6 +421,10 @@ def test_name_introduced_by_a_role_apposition_is_a_person_for_he(nlp, name, tagg
             'Sweden on the next flight. "She was on a tourist visa but she has taken part in business '
             'deals," he said. "We sent warnings last month."')
     doc = nlp(body)
+    if tagged is None:
+        # The entity rules now find this speaking full name (entity_rules, rule 5); the
+        # resolution must still work for a name the NER misses, so it is taken out.
+        doc.ents = [e for e in doc.ents if e.text != name]
     # The NER misses the name or calls it an organisation; the parser gets the apposition.
     assert next((e.label_ for e in doc.ents if e.text == name), None) == tagged
     surname = next(t for t in doc if t.text == name.split()[-1])

@@ -88,7 +88,7 @@ from dataclasses import dataclass, field
 from transforms.nlp.doc_access import doc_text, tokens_where
 from transforms.nlp.labels import (EVENT, FAC, GPE, INDEX_SURNAME_MISLABELS, INDEX_SURNAME_MISLABELS_WITH_SIGN,
                                    LOC, NORP, NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS, PRODUCT, WORK_OF_ART)
-from transforms.nlp.lexicon import (COURTESY_TITLES, GENERIC_ORG_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
+from transforms.nlp.lexicon import (COURTESY_TITLES, FIRST_NAME_SHORT_FORMS, GENERIC_ORG_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
                                     NATIONALITY_WORDS, ORG_DESIGNATOR_WORDS, ORG_FUNCTION_WORDS,
                                     ORG_NAME_FINAL_WORDS, ORG_NOUNS, ORGANISATION_WORDS,
                                     ORG_LEGAL_SUFFIXES, PERSON_SUBJECT_VERBS, POSSESSIVE_NAMES,
@@ -265,13 +265,16 @@ def same_person_full_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def is_first_name_variant(a: str, b: str) -> bool:
-    """Two spellings of one first name (case-folded keys): "viktor" / "victor", "mohammed" / "mohamed".
+    """Two spellings of one first name (case-folded keys): "viktor" / "victor", "mohammed" / "mohamed",
+    or a common short form and the full name (:data:`~transforms.nlp.lexicon.FIRST_NAME_SHORT_FORMS`).
 
     Same first and last letter, five letters or more, one edit apart.  Shorter names are
     too often different people ("Mark" / "Mary"), and so are names that differ at the
     end, which is where English marks a name's gender ("Andrew" / "Andrea", "Louis" /
     "Louise", "Daniel" / "Daniela").
     """
+    if b in FIRST_NAME_SHORT_FORMS.get(a, ()) or a in FIRST_NAME_SHORT_FORMS.get(b, ()):
+        return True  # a short form of the first name: "Josh" / "Joshua", "Bill" / "William"
     return (a != b and a[:1] == b[:1] and a[-1:] == b[-1:] and min(len(a), len(b)) >= 5
             and damerau_levenshtein(a, b) <= 1)
 

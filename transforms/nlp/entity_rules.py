@@ -32,13 +32,8 @@ span costs as much as a missed one; the rules, in the order they are applied:
    Parise's goals") whose surname the article tags PERSON, or writes after a courtesy title,
    elsewhere is a PERSON (not at a sentence's start or after a quotation mark), so the
    person is found by the full name the article gives.
-6. **Well-known places the model missed**: an untagged capitalised name that is, by its own
-   name, a country or a city of a million people or more ("talks in Vienna" with "Vienna"
-   untagged), standing alone (no capitalised word before or after it, so "Paris Hilton" and
-   "Vienna Philharmonic" are left alone) and not a word of a person's name in the article
-   ("Jordan" next to "Michael Jordan").  Smaller towns are too often other things
-   ("Reading", "Nice", "Chelsea").  A **dateline** -- the body opening with a place in
-   capitals before a comma or a dash ("BUFFALO, N.Y. --") -- is a place too.
+6. **Places** (:mod:`transforms.nlp.place_rules`): well-known places the model missed,
+   datelines, and names the text shows to be places.
 """
 from __future__ import annotations
 
@@ -52,23 +47,24 @@ from spacy.lang.en import English
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from transforms.nlp.entity_repairs import (is_name_word, known_place_by_its_own_name, reads_as_first_name,
-                                          reads_as_person_name)
+from transforms.nlp import place_rules
 from transforms.nlp.doc_access import tokens_where
+from transforms.nlp.entity_repairs import _name_run as name_run
+from transforms.nlp.entity_repairs import (is_name_word, known_place_by_its_own_name, reads_as_first_name,
+                                           reads_as_person_name)
 from transforms.nlp.entities import is_acronym
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS, TEAM_NICKNAMES
 from transforms.nlp.labels import GPE, ORG, PERSON
-from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, ORG_DESCRIPTOR_NOUNS, ORGANISATION_WORDS,
-                                    POSSESSIVE_NAMES, SPORTS_ROLE_NOUNS, TITLE_WORDS)
-from transforms.nlp.places import CITY, COUNTRY, lookup_place, place_key
+from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, NEWSPAPER_FINAL_WORDS, ORG_DESCRIPTOR_NOUNS,
+                                    ORG_INSTITUTION_WORDS, ORGANISATION_WORDS,
+                                    PERSON_SUBJECT_VERBS, POSSESSIVE_NAMES, SPORTS_ROLE_NOUNS,
+                                    TITLE_WORDS)
+from transforms.nlp.places import CITY
 
-# Cities this big are places wherever the model left them untagged (rule 6).
-WELL_KNOWN_CITY_MIN_POPULATION = 1_000_000
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 _POSSESSIVE_NAME_KEYS = frozenset(name.casefold() for name in POSSESSIVE_NAMES)
 _MAX_DESCRIBED_NAME_WORDS = 5
 _NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
-_DATELINE_ENDS = (",", "—", "–", "-", "--", "(")
 
 
 def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -77,9 +73,13 @@ def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
     added = known_organisation_spans(doc)
     added += organisation_after_descriptor_spans(doc)
     added += team_spans(doc)
+    label_at = {i: ent.label_ for ent in ents for i in range(ent.start, ent.end)}
+    added += newspaper_spans(doc, label_at)
+    added += owned_institution_spans(doc, label_at)
     ents = overlay(ents, added)
-    ents = overlay(ents, completed_person_spans(doc, ents) + well_known_place_spans(doc, ents))
-    return ents
+    ents = overlay(ents, completed_person_spans(doc, ents))
+    ents = [place_rules.relabelled_place(doc, ent) for ent in ents]
+    return overlay(ents, place_rules.untagged_place_spans(doc, ents))
 
 
 def token_indexes(doc: Doc, attr: int, texts) -> list[int]:
@@ -112,7 +112,21 @@ def overlay(ents: list[Span], added: list[Span]) -> list[Span]:
 # ---------------------------------------------------------------------------------------
 
 def _split_span(doc: Doc, ent: Span) -> list[Span]:
+    ent = _without_lower_case_start(doc, ent)
     return _split_possessive(doc, ent) or _split_place_and_person(doc, ent) or [ent]
+
+
+def _without_lower_case_start(doc: Doc, ent: Span) -> Span:
+    """"the state Department of Public Safety": an organisation's name starts at its first
+    capitalised word (words such as "eBay" keep their capital inside)."""
+    if ent.label_ != ORG:
+        return ent
+    start = ent.start
+    while start < ent.end - 1 and (doc[start].is_lower or doc[start].lower_ == "the") and doc[start].is_alpha:
+        start += 1
+    if start == ent.start or not doc[start].text[:1].isupper():
+        return ent
+    return Span(doc, start, ent.end, label=ORG)
 
 
 def _split_possessive(doc: Doc, ent: Span) -> list[Span] | None:
@@ -124,18 +138,24 @@ def _split_possessive(doc: Doc, ent: Span) -> list[Span] | None:
             continue
         owner, owned = doc[ent.start:i], doc[i + 1:ent.end]
         last = doc[i - 1]
-        if last.pos_ != "PROPN" or last.lower_ in TITLE_WORDS or last.lower_ in ORGANISATION_WORDS:
+        if last.pos_ != "PROPN" or last.lower_ in TITLE_WORDS:
             return None
         if doc[ent.start:i + 1].text.casefold() in _POSSESSIVE_NAME_KEYS or not owned[0].text[:1].isupper():
             return None
         if len(owned) < 2 or owned[0].lower_ in CALENDAR_WORDS:
             return None   # "Dawson's Creek", "Founder's Edition" are titles; "Trump's July 25"
-        owner_words = [t.text for t in owner]
-        if not (reads_as_person_name(owner_words) if ent.label_ == PERSON
-                else is_acronym(owner.text) or owner.text in KNOWN_ORGANISATIONS):
+        if not (reads_as_person_name([t.text for t in owner]) if ent.label_ == PERSON else _is_organisation_name(owner)):
             return None   # "People's Liberation Army": the owner must be a person or an organisation
         return [Span(doc, owner.start, owner.end, label=ent.label_), Span(doc, owned.start, owned.end, label=ORG)]
     return None
+
+
+def _is_organisation_name(span) -> bool:
+    """An acronym ("NASA"), a well-known organisation, or a name of two words or more ending in
+    a word for an institution ("the Washington Healthcare Authority")."""
+    text = span.text.removeprefix("the ").removeprefix("The ")
+    return (is_acronym(text) or text in KNOWN_ORGANISATIONS
+            or (len(text.split()) >= 2 and span[-1].lower_ in ORG_INSTITUTION_WORDS))
 
 
 def _split_place_and_person(doc: Doc, ent: Span) -> list[Span] | None:
@@ -225,6 +245,54 @@ def organisation_after_descriptor_spans(doc: Doc) -> list[Span]:
     return spans
 
 
+def _capitalised_run(doc: Doc, start: int, joiners=frozenset({"of", "for", "and", "&", "the"})) -> int:
+    """End of the run of capitalised words from ``start`` (with "of", "for", "and" inside it)."""
+    end = start
+    while end < len(doc) and end - start < _MAX_DESCRIBED_NAME_WORDS + 2:
+        token = doc[end]
+        if _is_name_token(token):
+            end += 1
+        elif token.lower_ in joiners and token.is_lower and end + 1 < len(doc) and _is_name_token(doc[end + 1]):
+            end += 1
+        else:
+            break
+    return end
+
+
+def newspaper_spans(doc: Doc, label_at: dict[int, str]) -> list[Span]:
+    """Rule 3: "the Argus Leader", "The North Otago Leader" (untagged, or only their place words
+    tagged): capitalised words after "the" ending in a newspaper word
+    (:data:`~transforms.nlp.lexicon.NEWSPAPER_FINAL_WORDS`) and with no title or organisation
+    word before it."""
+    spans = []
+    for i in token_indexes(doc, LOWER, ("the",)):
+        start = i + 1
+        end = _capitalised_run(doc, start, joiners=frozenset())
+        if not 2 <= end - start <= 4 or doc[end - 1].lower_ not in NEWSPAPER_FINAL_WORDS:
+            continue
+        if any(label_at.get(k) == ORG for k in range(start, end)) \
+                or any(t.lower_ in TITLE_WORDS or t.lower_ in ORGANISATION_WORDS for t in doc[start:end - 1]):
+            continue  # tagged already, or "the Labour Leader", "the House Majority Leader"
+        # The model may have tagged the place words of the name with the article ("The North Otago").
+        spans.append(Span(doc, i if i in label_at else start, end, label=ORG))
+    return spans
+
+
+def owned_institution_spans(doc: Doc, label_at: dict[int, str]) -> list[Span]:
+    """Rule 3: "India's Supreme Court", "NASA's Science Mission Directorate" untagged: an
+    institution (:data:`~transforms.nlp.lexicon.ORG_INSTITUTION_WORDS`) of a place or an
+    organisation, written after its possessive."""
+    spans = []
+    for i in token_indexes(doc, ORTH, _POSSESSIVE_MARKS):
+        if i == 0 or label_at.get(i - 1) not in (GPE, ORG) or i + 1 >= len(doc) or i + 1 in label_at:
+            continue
+        end = _capitalised_run(doc, i + 1)
+        if end > i + 1 and doc[end - 1].lower_ in ORG_INSTITUTION_WORDS \
+                and not any(k in label_at for k in range(i + 1, end)):
+            spans.append(Span(doc, i + 1, end, label=ORG))
+    return spans
+
+
 # ---------------------------------------------------------------------------------------
 # 4. Sports teams
 # ---------------------------------------------------------------------------------------
@@ -279,16 +347,20 @@ def team_spans(doc: Doc) -> list[Span]:
 
 def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     """Rule 5: untagged "Zach Parise" when "Parise" is tagged PERSON (or written after a
-    courtesy title, "Mr Parise", whatever its label) elsewhere."""
-    surnames = {ent[-1].text for ent in ents if _NAME_SHAPE.fullmatch(ent[-1].text) and (
+    courtesy title, "Mr Parise", whatever its label) elsewhere; and an untagged full name
+    that says something ("said Alasdair Kinnear-Mowbray")."""
+    tagged = {i for ent in ents for i in range(ent.start, ent.end)}
+    spans = _speaking_full_names(doc, tagged)
+    for span in spans:
+        tagged.update(range(span.start, span.end))
+    surnames = {ent[-1].text for ent in list(ents) + spans if _NAME_SHAPE.fullmatch(ent[-1].text) and (
         ent.label_ == PERSON or (ent.start > 0 and doc[ent.start - 1].text.rstrip(".").casefold() in COURTESY_TITLES))}
     if not surnames:
-        return []
-    tagged = {i for ent in ents for i in range(ent.start, ent.end)}
-    spans = []
+        return spans
     for after in token_indexes(doc, ORTH, surnames):
-        i = after - 1
-        if i < 0 or i in tagged or after in tagged:
+        surname = _word_start(doc, after)
+        i = surname - 1
+        if i < 0 or any(k in tagged for k in range(i, after + 1)):
             continue
         token = doc[i]
         if not is_name_word(token) or token.text.casefold() in COURTESY_TITLES \
@@ -296,55 +368,35 @@ def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         if i > 0 and (is_name_word(doc[i - 1]) or doc[i - 1].is_quote):
             continue  # a longer run of names, or a title or caption ("Welcome Jose")
-        if token.is_sent_start:
-            continue  # a capitalised word opening a sentence may be no name at all
-        spans.append(Span(doc, i, i + 2, label=PERSON))
+        spans.append(Span(doc, i, after + 1, label=PERSON))
     return spans
 
 
-# ---------------------------------------------------------------------------------------
-# 6. Places
-# ---------------------------------------------------------------------------------------
-
-def _is_well_known_place(text: str) -> bool:
-    place = lookup_place(text)
-    if place is None or place_key(place.name) != place_key(text):
-        return False
-    return place.geo_type == COUNTRY or (place.geo_type == CITY and place.population >= WELL_KNOWN_CITY_MIN_POPULATION)
+def _word_start(doc: Doc, i: int) -> int:
+    """First token of the hyphenated word token ``i`` ends ("Kinnear-Mowbray" is three tokens)."""
+    while i >= 2 and doc[i - 1].text in "-'’" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_ \
+            and is_name_word(doc[i - 2]):
+        i -= 2
+    return i
 
 
-def well_known_place_spans(doc: Doc, ents: list[Span]) -> list[Span]:
-    """Rule 6: untagged countries and big cities standing alone, and a dateline's place."""
-    tagged = {i for ent in ents for i in range(ent.start, ent.end)}
-    person_words = {token.text for ent in ents if ent.label_ == PERSON for token in ent}
-    spans = _dateline_place(doc)
-    for token in tokens_where(doc, pos=("PROPN",)):
-        i = token.i
-        if i in tagged or not is_name_word(token) or token.text in person_words:
+def _speaking_full_names(doc: Doc, tagged: set[int]) -> list[Span]:
+    """Untagged two or three name words that are the subject of a speech or thinking verb
+    ("said Alasdair Kinnear-Mowbray", "Ishbel Quarrington explained"), read as a person's
+    name (no title, organisation word or place) and not a known place."""
+    spans = []
+    for token in tokens_where(doc, deps=("nsubj",)):
+        if token.i in tagged or not is_name_word(token) or token.head.lemma_.casefold() not in PERSON_SUBJECT_VERBS:
             continue
-        if (i > 0 and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start) \
-                or (i > 0 and doc[i - 1].text.rstrip(".").casefold() in COURTESY_TITLES):
+        start = token.i
+        while start > 0 and (is_name_word(doc[start - 1]) or (doc[start - 1].text in "-'’" and start > 1
+                                                                and not doc[start - 1].whitespace_)):
+            start -= 1
+        end, words = name_run(doc, start)
+        if not start < token.i + 1 <= end or any(k in tagged for k in range(start, end)):
             continue
-        end = i + 1
-        if end < len(doc) and is_name_word(doc[end]) and end not in tagged:
-            end += 1                       # "New Delhi", "Sao Paulo"
-        if end < len(doc) and (doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN"):
-            continue                       # "Paris Hilton", "Vienna Philharmonic"
-        if any(k in tagged for k in range(i, end)):
+        if doc[start].is_quote or (start > 0 and doc[start - 1].is_quote and not doc[start - 1].is_right_punct):
             continue
-        if _is_well_known_place(doc[i:end].text):
-            spans.append(Span(doc, i, end, label=GPE))
+        if reads_as_person_name(words) and known_place_by_its_own_name(doc[start:end].text) is None:
+            spans.append(Span(doc, start, end, label=PERSON))
     return spans
-
-
-def _dateline_place(doc: Doc) -> list[Span]:
-    """"BUFFALO, N.Y. --": the place in capitals a wire story opens with."""
-    end = 0
-    while end < min(len(doc), 3) and doc[end].is_alpha and doc[end].is_upper and len(doc[end]) > 1:
-        end += 1
-    if end == 0 or end >= len(doc) or doc[end].text not in _DATELINE_ENDS:
-        return []
-    place = lookup_place(doc[:end].text)
-    if place is None or place.geo_type not in (CITY, COUNTRY) or place_key(place.name) != place_key(doc[:end].text):
-        return []
-    return [Span(doc, 0, end, label=GPE)]

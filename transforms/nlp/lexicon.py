@@ -92,6 +92,28 @@ NATIONALITY_WORDS = _words("""
 
 # Lower-case words that belong inside names ("Ludwig van Beethoven", "Charles de Gaulle").
 NAME_PARTICLES = _words("van von der den de del della di da dos das du la le al el bin ibn ben ter ten y st")
+# Common English short forms of first names and the full names they stand for, case-folded:
+# one person written "Josh Apte" and "Joshua Apte" in one article.  Only short forms that
+# stand for men's or women's names alike are left out ("Sam", "Alex", "Chris", "Jo").
+FIRST_NAME_SHORT_FORMS = {
+    short: frozenset(full.split()) for short, full in {
+        "josh": "joshua", "matt": "matthew", "mike": "michael", "mick": "michael",
+        "nick": "nicholas nicolas", "tom": "thomas", "tommy": "thomas", "jim": "james",
+        "jimmy": "james", "bob": "robert", "rob": "robert", "bobby": "robert",
+        "bill": "william", "will": "william", "billy": "william", "dave": "david",
+        "steve": "steven stephen", "tony": "anthony antony", "ben": "benjamin",
+        "dan": "daniel", "danny": "daniel", "joe": "joseph", "andy": "andrew",
+        "drew": "andrew", "ed": "edward", "eddie": "edward", "ted": "edward", "fred": "frederick",
+        "greg": "gregory", "jeff": "jeffrey", "jon": "jonathan", "ken": "kenneth", "larry": "lawrence",
+        "pete": "peter", "phil": "philip phillip", "ron": "ronald", "stan": "stanley",
+        "tim": "timothy", "zach": "zachary", "zack": "zachary", "jake": "jacob",
+        "liz": "elizabeth", "beth": "elizabeth", "kate": "katherine catherine kathryn",
+        "katie": "katherine catherine kathryn", "cathy": "catherine", "jenny": "jennifer",
+        "jen": "jennifer", "becky": "rebecca", "sue": "susan", "debbie": "deborah",
+        "meg": "margaret", "maggie": "margaret", "peggy": "margaret", "pam": "pamela",
+        "vicky": "victoria", "mandy": "amanda", "abby": "abigail",
+    }.items()
+}
 # Generational suffixes after a surname ("Martin Luther King Jr").
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Names whose final 's is part of the name, not a possessive (as written).
@@ -222,7 +244,7 @@ ORG_NOUNS = _words("""
     institute foundation federation alliance league network broadcaster newspaper website
     insurer lender maker manufacturer giant watchdog campaign team embassy kremlin
     administration cabinet parliament label promoter publisher studio carmaker automaker
-    startup operator
+    startup operator contractor subcontractor supplier builder
 """)
 # Organisation descriptions that, unmatched by name, refer back to the organisation the
 # article is talking about ("the company said" after "Time Warner reported").
@@ -354,7 +376,7 @@ ORG_NAME_FINAL_WORDS = _words("""
     inc ltd plc llc corp corporation company
     gazette courier times post herald telegraph journal tribune chronicle observer
     guardian mirror express examiner inquirer ledger bulletin sentinel dispatch echo news
-    united rovers athletic wanderers albion rangers city fc afc
+    united rovers athletic wanderers albion rangers city fc afc harriers striders
 """)
 # Labels an editor puts before a paragraph ("UPDATE: ..."), which are no transcript speakers.
 EDITORIAL_LABELS = _words("""
@@ -385,4 +407,31 @@ SPORTS_ROLE_NOUNS = _words("""
     defenders goalie goaltender goalkeeper captain forward forwards winger quarterback
     pitcher catcher shortstop guard linebacker receiver rookie manager player players
     striker midfielder owner fans
+""")
+# Last words of an institution's name: a capitalised run ending in one, owned by a place or
+# an organisation ("India's Supreme Court", "NASA's Science Mission Directorate"), is an
+# organisation even when the model tagged nothing.
+ORG_INSTITUTION_WORDS = _words("""
+    court ministry department office council commission committee agency authority
+    directorate administration service police army navy parliament assembly senate
+    congress bank board institute university hospital
+""")
+# Last words of a newspaper's name: "the Argus Leader", "the North Otago Leader" untagged
+# after "the" are newspapers.  ("Leader" only here: it closes no other kind of name after
+# "the" and a proper noun.)
+NEWSPAPER_FINAL_WORDS = _words("""
+    gazette courier times post herald telegraph journal tribune chronicle observer guardian
+    mirror express examiner inquirer ledger bulletin sentinel dispatch echo leader argus
+    advertiser register
+""")
+# Nouns for a kind of place: a name in apposition with one is a place ("Contin, a village
+# at the foot of the hill").
+PLACE_NOUNS = _words("""
+    village town city suburb hamlet county province state region island district
+    municipality borough capital port
+""")
+# Compass words before "of" + a place ("a village south of Oamaru").
+COMPASS_WORDS = _words("""
+    north south east west northeast northwest southeast southwest north-east north-west
+    south-east south-west
 """)

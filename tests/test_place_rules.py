@@ -1,0 +1,77 @@
+"""Place rules (transforms/nlp/place_rules.py) on sentences written for these tests.
+
+None of the sentences comes from an evaluation article; each checks one rule and, where it
+matters, what it must leave alone (no false places).
+"""
+import pytest
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from transforms.nlp.model import load_model
+
+    return load_model()
+
+
+def ents(nlp, text):
+    return [(e.text, e.label_) for e in nlp(text).ents]
+
+
+# Well-known places and datelines --------------------------------------------------------------------------------
+
+def untagged(nlp, text):
+    """The text parsed without any entity, as when the model tags nothing."""
+    doc = nlp(text)
+    doc.ents = []
+    return doc
+
+
+def test_a_well_known_place_the_model_missed_is_a_place(nlp):
+    from transforms.nlp.place_rules import untagged_place_spans
+
+    doc = untagged(nlp, "The talks moved to Vienna after a week.")
+    assert [(s.text, s.label_) for s in untagged_place_spans(doc, [])] == [("Vienna", "GPE")]
+
+
+def test_small_towns_people_and_longer_names_are_no_untagged_places(nlp):
+    found = ents(nlp, "Reading won at home. Paris Hilton arrived. The Vienna Philharmonic played.")
+    assert ("Reading", "GPE") not in found
+    assert ("Paris", "GPE") not in found
+    assert ("Vienna", "GPE") not in found
+
+
+def test_a_dateline_is_a_place(nlp):
+    found = ents(nlp, "TOLEDO, Ohio — The council met on Monday to discuss the bridge.")
+    assert ("TOLEDO", "GPE") in found
+
+
+def test_a_name_in_apposition_with_a_kind_of_place_is_a_place(nlp):
+    found = ents(nlp, "The path above Kilbrannoch, a village at the foot of the hill, was closed.")
+    assert ("Kilbrannoch", "GPE") in found
+
+
+def test_a_name_after_a_compass_word_and_of_is_a_place(nlp):
+    from spacy.tokens import Span
+
+    from transforms.nlp.place_rules import relabelled_place, untagged_place_spans
+
+    doc = untagged(nlp, "The colony lives on cliffs south of Tarrowdene, near the harbour.")
+    assert [(s.text, s.label_) for s in untagged_place_spans(doc, [])] == [("Tarrowdene", "GPE")]
+    as_org = Span(doc, 7, 8, label="ORG")
+    assert as_org.text == "Tarrowdene" and relabelled_place(doc, as_org).label_ == "GPE"
+
+
+def test_the_end_of_a_longer_place_name_is_no_place_of_its_own(nlp):
+    found = ents(nlp, "They bought a house in Kirchdorf am Lenn, a town on the border.")
+    assert ("Lenn", "GPE") not in found
+
+
+def test_a_region_the_model_took_for_a_people_is_a_place(nlp):
+    found = ents(nlp, "Farmers in the Punjab province burn stubble, and Punjabi officials are worried.")
+    assert ("Punjab", "GPE") in found
+    assert ("Punjabi", "GPE") not in found
+
+
+def test_a_city_of_two_words_tagged_person_is_a_place(nlp):
+    doc = nlp("According to a report in the Corran Herald of Sioux Falls, the vote was close.")
+    assert [(e.text, e.label_) for e in doc.ents if "Sioux" in e.text] == [("Sioux Falls", "GPE")]
