@@ -75,3 +75,22 @@ def test_a_region_the_model_took_for_a_people_is_a_place(nlp):
 def test_a_city_of_two_words_tagged_person_is_a_place(nlp):
     doc = nlp("According to a report in the Corran Herald of Sioux Falls, the vote was close.")
     assert [(e.text, e.label_) for e in doc.ents if "Sioux" in e.text] == [("Sioux Falls", "GPE")]
+
+
+def test_a_one_word_person_only_ever_after_in_or_from_is_a_place():
+    from transforms.nlp.entities import RawMention, index_mentions
+
+    body = "Nessa Orrin, a joiner from Balnacraig, won. She trained in Balnacraig. Mr Tavish was second."
+    raw = [RawMention(text, "PERSON", body.index(text), body.index(text) + len(text))
+           for text in ("Nessa Orrin", "Balnacraig", "Mr Tavish")]
+    raw.append(RawMention("Balnacraig", "PERSON", body.rindex("Balnacraig"), body.rindex("Balnacraig") + 10))
+    labels = {e["name"]: e["label"] for e in index_mentions(raw, body).entities}
+    assert labels == {"Nessa Orrin": "PERSON", "Balnacraig": "GPE", "Tavish": "PERSON"}
+
+
+def test_a_one_word_person_also_written_elsewhere_stays_a_person():
+    from transforms.nlp.entities import RawMention, index_mentions
+
+    body = "A call from Halloran came late. Halloran said it was urgent."
+    raw = [RawMention("Halloran", "PERSON", 12, 20), RawMention("Halloran", "PERSON", 32, 40, subject_of="say")]
+    assert [e["label"] for e in index_mentions(raw, body).entities] == ["PERSON"]

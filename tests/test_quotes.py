@@ -16,6 +16,7 @@ import re
 
 import pytest
 
+from transforms.nlp.analyze import analyze_text
 from transforms.nlp.quotes import (
     QuoteSpan,
     extract_quotes,
@@ -817,3 +818,33 @@ def test_a_tribute_is_the_speech_of_who_pays_it_not_of_who_it_is_about(nlp, body
     doc = nlp(body)
     rows = extract_quotes(doc, build_entity_index(doc))
     assert [r["speaker"] for r in rows] == ["Idris Fenwick"]
+
+
+def test_an_age_description_is_the_person_whose_age_was_given(nlp):
+    body = ('Ruth Adeyemi won the hill race on Saturday.\n\nAdeyemi, a baker from Ayr who turned 41 last month, '
+            'led from the start.\n\nThe organiser, Ishbel Rowan, said entries had doubled. "We had runners from '
+            'everywhere," she said.\n\nThe course was changed this year.\n\nThe 41-year-old said she had no plans '
+            'to stop. "People keep asking me when I will retire, and I say never."')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [r["speaker"] for r in rows] == ["Ishbel Rowan", "Ruth Adeyemi"]
+
+
+def test_an_organisation_description_keeps_its_referent_across_other_speakers(nlp):
+    body = ('Kestrel Air cancelled every flight on Thursday after an engine maker warned of cracks.\n\n'
+            'The airline broke the news to passengers on its website shortly after 6am.\n\n'
+            '"The safety of our passengers comes first, and we will not fly these aircraft until every engine '
+            'has been checked," the airline said in a statement.\n\nAnna Berzina, who had been booked on the '
+            'morning flight, spent six hours at the airport. "Nobody at the desk could tell us anything at all," '
+            'she said.\n\nThe airline says on its website that stranded passengers can claim meals. "Receipts '
+            'should be kept and submitted within 30 days of the flight," it says.')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [r["speaker"] for r in rows] == ["Kestrel Air", "Anna Berzina", "Kestrel Air"]
+
+
+def test_a_surname_read_as_an_adverb_of_a_speech_verb_still_speaks(nlp):
+    body = ('"Streaming reaches new players," says Chris Early, a vice-president at a games company.\n\n'
+            'Jack Buser, director for games at a platform, tells a magazine that it works.\n\n'
+            '"Streaming is somewhat binary," says Early. "You are either in a place with bandwidth or not."\n\n'
+            'Early says there is a chance of more. "Our objective is to make the best game," he said.')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [r["speaker"] for r in rows] == ["Chris Early"] * 4

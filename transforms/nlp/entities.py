@@ -569,6 +569,7 @@ def index_mentions(raw_mentions: list[RawMention], body_text: str = "",
     people = _PersonGroups([item for item in items if item.label == PERSON])
     _join_surnames_under_other_labels(items, people)
     _vote_labels([item for item in items if item.group is None and item.label not in NUMERIC_LABELS])
+    _places_by_their_preposition(items, body_text)
     place_info = {}
     for item in items:
         if item.group is None:
@@ -830,6 +831,26 @@ def _vote_labels(items: list[_Item]) -> None:
             place = lookup_place(item.text)
             item.label = LOC if place.country_code is None else GPE
             item.group = None
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|from|near)[^\S\n]+$")
+
+
+def _places_by_their_preposition(items: list[_Item], body_text: str) -> None:
+    """A one-word name tagged PERSON that is nobody's name part and is only ever written after
+    *in*, *from* or *near* ("a joiner from Dingwall", "the square in Strathpeffer") is a place
+    the gazetteer does not know: people are rarely only "in" or "from"."""
+    by_word: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        if item.label == PERSON and item.group is None and " " not in item.text:
+            by_word[item.text].append(item)
+    for word, mentions in by_word.items():
+        if any(m.raw.in_title or m.raw.subject_of is not None
+               or not _LOCATIVE_BEFORE.search(body_text, max(0, m.raw.start_char - 8), m.raw.start_char)
+               for m in mentions):
+            continue
+        for m in mentions:
+            m.label = GPE
 
 
 def _vote_key(text: str) -> str:

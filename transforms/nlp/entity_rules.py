@@ -30,8 +30,11 @@ span costs as much as a missed one; the rules, in the order they are applied:
    ("the Heat wave", "Senators voted").
 5. **Full names that stay whole**: an untagged first name and surname ("Hours before Zach
    Parise's goals") whose surname the article tags PERSON, or writes after a courtesy title,
-   elsewhere is a PERSON (not at a sentence's start or after a quotation mark), so the
-   person is found by the full name the article gives.
+   elsewhere is a PERSON (not after a quotation mark), so the person is found by the full
+   name the article gives; so is an untagged full name that is the subject of a speech verb
+   ("said Alasdair Kinnear-Mowbray"), and the untagged surname of a full name of the
+   article standing alone as a proper noun ("Adeyemi, a baker, ...") or next to a speech
+   verb ('"...," says Early', where "Early" reads as an adverb).
 6. **Places** (:mod:`transforms.nlp.place_rules`): well-known places the model missed,
    datelines, and names the text shows to be places.
 """
@@ -347,8 +350,10 @@ def team_spans(doc: Doc) -> list[Span]:
 
 def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     """Rule 5: untagged "Zach Parise" when "Parise" is tagged PERSON (or written after a
-    courtesy title, "Mr Parise", whatever its label) elsewhere; and an untagged full name
-    that says something ("said Alasdair Kinnear-Mowbray")."""
+    courtesy title, "Mr Parise", whatever its label) elsewhere; an untagged full name that
+    says something ("said Alasdair Kinnear-Mowbray"); and the untagged surname of a full
+    name of the article standing alone as a proper noun, or next to a speech verb ('says
+    Early', which the parser may read as an adverb)."""
     tagged = {i for ent in ents for i in range(ent.start, ent.end)}
     spans = _speaking_full_names(doc, tagged)
     for span in spans:
@@ -357,6 +362,14 @@ def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
         ent.label_ == PERSON or (ent.start > 0 and doc[ent.start - 1].text.rstrip(".").casefold() in COURTESY_TITLES))}
     if not surnames:
         return spans
+    full_name_surnames = {ent[-1].text for ent in list(ents) + spans if ent.label_ == PERSON and len(ent) >= 2}
+    for i in token_indexes(doc, ORTH, full_name_surnames):
+        if i in tagged or (i > 0 and is_name_word(doc[i - 1])) or (i + 1 < len(doc) and is_name_word(doc[i + 1])):
+            continue
+        # "Adeyemi, a baker from Ayr, ..." after "Ruth Adeyemi"; '"...," says Early.' (Early as an adverb)
+        if (is_name_word(doc[i]) and (i == 0 or doc[i - 1].lower_ != "the")) or _next_to_speech_verb(doc, i):
+            spans.append(Span(doc, i, i + 1, label=PERSON))
+            tagged.add(i)
     for after in token_indexes(doc, ORTH, surnames):
         surname = _word_start(doc, after)
         i = surname - 1
@@ -370,6 +383,13 @@ def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
             continue  # a longer run of names, or a title or caption ("Welcome Jose")
         spans.append(Span(doc, i, after + 1, label=PERSON))
     return spans
+
+
+def _next_to_speech_verb(doc: Doc, i: int) -> bool:
+    """Token ``i`` stands right after or right before a speech or thinking verb ("says Early",
+    "Early says")."""
+    return any(0 <= k < len(doc) and doc[k].pos_ == "VERB" and doc[k].lemma_.casefold() in PERSON_SUBJECT_VERBS
+               for k in (i - 1, i + 1))
 
 
 def _word_start(doc: Doc, i: int) -> int:

@@ -71,6 +71,8 @@ class DocView:
     org_names: list[str] = field(default_factory=list)
     subjects: list[Subject] = field(default_factory=list)
     subject_speaker: dict[int, Speaker] = field(default_factory=dict)
+    # description noun -> the organisation it last referred to ("the airline" -> Air Latvia)
+    described_orgs: dict[str, str] = field(default_factory=dict)
     # Memo of resolution.canonical per entity span: it reads only the index, labels and doc.
     canonical_of: dict[tuple[int, int, str], tuple[str, str]] = field(default_factory=dict)
     _paragraph_starts: list[int] | None = field(default=None, repr=False)

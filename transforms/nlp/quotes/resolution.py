@@ -14,7 +14,8 @@ from transforms.nlp.doc_access import tokens_where
 from transforms.nlp.entities import is_acronym
 from transforms.nlp.labels import GROUP_LABELS, SPEAKER_LABELS, SPEAKER_SURNAME_MISLABELS
 from transforms.nlp.lexicon import (ANAPHORIC_ORG_NOUNS, COMMUNICATION_NOUNS, GENERIC_PERSON_NOUNS,
-                                    GROUP_PRONOUNS, OFFICE_NOUNS, ORG_NOUNS, PRONOUN_GENDER, ROLE_EQUIVALENTS,
+                                    GROUP_PRONOUNS, OFFICE_NOUNS, ORG_NOUNS, PERSON_SUBJECT_VERBS, PRONOUN_GENDER,
+                                    ROLE_EQUIVALENTS,
                                     UNNAMED_SOURCE_NOUNS)
 from transforms.nlp.quotes.doc_view import DocView, Speaker, Subject
 from transforms.nlp.quotes.names import (after_role_title, clean_surface, determiner_of, honorific_before,
@@ -244,8 +245,9 @@ def _org_named_by_its_last_word(view: DocView, head: str) -> Speaker | None:
 
 def _refer_back(view: DocView, token, head: str, determiner: str | None, char: int) -> Speaker | None:
     """A definite role description no title matches ("the defender", "the Salford MP", "the
-    30-year-old") is the person the text is about: the latest named person subject of this
-    or the previous paragraph.  Unnamed sources, generic nouns, possessive descriptions
+    30-year-old") is the person the text is about: for an age, the one person whose age the
+    article gave (:func:`_person_of_age`); else the latest named person subject of this or
+    the previous paragraph.  Unnamed sources, generic nouns, possessive descriptions
     ("the prime minister's spokesman") and descriptions that introduce someone ("the
     chairman of the Bar Council") do not refer back."""
     if head in UNNAMED_SOURCE_NOUNS or head in GENERIC_PERSON_NOUNS or determiner == "poss":
@@ -254,7 +256,36 @@ def _refer_back(view: DocView, token, head: str, determiner: str | None, char: i
         return None
     if any(c.dep_ in ("prep", "appos") or (c.dep_ == "relcl" and _is_restrictive(c)) for c in token.children):
         return None
+    if is_age_description(token):
+        of_that_age = _person_of_age(view, token)
+        if of_that_age is not None:
+            return of_that_age
     return latest_named_subject(view, char, "PERSON", noun_gender(head))
+
+
+def _person_of_age(view: DocView, token) -> Speaker | None:
+    """"The 56-year-old said", paragraphs after "Kinnear-Mowbray, a joiner who turned 56" (or
+    "Parise, 35," or "56-year-old Ann Lee"): the one person named in a sentence that gives
+    that age, nearest before the number (or right after "N-year-old")."""
+    doc = view.doc
+    number = token.i - 4                         # "56", "-", "year", "-", "old"
+    if number < 0 or not doc[number].like_num:
+        return None
+    age, names = doc[number].text, set()
+    for k in range(number):
+        if doc[k].text != age:
+            continue
+        sentence = doc[k].sent
+        people = [(ent, canonical(view, ent)) for ent in doc.ents
+                  if sentence.start <= ent.start and ent.end <= sentence.end and ent.label_ in SPEAKER_LABELS]
+        people = [(ent, name) for ent, (name, label) in people if label == "PERSON"]
+        before = [name for ent, name in people if ent.end <= k]
+        after = [name for ent, name in people if ent.start > k + 4]
+        names.update(after[:1] if k + 2 < len(doc) and doc[k + 2].lower_ == "year" else before[-1:])
+    if len(names) != 1:
+        return None
+    name = names.pop()
+    return Speaker(name, "PERSON", "explicit", gender_of(view, name))
 
 
 def _is_restrictive(clause) -> bool:
@@ -265,11 +296,20 @@ def _is_restrictive(clause) -> bool:
 
 
 def _resolve_org_description(view: DocView, head: str, char: int) -> Speaker | None:
+    """"the ministry", "the airline": the one organisation named with the noun, else (for
+    nouns that refer back) the latest named organisation subject nearby, else the one the
+    same description referred to earlier in the article ("the airline" after a tweet and a
+    passenger's words is still the airline it was)."""
     named = {name for name in view.org_names if re.search(rf"\b{re.escape(head)}\b", name, re.IGNORECASE)}
     if len(named) == 1:
         return Speaker(named.pop(), "ORG", "explicit")
     if not named and head in ANAPHORIC_ORG_NOUNS:
-        return latest_named_subject(view, char, "ORG", None)
+        found = latest_named_subject(view, char, "ORG", None)
+        if found is not None:
+            view.described_orgs[head] = found.name
+            return found
+        earlier = view.described_orgs.get(head)
+        return Speaker(earlier, "ORG", "explicit") if earlier is not None else None
     return None
 
 
@@ -398,7 +438,8 @@ def _statement_owner(view: DocView, statement) -> Speaker | None:
 def _antecedent_role(view: DocView, token) -> tuple[str, object] | None:
     """(role, verb) when ``token`` can be the antecedent of a later pronoun, else None.
 
-    Subjects; agents of a main-clause passive ("The report was welcomed by X"); named
+    Subjects (also a name the parser took for an adverb of a speech verb: "Early says");
+    agents of a main-clause passive ("The report was welcomed by X"); named
     possessors of a non-person subject ("Williams' track beat songs by ..."); and people
     introduced with an apposition ("... came from Brian Gammage, vice-president of ...").
     Agents in relative clauses ("an interview, which was conducted by Y") are left out.
@@ -411,6 +452,8 @@ def _antecedent_role(view: DocView, token) -> tuple[str, object] | None:
         return "agent", token.head.head
     if token.ent_type_ != "PERSON":
         return None
+    if token.dep_ in ("advmod", "npadvmod") and token.head.lemma_.casefold() in PERSON_SUBJECT_VERBS:
+        return "subject", token.head             # "Early says ...": a surname the parser read as an adverb
     if token.dep_ == "poss" and token.head.dep_ in ("nsubj", "nsubjpass") and not is_person_noun(token.head):
         return "possessor", token.head.head
     ent = view.entity_of.get(token.i)
