@@ -175,3 +175,9 @@ def test_the_fullest_name_is_the_canonical_one():
     raw = [RawMention(text, "PERSON", i * 40, i * 40 + len(text)) for i, text in enumerate(texts)]
     index = index_mentions(raw)
     assert [e["name"] for e in index.entities] == ["Oskar Eriksson Dahl"]
+
+
+def test_a_name_opening_with_an_organisation_word_is_an_organisation(nlp):
+    found = ents(nlp, "Passengers of Air Kestrelia were stranded. Air pollution rose in the city.")
+    assert ("Air Kestrelia", "ORG") in found
+    assert not any(text.startswith("Air pollution") for text, _ in found)

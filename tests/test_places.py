@@ -161,3 +161,10 @@ def test_counties_relabel_a_person_only_when_the_name_cannot_be_a_given_name():
 ])
 def test_subdivision_names_keep_the_bracketed_second_language_name_as_an_alias(raw, names):
     assert subdivision_names(raw) == names
+
+
+def test_us_counties_are_places_in_the_united_states():
+    from transforms.nlp.places import canonical_place
+
+    assert canonical_place("Napa County") == ("Napa County", "US", "region")
+    assert canonical_place("County Durham")[1] == "GB"

@@ -32,9 +32,11 @@ without a model.  The rules, in the order they are applied:
    first name (``Gordon`` -> ``Gordon Brown``).  Failing both, it joins the one full name
    whose surname it misspells (``Mr Iliaronov`` -> ``Andrei Illarionov``): same first
    letter and a Damerau-Levenshtein distance of at most 2 for surnames of 7+ letters, 1
-   for 5-6 letters, none for shorter ones (:func:`is_misspelt_surname`).  The canonical
-   name is the most frequent full form; a surname that starts with a particle ("Van Der
-   Beek") is no full form when one with the first name exists.
+   for 5-6 letters, none for shorter ones (:func:`is_misspelt_surname`).  A common short
+   first name joins its full form ("Josh Apte" / "Joshua Apte").  The canonical name is the
+   fullest form that ends with the most frequent full form ("Joel Eriksson Ek" over a more
+   frequent "Eriksson Ek"); a surname that starts with a particle ("Van Der Beek") is no
+   full form when one with the first name exists.
 4. **Surnames under other labels.**  A mention labelled ORG, GPE, LOC, FAC or NORP that is
    a known person's full name or unambiguous surname joins that person (the model tags
    "Putin" as ORG in some sentences) -- unless the article uses the word with another
@@ -50,7 +52,9 @@ without a model.  The rules, in the order they are applied:
    ("Otis Ferry" tagged PRODUCT and PERSON once each), or to GPE for a known place
    ("Bristol" tagged ORG and GPE once each); a courtesy title settles the vote (``Lord Voldemort`` makes every
    ``Voldemort`` a person).  A lone one-word PERSON that is a country, continent or
-   region (``the West``) becomes a place.
+   region (``the West``) becomes a place, and so does a one-word PERSON that is nobody's
+   name part and is only ever written after *in*, *from* or *near* ("a joiner from
+   Dingwall": :func:`_places_by_their_preposition`).
 6. **Places** (GPE, LOC) are named by :func:`transforms.nlp.places.canonical_place`, which
    also gives the ISO 3166-1 alpha-2 country code and geo type.  A place it does not
    know that is written with its county, state or country after a comma ("Ledbury,

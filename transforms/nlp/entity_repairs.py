@@ -49,6 +49,10 @@ needs a strong sign in the text, because a wrong repair costs as much as a misse
    alone): the brackets, the first name and the surname are one PERSON span, which the
    entity index reads as "Frank Dalloway".
 
+9. **The rules for modern web news** of :mod:`transforms.nlp.entity_rules` and
+   :mod:`transforms.nlp.place_rules` (gazetteers, name shapes, splits, places the text
+   shows) run last, on the spans repaired above.
+
 One-word PERSON mentions that are places are handled later by the entity index, which
 can see the whole article (a surname of a person in it stays a person).
 """

@@ -10,7 +10,8 @@ span costs as much as a missed one; the rules, in the order they are applied:
    when the owner reads as a person's full name (PERSON) or is an acronym or a well-known
    organisation (ORG), and what it owns is two words or more; not when the owner is a title
    ("Governor's Office"), the possessive is part of a name (``McDonald's``) or the whole is
-   a title ("Dawson's Creek").  A span that starts with a known place and goes on with a person's name
+   a title ("Dawson's Creek").  A span of capitalised words opening with a word that makes
+   an organisation's name ("Air Astana" tagged FAC; ``lexicon.ORG_NAME_FIRST_WORDS``) is an ORG.  A span that starts with a known place and goes on with a person's name
    ("envoy to Ukraine Kurt Volker" as one ORG) is the place and the person.
 2. **Well-known organisations** (:data:`~transforms.nlp.gazetteers.KNOWN_ORGANISATIONS`),
    matched as written (case-sensitive) wherever they stand, tagged or not: an untagged
@@ -59,6 +60,7 @@ from transforms.nlp.entities import is_acronym
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS, TEAM_NICKNAMES
 from transforms.nlp.labels import GPE, ORG, PERSON
 from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, NEWSPAPER_FINAL_WORDS, ORG_DESCRIPTOR_NOUNS,
+                                    ORG_NAME_FIRST_WORDS,
                                     ORG_INSTITUTION_WORDS, ORGANISATION_WORDS,
                                     PERSON_SUBJECT_VERBS, POSSESSIVE_NAMES, SPORTS_ROLE_NOUNS,
                                     TITLE_WORDS)
@@ -79,6 +81,7 @@ def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
     label_at = {i: ent.label_ for ent in ents for i in range(ent.start, ent.end)}
     added += newspaper_spans(doc, label_at)
     added += owned_institution_spans(doc, label_at)
+    added += first_word_spans(doc, label_at)
     ents = overlay(ents, added)
     ents = overlay(ents, completed_person_spans(doc, ents))
     ents = [place_rules.relabelled_place(doc, ent) for ent in ents]
@@ -116,6 +119,9 @@ def overlay(ents: list[Span], added: list[Span]) -> list[Span]:
 
 def _split_span(doc: Doc, ent: Span) -> list[Span]:
     ent = _without_lower_case_start(doc, ent)
+    if ent.label_ != ORG and len(ent) >= 2 and ent[0].text in ORG_NAME_FIRST_WORDS \
+            and all(t.text[:1].isupper() for t in ent):
+        return [Span(doc, ent.start, ent.end, label=ORG)]   # "Air Astana" tagged FAC
     return _split_possessive(doc, ent) or _split_place_and_person(doc, ent) or [ent]
 
 
@@ -293,6 +299,20 @@ def owned_institution_spans(doc: Doc, label_at: dict[int, str]) -> list[Span]:
         if end > i + 1 and doc[end - 1].lower_ in ORG_INSTITUTION_WORDS \
                 and not any(k in label_at for k in range(i + 1, end)):
             spans.append(Span(doc, i + 1, end, label=ORG))
+    return spans
+
+
+def first_word_spans(doc: Doc, label_at: dict[int, str]) -> list[Span]:
+    """Rule 3: "Passengers of Air Astana", "FC Vlietdam": a word that makes an organisation's
+    name (``lexicon.ORG_NAME_FIRST_WORDS``, not opening a sentence) and the capitalised words
+    after it, whatever the model tagged them (not an organisation of its own)."""
+    spans = []
+    for i in token_indexes(doc, ORTH, ORG_NAME_FIRST_WORDS):
+        if doc[i].is_sent_start or i in label_at:
+            continue
+        end = _capitalised_run(doc, i + 1, joiners=frozenset())
+        if i + 1 < end <= i + 4 and not any(label_at.get(k) == ORG for k in range(i + 1, end)):
+            spans.append(Span(doc, i, end, label=ORG))
     return spans
 
 

