@@ -44,11 +44,13 @@ lock:
 	$(PY) -m deploy.dataflow.lock_dependencies
 
 # Rewrite the files generated from the code: docs/schema.md, the Dataflow template's
-# metadata.json and the warehouse DDL (tests fail when any of them is stale).
+# metadata.json, the warehouse DDL and the gazetteer's city tables (tests fail when any
+# of them is stale).
 generate: $(STAMP)
 	$(PY) -m schemas.docs > docs/schema.md
 	$(PY) -m deploy.dataflow.generate_metadata
 	$(PY) -m deploy.warehouse.generate_ddl
+	$(PY) -m transforms.nlp.city_index
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

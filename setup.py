@@ -45,6 +45,8 @@ setuptools.setup(
     description="Apache Beam pipelines that turn news feeds and article files into Parquet knowledge tables.",
     python_requires=">=3.10",
     packages=setuptools.find_packages(include=["pipelines", "pipelines.*", "transforms", "transforms.*", "schemas", "schemas.*"]),
+    # The gazetteer's precomputed city tables (transforms/nlp/city_index.py).
+    package_data={"transforms.nlp": ["*.json.gz"]},
     install_requires=REQUIRED,
     extras_require=EXTRAS,
     entry_points={"console_scripts": ["news-ingest=pipelines.cli:main"]},

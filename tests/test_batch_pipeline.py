@@ -91,6 +91,11 @@ def test_manifest_balances_the_books(first_run):
     assert manifest["balance"] == {"articles_read": 1, "articles_written": 1, "deduplicated": 0,
                                    "rejected_after_read": 0, "ok": True}
     assert manifest["counts"]["rejects_written"] == 4
+    # Every count is there, zeros included (one combined counting step fills in the absent).
+    from transforms.run_manifest import COUNTED
+
+    assert list(manifest["counts"]) == list(COUNTED)
+    assert manifest["counts"]["rejected_nlp"] == manifest["counts"]["near_duplicates_marked"] == 0
     assert all(os.path.exists(path) for paths in manifest["files"].values() for path in paths)
 
 

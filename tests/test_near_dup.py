@@ -29,6 +29,28 @@ OTHER = ("Heavy rain flooded dozens of homes in the valley overnight, and the fi
          "opened a rest centre in the school hall for people who cannot return home.")
 
 
+@pytest.mark.parametrize("text", [STORY, EDITED, OTHER, "Just three words", "", "Ünïcode façade, naïve café. " * 9])
+def test_signatures_equal_datasketchs_minhash(text):
+    # near_dup computes datasketch's MinHash itself (no scipy import in workers); the stored
+    # signatures must stay exactly what datasketch gives.
+    from datasketch import MinHash
+
+    minhash = MinHash(num_perm=near_dup.NUM_PERM, seed=near_dup.SEED)
+    minhash.update_batch(sorted(near_dup.shingles(text)))
+    assert near_dup.signature(text).tolist() == minhash.hashvalues.astype("uint32").tolist()
+
+
+def test_default_banding_is_datasketchs_optimum_for_the_floor():
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=near_dup.LSH_FLOOR, num_perm=near_dup.NUM_PERM)
+    assert near_dup.PARAMS.banding == near_dup.DEFAULT_BANDING == (lsh.b, lsh.r)
+    # Other floors are still datasketch's choice.
+    other = near_dup.NearDupParams(lsh_floor=0.8)
+    assert other.banding == (MinHashLSH(threshold=0.8, num_perm=near_dup.NUM_PERM).b,
+                             MinHashLSH(threshold=0.8, num_perm=near_dup.NUM_PERM).r)
+
+
 def test_shingles_fold_case_and_space_and_short_texts_are_one_shingle():
     assert near_dup.shingles("One two  THREE four five", 4) == {b"one two three four", b"two three four five"}
     assert near_dup.shingles("Just three words", 4) == {b"just three words"}

@@ -3,7 +3,7 @@
 A syndicated copy with small edits (a changed word, an added sentence, a different
 standfirst) has a different ``content_hash`` but shares almost all of its word shingles
 with the first copy.  Jaccard similarity of the two shingle sets is estimated from
-MinHash signatures (``datasketch.MinHash``); candidate pairs are found by LSH banding
+MinHash signatures (``datasketch.MinHash``'s values, computed here); candidate pairs are found by LSH banding
 (the signature is cut into ``bands`` bands of ``rows`` values; two articles are
 candidates when any band is equal) and then verified on the whole signature.
 
@@ -33,6 +33,9 @@ SHINGLE_WORDS = 4
 # verification threshold (``--near_dup_threshold``) must not be lower.
 LSH_FLOOR = 0.4
 DEFAULT_THRESHOLD = 0.6
+# datasketch's optimal banding for LSH_FLOOR and NUM_PERM (tests/test_near_dup.py checks it):
+# importing datasketch pulls in scipy, 0.4-0.7 s of every worker's start-up.
+DEFAULT_BANDING = (32, 4)
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
@@ -48,6 +51,8 @@ class NearDupParams:
     @functools.cached_property
     def banding(self) -> tuple[int, int]:
         """(bands, rows per band): datasketch's choice for ``lsh_floor``."""
+        if (self.lsh_floor, self.num_perm) == (LSH_FLOOR, NUM_PERM):
+            return DEFAULT_BANDING
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=self.lsh_floor, num_perm=self.num_perm)
@@ -74,20 +79,43 @@ def shingles(text: str, words: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(tokens[i:i + words]).encode("utf-8") for i in range(len(tokens) - words + 1)}
 
 
-@functools.lru_cache(maxsize=4)
-def _template(num_perm: int, seed: int):
-    # Building the permutations is the slow part of MinHash(); copies share them.
-    from datasketch import MinHash
+# The MinHash of datasketch's ``MinHash(num_perm, seed)`` (2.x's default "affine32" scheme:
+# SHA-1's first 32 bits, MurmurHash3's finaliser, then ``a * h + b`` modulo 2^32 with odd
+# ``a``), computed here so that workers need not import datasketch (and with it scipy,
+# 0.4-0.7 s of start-up), and so that the signatures the seen-key index stores cannot change
+# with the datasketch version installed.  tests/test_near_dup.py checks them against datasketch.
+_MAX_HASH = np.uint32((1 << 32) - 1)
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
-    return MinHash(num_perm=num_perm, seed=seed)
+
+@functools.lru_cache(maxsize=4)
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    # Drawn in datasketch's order from a RandomState seeded with ``seed``.
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    return values ^ (values >> s3)
 
 
 def signature(text: str, params: NearDupParams = PARAMS) -> np.ndarray:
     """The MinHash signature (``num_perm`` uint32 values) of ``text``'s shingles."""
-    minhash = _template(params.num_perm, params.seed).copy()
-    minhash.update_batch(sorted(shingles(text, params.shingle_words)))
-    # datasketch keeps 32-bit hash values in uint64; uint32 halves what the index stores.
-    return minhash.hashvalues.astype(np.uint32)
+    hashes = [int.from_bytes(hashlib.sha1(shingle).digest()[:4], "little")
+              for shingle in shingles(text, params.shingle_words)]
+    if not hashes:
+        return np.full(params.num_perm, _MAX_HASH, dtype=np.uint32)
+    a, b = _permutations(params.num_perm, params.seed)
+    mixed = _fmix32(np.array(hashes, dtype=np.uint32).reshape(-1, 1))
+    # uint32 arithmetic wraps around: the permutation is modulo 2^32.
+    return (mixed * a + b).min(axis=0)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

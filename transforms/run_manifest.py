@@ -109,7 +109,7 @@ class WriteManifestFn(beam.DoFn):
         manifest = build_manifest(
             run_id=self._run_id, mode=self._mode, started_at=self._started_at,
             finished_at=dt.datetime.now(dt.timezone.utc), inputs=self._inputs, options=self._options,
-            counts=dict(counts), rejects_by_reason=rejects_by_reason,
+            counts=counts_by_name(counts), rejects_by_reason=rejects_by_reason,
             duplicates_by_key=duplicates_by_key, files=dict(files), datasets=self._datasets)
         # HTTP validators are saved only at commit: a failed run must not make the next
         # one skip feeds whose entries it never wrote.
@@ -128,11 +128,28 @@ class WriteManifestFn(beam.DoFn):
         yield manifest
 
 
-def count(pcoll, label: str):
-    """A singleton PCollection (name, count) for the manifest's counts side input."""
-    return (pcoll
-            | f"Count_{label}" >> beam.combiners.Count.Globally()
-            | f"Name_{label}" >> beam.Map(lambda n, name=label: (name, n)))
+# What the manifest counts, in the order its "counts" lists them.
+COUNTED = ("sources", "sources_not_modified", "articles_read", "rejected_normalize", "rejected_nlp",
+           "deduplicated", "articles_written", "near_duplicates_marked", "entity_rows_written",
+           "quote_rows_written", "rejects_written")
+
+
+def count_all(pcolls: dict, names=COUNTED):
+    """(name, count) pairs for the manifest's counts side input, one per name with elements.
+
+    One tagging Map per input and a single combine: a ``Count.Globally`` per input was
+    ~30 transforms more to build, and construction was half of the pipeline's start-up
+    outside spaCy (docs/benchmarks.md, issue 10).  Names without elements are absent;
+    ``counts_by_name`` puts them back as zeros.
+    """
+    tagged = [pcolls[name] | f"Tag_{name}" >> beam.Map(lambda _, n=name: (n, 1)) for name in names]
+    return tagged | "AllCounted" >> beam.Flatten() | "Count" >> beam.CombinePerKey(sum)
+
+
+def counts_by_name(pairs, names=COUNTED) -> dict[str, int]:
+    """Every counted name's count (0 when it had no elements), in ``names``' order."""
+    found = dict(pairs)
+    return {name: found.get(name, 0) for name in names}
 
 
 class WriteRunManifest(beam.PTransform):
@@ -146,11 +163,7 @@ class WriteRunManifest(beam.PTransform):
 
     def expand(self, pcolls):
         p = pcolls["articles_read"].pipeline
-        counts = [count(pcolls[name], name) for name in (
-            "sources", "sources_not_modified", "articles_read", "rejected_normalize", "rejected_nlp",
-            "deduplicated", "articles_written", "near_duplicates_marked", "entity_rows_written",
-            "quote_rows_written", "rejects_written")]
-        counts_pc = counts | "AllCounts" >> beam.Flatten()
+        counts_pc = count_all(pcolls)
         reasons = (pcolls["rejects"]
                    | "RejectReason" >> beam.Map(lambda r: (r["stage"], r["reason"]))
                    | "CountReasons" >> beam.combiners.Count.PerElement())

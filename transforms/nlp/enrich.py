@@ -103,9 +103,10 @@ class EnrichBatchFn(beam.DoFn):
         self.batch_ms = Metrics.distribution("nlp", "batch_ms")
 
     def setup(self):
-        from transforms.nlp.model import load_model, model_label
+        from transforms.nlp.model import model_label
+        from transforms.nlp.worker_setup import prepare
 
-        self._nlp = load_model(self._model_name)
+        self._nlp = prepare(self._model_name)
         self._label = model_label(self._nlp)
 
     def process(self, batch):

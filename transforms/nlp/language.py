@@ -18,7 +18,8 @@ _IDENTIFIER = None
 _LOCK = threading.Lock()
 
 
-def _identifier():
+def load_identifier():
+    """The langid model, loaded once per process (thread-safe; its LZMA unpacking releases the GIL)."""
     global _IDENTIFIER
     with _LOCK:
         if _IDENTIFIER is None:
@@ -37,7 +38,7 @@ def detect_language(text: str, declared: str | None = None) -> tuple[str | None,
     sample = (text or "")[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return (normalize_language_tag(declared), None)
-    lang, prob = _identifier().classify(sample)
+    lang, prob = load_identifier().classify(sample)
     return lang, round(float(prob), 4)
 
 

@@ -23,9 +23,9 @@ order is what makes news text come out right, most specific knowledge first:
 
 Unknown places keep their cleaned text as the name with no code and no type.
 
-The gazetteer (about 34,000 cities plus alternates) takes a fraction of a second and
-some tens of MB to build, so it is built lazily, once per process, under a lock
-(Beam runs several DoFn threads per worker process), and lookups are cached.
+The gazetteer (about 32,000 cities plus alternates, precomputed in ``city_index``) is
+built lazily, once per process, under a lock (Beam runs several DoFn threads per worker
+process), and lookups are cached.
 """
 from __future__ import annotations
 
@@ -40,9 +40,6 @@ CITY = "city"
 REGION = "region"
 CONTINENT = "continent"
 
-# Alternate (non-primary) city names are indexed only for cities at least this large:
-# small towns' alternates are mostly transliterations that collide with other words.
-ALTERNATE_NAME_MIN_POPULATION = 100_000
 # A city beats a same-named first-level subdivision of another country from this size
 # (San Jose, California over the Costa Rican province; not Ontario, California over
 # the Canadian one).
@@ -288,15 +285,13 @@ class Gazetteer:
         self.subdivisions = {key: places[0] for key, places in subdivisions.items()
                              if len({p.country_code for p in places}) == 1}
 
-        self.cities: dict[str, Place] = {}
-        self.city_alternates: dict[str, Place] = {}
-        for city in cache.get_cities().values():
-            place = Place(city["name"], city["countrycode"], CITY, city["population"])
-            _keep_most_populous(self.cities, place_key(city["name"]), place)
-            if city["population"] >= ALTERNATE_NAME_MIN_POPULATION:
-                for alternate in city["alternatenames"]:
-                    if _usable_alternate(alternate):
-                        _keep_most_populous(self.city_alternates, place_key(alternate), place)
+        # Cities (and alternate names of big ones) come precomputed: see city_index.
+        from transforms.nlp import city_index
+
+        tables = city_index.load()
+        self._city_rows = tables["cities"]
+        self._city_names: dict[str, int] = tables["names"]
+        self._city_alternates: dict[str, int] = tables["alternates"]
 
     def lookup(self, text: str) -> Place | None:
         """The place ``text`` names, or None; see the module docstring for the order."""
@@ -306,30 +301,18 @@ class Gazetteer:
         place = self.regions.get(key) or self.countries.get(key) or self.us_states.get(key)
         if place:
             return place
-        city = self.cities.get(key)
+        city = self._city(self._city_names.get(key))
         subdivision = self.subdivisions.get(key)
         if subdivision and not (city and (city.country_code == subdivision.country_code
                                           or city.population >= BIG_CITY_POPULATION)):
             return subdivision
-        return city or self.city_alternates.get(key) or self.us_counties.get(key)
+        return city or self._city(self._city_alternates.get(key)) or self.us_counties.get(key)
 
-
-def _keep_most_populous(index: dict[str, Place], key: str, place: Place) -> None:
-    current = index.get(key)
-    if current is None or place.population > current.population:
-        index[key] = place
-
-
-_ASCII_NAME = re.compile(r"[A-Za-z][A-Za-z .'-]{3,}")
-
-
-def _usable_alternate(name: str) -> bool:
-    """Plain-ASCII alternates of 4+ characters that are not codes (``ALV``, ``NYC``).
-
-    Accented spellings are not needed: their accent-folded key equals the key of the
-    plain spelling, which geonames lists too.
-    """
-    return _ASCII_NAME.fullmatch(name) is not None and not name.isupper()
+    def _city(self, row: int | None) -> Place | None:
+        if row is None:
+            return None
+        name, code, population = self._city_rows[row]
+        return Place(name, code, CITY, population)
 
 
 _GAZETTEER: Gazetteer | None = None
