@@ -1,8 +1,11 @@
 """The NLP stage: English goes through spaCy, other languages are recorded but not analysed,
 and an article that breaks an NLP component becomes a reject without taking its batch down."""
+import subprocess
+import sys
+
 import pytest
 
-from transforms.nlp import enrich
+from transforms.nlp import analyze, enrich
 from transforms.nlp.model import load_model, model_label
 
 ENGLISH = ("Prime Minister Tony Blair met German Chancellor Gerhard Schroeder in Berlin on Monday. "
@@ -34,14 +37,14 @@ def test_english_is_analysed_and_other_languages_are_only_recorded(nlp):
 
 
 def test_a_failing_component_rejects_only_its_article(nlp, monkeypatch):
-    real = enrich.analyze
+    real = analyze.analyze
 
     def flaky(body_doc, title_doc, published_at):
         if "Berlin" in body_doc.text and "budget" in body_doc.text and "Blair" not in body_doc.text:
             raise RuntimeError("component bug")
         return real(body_doc, title_doc, published_at)
 
-    monkeypatch.setattr(enrich, "analyze", flaky)
+    monkeypatch.setattr(analyze, "analyze", flaky)
     broken = _article("The mayor of Berlin presented the city budget to journalists on Friday morning.", uri="bad.txt")
     outcomes = list(enrich.enrich_batch([_article(ENGLISH), broken], nlp, model_label(nlp)))
     assert outcomes[0][0] == "ok"
@@ -74,3 +77,10 @@ def test_spacy_failing_mid_batch_rejects_only_that_article(nlp):
     assert [status for status, _ in outcomes] == ["ok", "reject", "ok"]
     assert outcomes[1][1]["source_uri"] == "2.txt" and "spaCy broke" in outcomes[1][1]["detail"]
     assert [q["speaker"] for q in outcomes[2][1]["quotes"]] == ["Tony Blair"]
+
+
+def test_the_pipeline_modules_do_not_import_spacy():
+    # A multi-process run's launcher never parses: spaCy (0.7 s to import) loads in the workers.
+    code = "import sys, pipelines.batch, pipelines.stream; print('spacy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -8,6 +8,7 @@ then rejected, so it cannot take its batch down.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
 
@@ -16,7 +17,6 @@ from apache_beam.metrics import Metrics
 
 from transforms import progress, records
 from transforms.crash_points import pause_point
-from transforms.nlp.analyze import NLP_LANGUAGES, analyze, empty_nlp_fields
 from transforms.nlp.language import detect_language
 
 LOG = logging.getLogger(__name__)
@@ -31,8 +31,18 @@ def _texts(article: dict) -> tuple[str, str]:
     return article["body"][:MAX_NLP_CHARS], article.get("title") or ""
 
 
-def enrich_batch(articles: list[dict], nlp, model_label: str, pipe_batch_size: int = 32):
+# Docs per nlp.pipe minibatch.  Measured on the 150 BBC articles (docs/benchmarks.md, issue 10):
+# the same CPU time at 8, 16 and 32 (within the machine's noise), but the minibatch's working
+# memory grows with it (peak RSS of a worker +120 MiB at 8, +180 at 16, +310 at 32, +450 at 64).
+PIPE_BATCH_SIZE = 16
+
+
+def enrich_batch(articles: list[dict], nlp, model_label: str, pipe_batch_size: int = PIPE_BATCH_SIZE):
     """Yield ("ok", article_with_nlp) or ("reject", reject_row) for each article of the batch."""
+    # Imported here, not at the top: the analysis imports spaCy (0.7 s), which the launcher
+    # of a multi-process run never needs, and its workers only import once the stage starts.
+    from transforms.nlp.analyze import NLP_LANGUAGES, empty_nlp_fields
+
     english, english_idx = [], []
     results: list = [None] * len(articles)
     for i, article in enumerate(articles):
@@ -77,6 +87,8 @@ def _analyze_all_one(article, nlp, model_label):
 
 
 def _analyze_one(article, body_doc, title_doc, model_label):
+    from transforms.nlp.analyze import analyze
+
     try:
         fields = analyze(body_doc, title_doc, article.get("published_at"))
     except Exception as error:  # noqa: BLE001 - a bug in one component must not drop the batch
@@ -119,6 +131,13 @@ class EnrichBatchFn(beam.DoFn):
             else:
                 self.rejected.inc()
                 yield beam.pvalue.TaggedOutput(REJECTS, value)
+        # The batch's spaCy docs are garbage now, but a Doc and the Token objects it caches
+        # reference each other, so only the cyclic collector frees them, whenever it next
+        # runs a full collection.  Collecting here bounds what stays between batches (in a
+        # 600-article run, a worker fell back to ~400 MiB after each batch instead of ~490)
+        # and, with the long-lived heap frozen (worker_setup), only scans what the batch
+        # allocated: a few ms.
+        gc.collect()
         elapsed_ms = int((time.monotonic() - started) * 1000)
         self.batch_ms.update(elapsed_ms)
         LOG.debug("NLP: %d articles in %d ms", len(batch), elapsed_ms)
@@ -131,7 +150,8 @@ class EnrichBatchFn(beam.DoFn):
 class Enrich(beam.PTransform):
     """Articles -> (articles with language and NLP fields, rejects)."""
 
-    def __init__(self, model_name: str | None = None, max_batch_size: int = 64, pipe_batch_size: int = 32):
+    def __init__(self, model_name: str | None = None, max_batch_size: int = 64,
+                 pipe_batch_size: int = PIPE_BATCH_SIZE):
         super().__init__()
         self._model_name = model_name
         self._max_batch_size = max_batch_size
