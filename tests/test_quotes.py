@@ -848,3 +848,20 @@ def test_a_surname_read_as_an_adverb_of_a_speech_verb_still_speaks(nlp):
             'Early says there is a chance of more. "Our objective is to make the best game," he said.')
     rows = analyze_text(None, body, nlp=nlp)["quotes"]
     assert [r["speaker"] for r in rows] == ["Chris Early"] * 4
+
+
+def test_a_quotation_after_an_embedded_post_is_its_authors(nlp):
+    body = ('Harbour Rovers confirmed the appointment of Ivo Strand on Wednesday.\n\nClub statement\n\n'
+            '— Harbour Rovers (@HarbourRoversFC) November 20, 2019\n\n'
+            '"He has won titles in four countries and is one of the best coaches of his generation."\n\n'
+            'Strand said he was delighted. "It is a great club," he said.')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [(r["speaker"], r["speaker_label"]) for r in rows] == [("Harbour Rovers", "ORG"), ("Ivo Strand", "PERSON")]
+
+
+def test_an_organisation_in_apposition_to_an_organisation_noun_speaks(nlp):
+    body = ('The singer said the label had blocked her.\n\nThe company that runs the awards, Corran Live '
+            'Productions, denies that anything has been sorted, though.\n\n"Any final agreement on this matter '
+            'needs to be made directly with the management team."')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [r["speaker"] for r in rows] == ["Corran Live Productions"]

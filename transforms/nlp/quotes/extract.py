@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from typing import NamedTuple
 
 from transforms.nlp.doc_access import doc_text, token_starts
@@ -199,6 +200,27 @@ def _rule_colon_frame(view: DocView, quote: Quote, frame: Frame) -> Decision | N
     return Decision(None, speaker) if speaker is not None else None
 
 
+# The signature line of an embedded social-media post as news pages print it:
+# "— Tottenham Hotspur (@SpursOfficial) November 20, 2019".
+_POST_SIGNATURE = re.compile(r"^[—–-]+\s*(?P<name>[^()\n]{2,80}?)\s*\(@\w{1,30}\)")
+
+
+def _rule_after_embedded_post(view: DocView, quote: Quote, frame: Frame) -> Decision | None:
+    """A quotation with no frame opening the paragraph right after an embedded post's
+    signature ("— Tottenham Hotspur (@SpursOfficial) November 20, 2019") continues the
+    post: its author speaks (the article's entity of that name, else the name as written)."""
+    if not frame.starts_sentence or frame.cues or quote.paragraph == 0:
+        return None
+    start, end = view.paragraphs[quote.paragraph - 1]
+    match = _POST_SIGNATURE.match(doc_text(view.doc)[start:end])
+    if match is None:
+        return None
+    written = match["name"].strip()
+    name = view.forms.get(written, written)
+    label = view.labels.get(name) or ("PERSON" if view.index.resolve_person(written) else "ORG")
+    return Decision(None, Speaker(name, label, "explicit", gender_of(view, name)))
+
+
 def _rule_follow_on(view: DocView, quote: Quote, frame: Frame) -> Decision | None:
     """A quotation with no frame at all continues the speech of whoever was just speaking."""
     if not frame.starts_sentence:
@@ -217,6 +239,7 @@ ATTRIBUTION_RULES = (
     _rule_transcript,
     _rule_cue,
     _rule_colon_frame,
+    _rule_after_embedded_post,
     _rule_follow_on,
 )
 

@@ -356,11 +356,13 @@ def _resolve_mention(view: DocView, token) -> Speaker | None:
         if token.lower_ in ("who", "that", "which") and token.head.dep_ == "relcl":
             return _resolve_mention(view, token.head.head)   # "Mr X, who said ..."
         return _resolve_pronoun(view, token, token.idx)
-    # "Liberal Democrat spokeswoman Sandra Gidley", "The Shadow Secretary..., Theresa May,"
+    # "Liberal Democrat spokeswoman Sandra Gidley", "The Shadow Secretary..., Theresa May,",
+    # "The company that runs the awards, Dick Clark Productions, denies"
     for child in token.children:
         if child.dep_ in ("appos", "compound") and child.i != token.i:
             ent = view.entity_of.get(child.i)
-            if ent is not None and ent.label_ == "PERSON":
+            if ent is not None and (ent.label_ == "PERSON" or (ent.label_ == "ORG" and child.dep_ == "appos"
+                                                               and token.lemma_.lower() in ORG_NOUNS)):
                 name, label = canonical(view, ent)
                 return Speaker(name, label, "explicit", gender_of(view, name))
             chain = name_chain(child) if child.dep_ == "appos" else None
