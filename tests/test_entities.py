@@ -4,13 +4,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from transforms.nlp.entities import (NUMERIC_LABELS, RawMention, acronym_definitions,
-                                     damerau_levenshtein, index_mentions, initials_variants,
-                                     is_acronym, is_misspelt_surname, is_org_short_name,
-                                     is_suffix_name, max_surname_edits, org_key, person_key,
-                                     person_name, same_person_full_names,
-                                     starts_with_courtesy_title, strip_titles, surname_of,
-                                     title_before, trim_entity_text)
+from transforms.nlp.entities import RawMention, index_mentions
+from transforms.nlp.entity_text import trim_entity_text
+from transforms.nlp.labels import NUMERIC_LABELS
+from transforms.nlp.org_names import acronym_definitions, initials_variants, is_org_short_name, org_key
+from transforms.nlp.person_names import (damerau_levenshtein, is_acronym, is_misspelt_surname, is_suffix_name,
+                                         max_surname_edits, person_key, person_name, same_person_full_names,
+                                         starts_with_courtesy_title, strip_titles, surname_of, title_before)
 
 # ---------------------------------------------------------------------------------------
 # Pure string functions
@@ -605,7 +605,7 @@ def test_bbc_acronyms_and_former_city_names(bbc_index):
     ("viktor", "viktor", False),   # not a variant: the same spelling
 ])
 def test_first_name_variants(a, b, same):
-    from transforms.nlp.entities import is_first_name_variant
+    from transforms.nlp.person_names import is_first_name_variant
 
     assert is_first_name_variant(a, b) is same
 

@@ -131,7 +131,8 @@ def test_an_untagged_full_name_that_speaks_is_a_person(nlp):
 
 
 def test_a_short_first_name_is_the_same_person():
-    from transforms.nlp.entities import RawMention, index_mentions, is_first_name_variant
+    from transforms.nlp.entities import RawMention, index_mentions
+    from transforms.nlp.person_names import is_first_name_variant
 
     assert is_first_name_variant("josh", "joshua") and is_first_name_variant("bill", "william")
     assert not is_first_name_variant("daniel", "daniela") and not is_first_name_variant("paul", "pauline")

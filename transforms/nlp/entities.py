@@ -3,7 +3,10 @@
 ``build_entity_index(body_doc, title_doc)`` is the thin spaCy part: it reads ``doc.ents``,
 trims every span (:func:`trim_entity_text`) and hands plain :class:`RawMention` values to
 :func:`index_mentions`, which does all the reasoning on strings and can be tested
-without a model.  The rules, in the order they are applied:
+without a model.  The string functions it uses live apart: span cleaning in
+:mod:`transforms.nlp.entity_text`, people's names in :mod:`transforms.nlp.person_names`,
+organisation names in :mod:`transforms.nlp.org_names`.  The rules, in the order they are
+applied:
 
 1. **Cleaning.**  A leading "the", a possessive "'s" (except in names such as
    ``McDonald's``), surrounding quotes and punctuation are trimmed and whitespace is
@@ -84,7 +87,6 @@ mention's ``label`` is its entity's label after the repairs above.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -92,336 +94,15 @@ from dataclasses import dataclass, field
 from transforms.nlp.doc_access import doc_text, tokens_where
 from transforms.nlp.labels import (EVENT, FAC, GPE, INDEX_SURNAME_MISLABELS, INDEX_SURNAME_MISLABELS_WITH_SIGN,
                                    LOC, NORP, NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS, PRODUCT, WORK_OF_ART)
-from transforms.nlp.lexicon import (COURTESY_TITLES, FIRST_NAME_SHORT_FORMS, GENERIC_ORG_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
-                                    NATIONALITY_WORDS, ORG_DESIGNATOR_WORDS, ORG_FUNCTION_WORDS,
-                                    ORG_NAME_FINAL_WORDS, ORG_NOUNS, ORGANISATION_WORDS,
-                                    ORG_LEGAL_SUFFIXES, PERSON_SUBJECT_VERBS, POSSESSIVE_NAMES,
-                                    TITLE_CONNECTORS, TITLE_WORDS)
+from transforms.nlp.lexicon import (NAME_PARTICLES, ORG_DESIGNATOR_WORDS, ORG_NAME_FINAL_WORDS, ORG_NOUNS,
+                                    ORGANISATION_WORDS, ORG_LEGAL_SUFFIXES, PERSON_SUBJECT_VERBS, TITLE_WORDS)
+from transforms.nlp.entity_text import normalize_space, trim_entity_text, trim_span
+from transforms.nlp.org_names import acronym_definitions, initials_variants, is_org_short_name, org_key
+from transforms.nlp.person_names import (is_acronym, is_misspelt_surname, is_suffix_name, person_key, person_name,
+                                         same_person_full_names, starts_with_courtesy_title, strip_titles,
+                                         surname_of, title_before, word_key)
 from transforms.nlp.places import (CITY, COUNTRY, REGION, canonical_place, is_broad_place, is_country,
                                    lookup_place, strip_leading_the)
-
-
-# ---------------------------------------------------------------------------------------
-# Cleaning spans
-# ---------------------------------------------------------------------------------------
-
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
-_EDGE_PUNCTUATION = "\"'“”‘’`«»()[]{}<>,;:!?*|/\\-–—•·"
-# "Vladimir Putin - who ..." / "John Prescott - were" / "Lloyd, Broster": the model runs
-# a name into the clause after a dash or the next name of a list.
-_PERSON_BREAK = re.compile(r"\s+[-–—]+\s+|\s*--\s*|,\s")
-_TRAILING_SCORE = re.compile(r"(?:\s+\(?\d+-\d+\)?)+\s*$")
-_POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$", re.IGNORECASE)
-# Names whose final 's is part of the name, not a possessive.
-_POSSESSIVE_NAMES = frozenset(name.casefold() for name in POSSESSIVE_NAMES)
-
-
-def trim_entity_text(text: str, label: str) -> tuple[int, int] | None:
-    """The ``(start, end)`` slice of an entity span's text worth keeping, or None for junk.
-
-    Junk: a span across a paragraph break, or a name (non-numeric label) without a
-    capital letter or a word starting with a letter ("--", "800bn", "striker").
-    What is trimmed is described in :func:`trim_span`.
-    """
-    if _PARAGRAPH_BREAK.search(text):
-        return None
-    start, end = trim_span(text, label)
-    if start >= end:
-        return None
-    if label not in NUMERIC_LABELS and not _looks_like_a_name(text[start:end]):
-        return None
-    return start, end
-
-
-def trim_span(text: str, label: str) -> tuple[int, int]:
-    """``(start, end)`` of ``text`` without the parts that are not the entity.
-
-    Surrounding whitespace and punctuation, a leading "the", a possessive ending
-    (except in names such as ``McDonald's``), a trailing sports score, and for PERSON
-    anything after a spaced dash or a comma.  A trailing full stop is kept after
-    abbreviations (``U.S.``, ``Inc.``).
-    """
-    start, end = 0, len(text)
-    if label == PERSON:
-        # "Lloyd, Broster" (a list) and "John Prescott - were" (a clause): keep the first name.
-        cut = _PERSON_BREAK.search(text)
-        if cut and cut.start() > 0:
-            end = cut.start()
-    if label not in NUMERIC_LABELS:
-        # "Peter Luczak 7-6", "Czech Republic 7-5 6-3": a score after a name in results.
-        score = _TRAILING_SCORE.search(text, start, end)
-        if score and score.start() > start:
-            end = score.start()
-    changed = True
-    while changed and start < end:
-        changed = False
-        while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCTUATION):
-            start, changed = start + 1, True
-        while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_PUNCTUATION):
-            end, changed = end - 1, True
-        if end > start and text[end - 1] == "." and not _is_abbreviation_end(text[start:end]):
-            end, changed = end - 1, True
-        if text[start:start + 4].casefold() == "the " and end - start > 4:
-            start, changed = start + 4, True
-        piece = text[start:end]
-        possessive = _POSSESSIVE.search(piece)
-        if possessive and piece.casefold() not in _POSSESSIVE_NAMES and len(piece) > 2:
-            end, changed = end - (1 if possessive.group().casefold() in ("s'", "s’") else 2), True
-    return start, max(start, end)
-
-
-def _looks_like_a_name(text: str) -> bool:
-    """A name has a capital letter and a word that starts with a letter ("800bn", "striker" do not)."""
-    return any(ch.isupper() for ch in text) and any(word[:1].isalpha() for word in text.split())
-
-
-def _is_abbreviation_end(piece: str) -> bool:
-    """``U.S.``, ``Inc.``, ``St.``: a full stop that belongs to the name."""
-    last_word = piece.rsplit(None, 1)[-1]
-    return last_word.count(".") > 1 or len(last_word) <= 4
-
-
-def normalize_space(text: str) -> str:
-    return " ".join(text.split())
-
-
-# ---------------------------------------------------------------------------------------
-# People's names
-# ---------------------------------------------------------------------------------------
-
-
-
-def _word_key(word: str) -> str:
-    return word.replace(".", "").casefold()
-
-
-# Names repeat within and across articles; these pure functions are called for every
-# pair of mentions, so their results are cached (bounded).
-@functools.lru_cache(maxsize=65536)
-def strip_titles(text: str) -> str:
-    """``President Vladimir Putin`` -> ``Vladimir Putin``; ``Mr Putin`` -> ``Putin``.
-
-    Leading title words are removed while at least one word would remain, so a name
-    that is only a title-like word ("Major", "King") is kept, and a text that is only a
-    title ("Secretary of State") comes back whole.
-    """
-    words = text.split()
-    i = 0
-    while i < len(words) - 1:
-        key = _word_key(words[i])
-        if key in TITLE_WORDS:
-            i += 1
-        elif key in NATIONALITY_WORDS and i + 2 < len(words):
-            i += 1
-        elif (key in TITLE_CONNECTORS and i > 0 and i + 2 < len(words)
-              and _word_key(words[i - 1]) in TITLE_WORDS and words[i + 1][:1].isupper()):
-            i += 2  # "Secretary of State Antony Blinken": "of State" belongs to the title
-        else:
-            break
-    if i and _word_key(words[i]) in TITLE_CONNECTORS:
-        return " ".join(words)
-    return " ".join(words[i:])
-
-
-@functools.lru_cache(maxsize=65536)
-def person_name(text: str) -> str:
-    """A person's name without titles or a role phrase before it.
-
-    ``Wales physio Mark Davies`` -> ``Mark Davies``: a lower-case word that is not a name
-    particle ("van", "de") marks the end of a description before the name.
-    """
-    words = normalize_space(text).split()
-    for i in range(len(words) - 1, -1, -1):
-        word = words[i]
-        if word[:1].islower() and word.casefold() not in NAME_PARTICLES and i + 1 < len(words):
-            words = words[i + 1:]
-            break
-    return strip_titles(" ".join(words))
-
-
-@functools.lru_cache(maxsize=65536)
-def person_key(name: str) -> tuple[str, ...]:
-    """Case-folded words of a name without dots: ``Dr. J. Smith`` and ``dr j smith`` meet."""
-    return tuple(key for key in (_word_key(word) for word in name.split()) if key)
-
-
-def surname_of(key: tuple[str, ...]) -> str | None:
-    """Last word of a name key, skipping ``Jr``/``III``-style suffixes."""
-    words = [word for word in key if word not in NAME_SUFFIXES] or list(key)
-    return words[-1] if words else None
-
-
-def is_suffix_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    """True when ``short``'s words end ``long`` ("Blair" / "Tony Blair")."""
-    return 0 < len(short) < len(long) and long[-len(short):] == short
-
-
-def same_person_full_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Two full names of one person: one a suffix of the other, or same first and surname.
-
-    First names written two ways count as the same ("Viktor Makarov" / "Victor
-    Makarov"): see :func:`is_first_name_variant`.
-    """
-    if a == b or is_suffix_name(a, b) or is_suffix_name(b, a):
-        return True
-    return (len(a) >= 2 and len(b) >= 2 and surname_of(a) == surname_of(b)
-            and (a[0] == b[0] or is_first_name_variant(a[0], b[0])))
-
-
-def is_first_name_variant(a: str, b: str) -> bool:
-    """Two spellings of one first name (case-folded keys): "viktor" / "victor", "mohammed" / "mohamed",
-    or a common short form and the full name (:data:`~transforms.nlp.lexicon.FIRST_NAME_SHORT_FORMS`).
-
-    Same first and last letter, five letters or more, one edit apart.  Shorter names are
-    too often different people ("Mark" / "Mary"), and so are names that differ at the
-    end, which is where English marks a name's gender ("Andrew" / "Andrea", "Louis" /
-    "Louise", "Daniel" / "Daniela").
-    """
-    if b in FIRST_NAME_SHORT_FORMS.get(a, ()) or a in FIRST_NAME_SHORT_FORMS.get(b, ()):
-        return True  # a short form of the first name: "Josh" / "Joshua", "Bill" / "William"
-    return (a != b and a[:1] == b[:1] and a[-1:] == b[-1:] and min(len(a), len(b)) >= 5
-            and damerau_levenshtein(a, b) <= 1)
-
-
-_TITLE_BEFORE = re.compile(r"(?<![\w.])(?P<title>[A-Z][a-z]{1,3})\.?[ \u00a0]$")
-
-
-def title_before(text: str, start: int) -> int:
-    """Where a courtesy title written right before ``text[start:]`` begins, else ``start``.
-
-    ``title_before("said Mr Putin", 8)`` is 5: the model's PERSON span is "Putin", and the
-    mention is widened to "Mr Putin" so that its form shows how the article refers to him.
-    Only one space may separate title and name (nothing across a line break).
-    """
-    match = _TITLE_BEFORE.search(text, max(0, start - 6), start)
-    if match and match["title"].casefold() in COURTESY_TITLES:
-        return match.start()
-    return start
-
-
-def starts_with_courtesy_title(text: str) -> bool:
-    """``Mr Campbell``, ``Lord Butler``: a courtesy title and one more word."""
-    words = text.split()
-    return len(words) == 2 and _word_key(words[0]) in COURTESY_TITLES and words[1][:1].isupper()
-
-
-def damerau_levenshtein(a: str, b: str) -> int:
-    """Edit distance counting insertions, deletions, substitutions and adjacent swaps.
-
-    The "optimal string alignment" variant (a swapped pair is not edited again), which
-    is what typing slips need: ``Illarionov`` / ``Iliaronov`` are 2 apart.
-    """
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def max_surname_edits(a: str, b: str) -> int:
-    """Edits allowed between two spellings of one surname, by the shorter one's length.
-
-    Two for 7+ letters, one for 5-6, none below: short surnames are too close to each
-    other ("Kano" / "Keane", "Wells" / "Welsh") for a typo to be told from another name.
-    """
-    shorter = min(len(a), len(b))
-    return 2 if shorter >= 7 else 1 if shorter >= 5 else 0
-
-
-def is_misspelt_surname(word: str, surname: str) -> bool:
-    """True when ``word`` reads as a misspelling of ``surname`` (case-folded keys).
-
-    Same first letter, different spelling, and within :func:`max_surname_edits`.
-    """
-    if word == surname or word[:1] != surname[:1]:
-        return False
-    return damerau_levenshtein(word, surname) <= max_surname_edits(word, surname)
-
-
-def is_acronym(text: str) -> bool:
-    """An all-caps token such as ``NATO``, ``MI6``, ``GB`` (2-6 characters, no spaces)."""
-    compact = text.replace(".", "")
-    return (2 <= len(compact) <= 6 and compact.isalnum() and compact.isupper()
-            and sum(ch.isalpha() for ch in compact) >= 2)
-
-
-# ---------------------------------------------------------------------------------------
-# Organisations
-# ---------------------------------------------------------------------------------------
-
-_ACRONYM_DEFINITION = re.compile(r"\s*\(\s*(?:the\s+)?([A-Za-z][A-Za-z0-9&]{1,9})\s*\)")
-
-
-def org_key(name: str) -> str:
-    """Comparison key for an organisation: case, ``&``/``and``, dots and legal suffixes folded."""
-    words = name.replace("&", " and ").replace(".", "").replace(",", " ").casefold().split()
-    while len(words) > 1 and words[-1] in ORG_LEGAL_SUFFIXES:
-        words.pop()
-    return " ".join(words)
-
-
-def initials_variants(name: str) -> set[str]:
-    """Possible acronyms of a long name, case-folded.
-
-    With and without function words ("MoD" keeps the "o" of "of"), and with hyphenated
-    words as one word or several ("Co-operation" -> C, "Anti-Doping" -> AD).  Words that
-    are already acronyms contribute all their letters ("US Anti-Doping Agency" -> USADA).
-    """
-    variants = set()
-    for split_hyphens in (False, True):
-        for keep_function_words in (False, True):
-            letters = []
-            for word in name.replace("&", " & ").split():
-                parts = word.split("-") if split_hyphens else [word]
-                for part in parts:
-                    if not part or (part.casefold() in ORG_FUNCTION_WORDS and not keep_function_words):
-                        continue
-                    if part == "&":
-                        continue
-                    letters.append(part.replace(".", "") if is_acronym(part) else part[0])
-            variants.add("".join(letters).casefold())
-    return variants
-
-
-def is_org_short_name(short: str, long: str) -> bool:
-    """True when the one-word ORG ``short`` is how an article shortens the ORG ``long``.
-
-    ``Cairn`` / ``Cairn Energy plc``, ``Deutsche`` / ``Deutsche Bank``, ``Marsh`` /
-    ``Marsh & McLennan``: ``long`` starts with the word and the rest only says what kind
-    of company it is (:data:`ORG_DESIGNATOR_WORDS`, legal suffixes), or names a partner
-    after an ampersand.  Acronyms ("BBC" / "BBC World Service") and generic first words
-    ("National" / "National Grid") never count.
-    """
-    if " " in short or not short[:1].isupper() or is_acronym(short):
-        return False
-    if short.casefold() in GENERIC_ORG_WORDS:
-        return False
-    words = long.replace(",", " ").split()
-    if len(words) < 2 or words[0].casefold() != short.casefold():
-        return False
-    rest = [_word_key(word) for word in words[1:]]
-    if rest[0] == "&":
-        return len(rest) >= 2 and words[2][:1].isupper()
-    return all(word in ORG_DESIGNATOR_WORDS or word in ORG_LEGAL_SUFFIXES for word in rest)
-
-
-def acronym_definitions(text: str, long_name_spans: list[tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    """``Mobile Data Association (MDA)``: acronym -> span of the long name it follows.
-
-    ``long_name_spans`` are (start, end) offsets of organisation mentions in ``text``.
-    """
-    found = {}
-    for start, end in long_name_spans:
-        match = _ACRONYM_DEFINITION.match(text, end)
-        if match:
-            found.setdefault(match.group(1).casefold(), (start, end))
-    return found
 
 
 # ---------------------------------------------------------------------------------------
@@ -613,7 +294,7 @@ def _persons_by_their_parts(items: list[_Item]) -> None:
         words = item.text.split()
         if not 2 <= len(words) <= 3 or not all(_NAME_SHAPE.fullmatch(word) for word in words):
             continue
-        keys = [_word_key(word) for word in words]
+        keys = [word_key(word) for word in words]
         if keys[0] not in singles and keys[-1] not in singles:
             continue
         if any(key in TITLE_WORDS or key in ORG_NAME_FINAL_WORDS or key in ORG_DESIGNATOR_WORDS

@@ -56,7 +56,7 @@ from transforms.nlp.doc_access import tokens_where
 from transforms.nlp.entity_repairs import _name_run as name_run
 from transforms.nlp.entity_repairs import (is_name_word, known_place_by_its_own_name, reads_as_first_name,
                                            reads_as_person_name)
-from transforms.nlp.entities import is_acronym
+from transforms.nlp.person_names import is_acronym
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS, TEAM_NICKNAMES
 from transforms.nlp.labels import GPE, ORG, PERSON
 from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, NEWSPAPER_FINAL_WORDS, ORG_DESCRIPTOR_NOUNS,

@@ -11,7 +11,7 @@ import bisect
 import re
 
 from transforms.nlp.doc_access import tokens_where
-from transforms.nlp.entities import is_acronym
+from transforms.nlp.person_names import is_acronym
 from transforms.nlp.labels import GROUP_LABELS, SPEAKER_LABELS, SPEAKER_SURNAME_MISLABELS
 from transforms.nlp.lexicon import (ANAPHORIC_ORG_NOUNS, COMMUNICATION_NOUNS, GENERIC_PERSON_NOUNS,
                                     GROUP_PRONOUNS, OFFICE_NOUNS, ORG_NOUNS, PERSON_SUBJECT_VERBS, PRONOUN_GENDER,
