@@ -98,9 +98,9 @@ from transforms.nlp.lexicon import (NAME_PARTICLES, ORG_DESIGNATOR_WORDS, ORG_NA
                                     ORGANISATION_WORDS, ORG_LEGAL_SUFFIXES, PERSON_SUBJECT_VERBS, TITLE_WORDS)
 from transforms.nlp.entity_text import normalize_space, trim_entity_text, trim_span
 from transforms.nlp.org_names import acronym_definitions, initials_variants, is_org_short_name, org_key
-from transforms.nlp.person_names import (is_acronym, is_misspelt_surname, is_suffix_name, person_key, person_name,
-                                         same_person_full_names, starts_with_courtesy_title, strip_titles,
-                                         surname_of, title_before, word_key)
+from transforms.nlp.person_names import (NAME_SHAPE, is_acronym, is_misspelt_surname, is_suffix_name, person_key,
+                                         person_name, same_person_full_names, starts_with_courtesy_title,
+                                         strip_titles, surname_of, title_before, word_key)
 from transforms.nlp.places import (CITY, COUNTRY, REGION, canonical_place, is_broad_place, is_country,
                                    lookup_place, strip_leading_the)
 
@@ -268,7 +268,6 @@ def index_mentions(raw_mentions: list[RawMention], body_text: str = "",
 # Labels a person's full name gets by mistake when the model knows the person's surname or
 # first name elsewhere in the article ("Tomasz Wierzbicki" as ORG, "Wierzbicki" as PERSON).
 _FULL_NAME_MISLABELS = frozenset({ORG, GPE, LOC, FAC, NORP, PRODUCT, WORK_OF_ART, EVENT})
-_NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
 
 
 def _persons_by_their_parts(items: list[_Item]) -> None:
@@ -292,7 +291,7 @@ def _persons_by_their_parts(items: list[_Item]) -> None:
         if item.label not in _FULL_NAME_MISLABELS:
             continue
         words = item.text.split()
-        if not 2 <= len(words) <= 3 or not all(_NAME_SHAPE.fullmatch(word) for word in words):
+        if not 2 <= len(words) <= 3 or not all(NAME_SHAPE.fullmatch(word) for word in words):
             continue
         keys = [word_key(word) for word in words]
         if keys[0] not in singles and keys[-1] not in singles:

@@ -110,7 +110,7 @@ def reads_as_person_name(words: list[str]) -> bool:
     return not any(is_broad_place(word) for word in words)
 
 
-def _name_run(doc: Doc, start: int) -> tuple[int, list[str]]:
+def name_run(doc: Doc, start: int) -> tuple[int, list[str]]:
     """End (exclusive) and words of the run of name words starting at ``start``.
 
     A word may span several tokens when joined by a hyphen or apostrophe without spaces
@@ -163,7 +163,7 @@ def _parenthetical_first_name(doc: Doc, i: int) -> int | None:
         return None
     if not is_name_word(doc[i + 1]) or not is_name_word(doc[i + 3]):
         return None
-    end, words = _name_run(doc, i + 3)
+    end, words = name_run(doc, i + 3)
     return end if len(words) <= 2 and reads_as_person_name([doc[i + 1].text, *words]) else None
 
 
@@ -218,7 +218,7 @@ def person_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         start = _courtesy_title_at(doc, i)
         if start is not None:
-            end, words = _name_run(doc, start)
+            end, words = name_run(doc, start)
             if (len(words) <= MAX_NAME_WORDS and not any(doc[k].ent_type_ for k in range(start, end))
                     and not all(word.casefold() in TITLE_WORDS for word in words)):  # "Lord Chief Justice"
                 found.append((start, end))
@@ -226,7 +226,7 @@ def person_spans(doc: Doc) -> list[tuple[int, int]]:
                 continue
         if token.lower_ in FAMILY_NOUNS and i + 1 < len(doc):
             start = _name_after_role(doc, i)
-            end = _name_run(doc, start)[0] if start is not None else None
+            end = name_run(doc, start)[0] if start is not None else None
             if start is not None and end - start == 1 and doc[start].ent_type_ != PERSON \
                     and reads_as_first_name(doc[start].text):
                 found.append((start, end))          # "his wife, Kimberly,"
@@ -234,7 +234,7 @@ def person_spans(doc: Doc) -> list[tuple[int, int]]:
                 continue
         name_start = _name_after_role(doc, i) if is_role_noun(token) else None
         if name_start is not None:
-            end, words = _name_run(doc, name_start)
+            end, words = name_run(doc, name_start)
             already_person = all(doc[k].ent_type_ == PERSON for k in range(name_start, end)) \
                 and doc[name_start].ent_iob_ == "B"
             closed = name_start == i + 1 or end == len(doc) or doc[end].text in (",", ".", ";")
@@ -291,7 +291,7 @@ def _is_place_after_preposition(doc: Doc, ent: Span) -> bool:
     if preposition not in LOCATIVE_PREPOSITIONS:
         return False
     if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
-        follower = doc[ent.end + 1: _name_run(doc, ent.end + 1)[0]]
+        follower = doc[ent.end + 1: name_run(doc, ent.end + 1)[0]]
         if len(follower) > 0 and known_place_by_its_own_name(follower.text) is not None:
             return True
     if ent.label_ == "ORG" and preposition == "from":
@@ -424,7 +424,7 @@ def untagged_place_spans(doc: Doc) -> list[Span]:
         if token.lower_ not in LOCATIVE_PREPOSITIONS or token.i + 1 >= len(doc):
             continue
         start = token.i + 1
-        end, words = _name_run(doc, start)
+        end, words = name_run(doc, start)
         if not 1 <= len(words) <= 2 or any(doc[k].ent_type_ for k in range(start, end)):
             continue
         if words[0].casefold() in CALENDAR_WORDS:

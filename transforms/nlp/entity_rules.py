@@ -41,7 +41,6 @@ span costs as much as a missed one; the rules, in the order they are applied:
 """
 from __future__ import annotations
 
-import re
 import threading
 
 import numpy
@@ -53,10 +52,9 @@ from spacy.tokens import Doc, Span
 
 from transforms.nlp import place_rules
 from transforms.nlp.doc_access import tokens_where
-from transforms.nlp.entity_repairs import _name_run as name_run
-from transforms.nlp.entity_repairs import (is_name_word, known_place_by_its_own_name, reads_as_first_name,
-                                           reads_as_person_name)
-from transforms.nlp.person_names import is_acronym
+from transforms.nlp.entity_repairs import (is_name_word, known_place_by_its_own_name, name_run,
+                                           reads_as_first_name, reads_as_person_name)
+from transforms.nlp.person_names import NAME_SHAPE, is_acronym
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS, TEAM_NICKNAMES
 from transforms.nlp.labels import GPE, ORG, PERSON
 from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, NEWSPAPER_FINAL_WORDS, ORG_DESCRIPTOR_NOUNS,
@@ -69,7 +67,6 @@ from transforms.nlp.places import CITY
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 _POSSESSIVE_NAME_KEYS = frozenset(name.casefold() for name in POSSESSIVE_NAMES)
 _MAX_DESCRIBED_NAME_WORDS = 5
-_NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
 
 
 def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -378,7 +375,7 @@ def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     spans = _speaking_full_names(doc, tagged)
     for span in spans:
         tagged.update(range(span.start, span.end))
-    surnames = {ent[-1].text for ent in list(ents) + spans if _NAME_SHAPE.fullmatch(ent[-1].text) and (
+    surnames = {ent[-1].text for ent in list(ents) + spans if NAME_SHAPE.fullmatch(ent[-1].text) and (
         ent.label_ == PERSON or (ent.start > 0 and doc[ent.start - 1].text.rstrip(".").casefold() in COURTESY_TITLES))}
     if not surnames:
         return spans

@@ -12,6 +12,10 @@ from transforms.nlp.lexicon import (COURTESY_TITLES, FIRST_NAME_SHORT_FORMS, NAM
                                     NATIONALITY_WORDS, TITLE_CONNECTORS, TITLE_WORDS)
 from transforms.nlp.entity_text import normalize_space
 
+# One name-shaped word: a capital, then lower case, hyphen- or apostrophe-joined parts allowed
+# ("Anne-Marie", "O'Neill"); what both the index and the entity rules take for a name part.
+NAME_SHAPE = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
+
 
 def word_key(word: str) -> str:
     return word.replace(".", "").casefold()

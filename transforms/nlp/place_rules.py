@@ -26,8 +26,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from transforms.nlp.doc_access import tokens_where
-from transforms.nlp.entity_repairs import _name_run as name_run
-from transforms.nlp.entity_repairs import is_country_or_inside_one, is_name_word, known_place_by_its_own_name
+from transforms.nlp.entity_repairs import (is_country_or_inside_one, is_name_word, known_place_by_its_own_name,
+                                           name_run)
 from transforms.nlp.labels import GPE, LOC, NORP, PERSON
 from transforms.nlp.lexicon import COMPASS_WORDS, COURTESY_TITLES, NATIONALITY_WORDS, PLACE_NOUNS
 from transforms.nlp.places import CITY, COUNTRY, lookup_place, place_key
