@@ -174,13 +174,13 @@ def _beam_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def unknown_beam_flags(beam_args: list[str]) -> list[str]:
+def unknown_beam_flags(beam_args: list[str], beam_parser: argparse.ArgumentParser | None = None) -> list[str]:
     """The flags among ``beam_args`` that no Beam options class defines.
 
     Beam itself only logs "Unparseable argument" for them and runs on, so a typo such as
     ``--max_num_worker`` or ``--model`` would be silently ignored (on Dataflow, at a cost).
     """
-    _, unknown = _beam_parser().parse_known_args(beam_args)
+    _, unknown = (beam_parser or _beam_parser()).parse_known_args(beam_args)
     return [arg.split("=", 1)[0] for arg in unknown if arg.startswith("-")]
 
 
@@ -194,9 +194,10 @@ def parse_args(argv: list[str] | None, mode: str = "batch") -> tuple[RunConfig, 
     """(RunConfig, arguments left for Beam's PipelineOptions); unknown flags are an error."""
     parser = build_parser(mode)
     args, beam_args = parser.parse_known_args(argv)
-    unknown = unknown_beam_flags(beam_args)
+    beam_parser = _beam_parser()
+    unknown = unknown_beam_flags(beam_args, beam_parser)
     if unknown:
-        parser.error("; ".join(f"unrecognised option {flag}{_suggestion(flag, [parser, _beam_parser()])}"
+        parser.error("; ".join(f"unrecognised option {flag}{_suggestion(flag, [parser, beam_parser])}"
                                for flag in unknown)
                      + " (neither news-ingest nor Apache Beam defines it)")
     if not args.input and not args.feeds and not getattr(args, "input_subscription", None):
