@@ -125,6 +125,9 @@ def test_gazetteer_is_built_once_under_concurrent_first_use(monkeypatch):
     ("Durham, County", ["County Durham", "Durham"]),
     ("Vale of Glamorgan, The", ["Vale of Glamorgan"]),
     ("Powys", ["Powys"]),
+    ("Sichuan Sheng", ["Sichuan"]),
+    ("Ningxia Huizu Zizhiqu", ["Ningxia"]),
+    ("Hong Kong SAR", ["Hong Kong"]),
 ])
 def test_subdivision_names_read_pycountry_inverted_names(raw, names):
     assert subdivision_names(raw) == names
@@ -140,6 +143,13 @@ def test_subdivision_names_read_pycountry_inverted_names(raw, names):
 ])
 def test_british_and_irish_counties_are_regions(text, name, code):
     assert canonical_place(text) == (name, code, "region")
+
+
+@pytest.mark.parametrize("text, name", [("Sichuan", "Sichuan"), ("Xinjiang", "Xinjiang"),
+                                        ("Inner Mongolia", "Inner Mongolia"), ("Guangxi", "Guangxi")])
+def test_chinese_provinces_and_regions_are_in_china(text, name):
+    # pycountry names them in pinyin with their kind; "Inner Mongolia" is not in Mongolia.
+    assert canonical_place(text) == (name, "CN", "region")
 
 
 def test_a_same_named_city_of_the_same_country_beats_its_local_authority():

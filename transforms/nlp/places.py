@@ -140,7 +140,9 @@ _SINGLE_COUNTRY_REGIONS = {
     "RU": ["North Caucasus", "Siberia", "Chechnya", "Dagestan", "Far East Russia"],
     "UA": ["Donbas", "Donbass"],
     "PS": ["Gaza", "Gaza Strip", "West Bank"],
-    "CN": ["Tibet", "Xinjiang", "Guangdong"],
+    # "Inner Mongolia" is a Chinese region, not a part of Mongolia (the compass-prefix
+    # fallback would say MN); pycountry names it only in pinyin ("Nei Mongol Zizhiqu").
+    "CN": ["Tibet", "Xinjiang", "Guangdong", "Inner Mongolia"],
     "SD": ["Darfur"],
     "GB": ["England", "Scotland", "Wales", "Northern Ireland", "Midlands", "East Midlands",
            "West Midlands", "Home Counties", "East Anglia", "Greater London", "Yorkshire",
@@ -171,6 +173,10 @@ _LOCAL_SUBDIVISION_COUNTRIES = frozenset({"GB", "IE"})
 _INVERTED_SUBDIVISION = re.compile(r"^(?P<name>[^,]+),\s*(?P<kind>City of|County of|County|The)$")
 
 
+# ... and Chinese ones with the pinyin word for their kind, which English news drops:
+# "Sichuan Sheng" (province), "Beijing Shi" (municipality), "Ningxia Huizu Zizhiqu"
+# (autonomous region, with its people's name), "Hong Kong SAR".
+_PINYIN_KIND = re.compile(r"^(?P<name>.+?)\s+(?:(?:Huizu|Zhuangzu|Uygur)\s+)?(?:Sheng|Shi|Zizhiqu|SAR)$")
 # ... and with a second-language name in brackets: "Wales [Cymru GB-CYM]", "Catalunya [Cataluña]".
 _BRACKETED_ALTERNATE = re.compile(r"^(?P<name>[^\[]+?)\s*\[(?P<alternate>[^\]]*?)(?:\s+[A-Z]{2}-[A-Z0-9]+)?\]$")
 
@@ -179,13 +185,16 @@ def subdivision_names(name: str) -> list[str]:
     """The names news uses for a pycountry subdivision name, the canonical one first.
 
     ``"Bristol, City of"`` -> ``["Bristol"]``; ``"Durham, County"`` -> ``["County Durham",
-    "Durham"]``; ``"Vale of Glamorgan, The [Bro Morgannwg GB-BMG]"`` -> ``["Vale of
+    "Durham"]``; ``"Sichuan Sheng"`` -> ``["Sichuan"]``; ``"Vale of Glamorgan, The [Bro Morgannwg GB-BMG]"`` -> ``["Vale of
     Glamorgan", "Bro Morgannwg"]``; other names come back as they are.
     """
     names = []
     bracketed = _BRACKETED_ALTERNATE.match(name)
     if bracketed:
         name = bracketed["name"]
+    pinyin = _PINYIN_KIND.match(name)
+    if pinyin:
+        name = pinyin["name"]
     match = _INVERTED_SUBDIVISION.match(name)
     if not match:
         names.append(name)
