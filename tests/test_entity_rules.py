@@ -1,4 +1,4 @@
-"""Entity rules of round 2 (transforms/nlp/entity_rules.py) on sentences written for these tests.
+"""Entity rules of round 2 (transforms/nlp/entity_rules.py and the modules it applies) on sentences written for these tests.
 
 None of the sentences comes from an evaluation article; each checks one rule and, where it
 matters, what the rule must leave alone.
@@ -123,7 +123,7 @@ def test_a_caption_before_a_first_name_is_no_full_name(nlp):
 
 
 def test_an_untagged_full_name_that_speaks_is_a_person(nlp):
-    from transforms.nlp.entity_rules import completed_person_spans
+    from transforms.nlp.entity_person_rules import completed_person_spans
 
     doc = nlp("“The descent decided it,” Eilidh Strachan-Boyd said at the finish.")
     doc.ents = []                                 # as when the model tags nothing

@@ -341,7 +341,7 @@ European Space Agency
 # Nicknames of the clubs of the North American major leagues (NHL, NBA, NFL, MLB), as
 # written.  Many are also common words or peoples ("Wild", "Heat", "Senators", "Indians"),
 # so a nickname is read as a team only with a sign of sport in the article
-# (:mod:`transforms.nlp.entity_rules`).
+# (:mod:`transforms.nlp.entity_teams`).
 TEAM_NICKNAMES = _lines("""
 Ducks
 Coyotes

@@ -1,0 +1,33 @@
+"""Span helpers shared by the entity rules (:mod:`transforms.nlp.entity_rules`)."""
+from __future__ import annotations
+
+import numpy
+from spacy.tokens import Doc, Span
+
+# A possessive written as its own token: "'s" after a name, "'" after one ending in s.
+POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
+
+
+def token_indexes(doc: Doc, attr: int, texts) -> list[int]:
+    """Indexes of the tokens whose ``attr`` (ORTH, LOWER) is one of ``texts``, read from the
+    Doc's arrays: creating a Token per token for rules that look at a few was most of their time."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    wanted = numpy.array([strings.add(text) for text in texts], dtype="uint64")
+    return numpy.flatnonzero(numpy.isin(doc.to_array(attr), wanted)).tolist()
+
+
+def overlay(ents: list[Span], added: list[Span]) -> list[Span]:
+    """``ents`` with each added span in, replacing the spans it covers; an added span that
+    would cut a span sticking out of it (or an earlier added one) is dropped."""
+    kept = list(ents)
+    for span in added:
+        overlapping = [ent for ent in kept if ent.start < span.end and span.start < ent.end]
+        if any(ent.start < span.start or ent.end > span.end for ent in overlapping):
+            continue
+        if len(overlapping) == 1 and (overlapping[0].start, overlapping[0].end, overlapping[0].label_) == \
+                (span.start, span.end, span.label_):
+            continue
+        kept = [ent for ent in kept if ent not in overlapping] + [span]
+    return sorted(kept, key=lambda ent: ent.start)
