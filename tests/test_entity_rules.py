@@ -182,3 +182,56 @@ def test_a_name_opening_with_an_organisation_word_is_an_organisation(nlp):
     found = ents(nlp, "Passengers of Air Kestrelia were stranded. Air pollution rose in the city.")
     assert ("Air Kestrelia", "ORG") in found
     assert not any(text.startswith("Air pollution") for text, _ in found)
+
+
+# Round 3: organisations by the shape of their name, by what they do, persons by a cue ---------
+
+def test_a_capitalised_run_ending_in_an_organisation_head_word_is_an_organisation(nlp):
+    found = ents(nlp, "Copper futures rose on the Harwick Grain Exchange and fell at Dunmore Pellet Works on Friday.")
+    assert ("Harwick Grain Exchange", "ORG") in found
+    assert ("Dunmore Pellet Works", "ORG") in found
+
+
+def test_the_head_word_rule_leaves_headlines_places_and_titles_alone(nlp):
+    from transforms.nlp.entity_org_shapes import organisation_shape_spans
+
+    headline = nlp("Investors Flee After Ashgrove Savings Bank Collapses In Second Week Of Turmoil\n\nShares fell.")
+    assert organisation_shape_spans(headline, {}) == []
+    sentence = nlp("Investors fled after Ashgrove Savings Bank collapsed.")
+    assert [span.text for span in organisation_shape_spans(sentence, {})] == ["Ashgrove Savings Bank"]
+    assert ("West Bank", "ORG") not in ents(nlp, "Talks on the West Bank resumed on Monday.")
+    assert not any(label == "ORG" and "Interim" in text
+                   for text, label in ents(nlp, "Interim Vaskor Police Chief Ed Marlowe spoke."))
+
+
+def test_both_sides_of_a_sports_result_are_organisations_in_every_mention(nlp):
+    found = ents(nlp, "Porto Salvo beat Vila do Castelo 3-1 on Saturday. Vila do Castelo travel to Braga next week, "
+                      "and fans in Vila do Castelo were angry.")
+    assert found.count(("Vila do Castelo", "ORG")) == 2          # not the town after "in"
+    assert ("Porto Salvo", "ORG") in found
+
+
+def test_a_name_that_speaks_in_a_statement_is_an_organisation_unless_it_is_a_person(nlp):
+    found = ents(nlp, "Ostrava Rail said in a statement that trains would run. Later Quarnbek said in a statement "
+                      "that it regretted the delay, and Quarnbek apologised.")
+    assert ("Quarnbek", "ORG") in found
+    person = ents(nlp, "Senator Hilde Quarnbek met voters. Quarnbek said in a statement that she was glad.")
+    assert ("Quarnbek", "ORG") not in person
+
+
+def test_a_full_name_tagged_as_an_organisation_with_who_or_an_age_after_it_is_a_person():
+    import spacy
+    from spacy.tokens import Span
+
+    from transforms.nlp.entity_person_rules import cued_person_spans
+
+    nlp = spacy.blank("en")
+    doc = nlp("We thanked Kwabena Asante, who wrote the songs, and Veltro Motors, which paid.")
+    for token in doc:
+        token.pos_ = "PROPN" if token.text[:1].isupper() else "X"
+    ents_ = [Span(doc, 2, 4, label="ORG"), Span(doc, 12, 14, label="ORG")]
+    assert [(s.text, s.label_) for s in cued_person_spans(doc, ents_)] == [("Kwabena Asante", "PERSON")]
+    doc = nlp("Ines Varga , 34 , runs a bakery .")
+    for token in doc:
+        token.pos_ = "PROPN" if token.text[:1].isupper() else "X"
+    assert [s.text for s in cued_person_spans(doc, [Span(doc, 0, 2, label="ORG")])] == ["Ines Varga"]

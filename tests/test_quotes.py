@@ -375,8 +375,17 @@ MEADOW_BODY = ('"Our name and our trademarks matter enormously to us," Meadow sa
                '"Without any clear assurance, we were left with no other option."')
 
 
-def test_untagged_one_word_company_speaks_and_its_next_quotation_follows_on(nlp):
+def _meadow_untagged(nlp):
+    """MEADOW_BODY as the small model alone leaves it: "Meadow" untagged (the entity rules
+    now tag a name that speaks "in a statement" as an organisation; these tests keep the
+    quote rules' own handling of an untagged name covered)."""
     doc = nlp(MEADOW_BODY)
+    doc.ents = [ent for ent in doc.ents if ent.text != "Meadow"]
+    return doc
+
+
+def test_untagged_one_word_company_speaks_and_its_next_quotation_follows_on(nlp):
+    doc = _meadow_untagged(nlp)
     meadow = next(t for t in doc if t.text == "Meadow")
     assert (meadow.pos_, meadow.dep_, meadow.ent_type_) == ("PROPN", "nsubj", "")    # the NER missed it
     rows = extract_quotes(doc, StandInIndex([]))
@@ -387,7 +396,7 @@ def test_untagged_one_word_company_speaks_and_its_next_quotation_follows_on(nlp)
 def test_untagged_one_word_company_takes_the_name_and_label_the_article_gives_it(nlp):
     index = StandInIndex([], {"Meadow Telecom": "ORG"})
     index.entities[0]["forms"] = ["Meadow Telecom", "Meadow"]
-    rows = extract_quotes(nlp(MEADOW_BODY), index)
+    rows = extract_quotes(_meadow_untagged(nlp), index)
     assert [(r["speaker"], r["speaker_label"]) for r in rows] == [("Meadow Telecom", "ORG")] * 2
 
 

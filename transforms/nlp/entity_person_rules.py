@@ -1,5 +1,8 @@
 """Full names that stay whole (rule 5 of :mod:`transforms.nlp.entity_rules`).
 
+A full name the model tagged ORG is a person's when the text gives a person's cue: ", who"
+or an age in apposition (:func:`cued_person_spans`).
+
 **Full names that stay whole**: an untagged first name and surname ("Hours before Zach
 Parise's goals") whose surname the article tags PERSON, or writes after a courtesy title,
 elsewhere is a PERSON (not after a quotation mark), so the person is found by the full
@@ -17,7 +20,8 @@ from transforms.nlp.doc_access import tokens_where
 from transforms.nlp.entity_repairs import (is_name_word, known_place_by_its_own_name, name_run,
                                            reads_as_first_name, reads_as_person_name)
 from transforms.nlp.entity_spans import token_indexes
-from transforms.nlp.labels import PERSON
+from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS
+from transforms.nlp.labels import ORG, PERSON
 from transforms.nlp.lexicon import CALENDAR_WORDS, COURTESY_TITLES, PERSON_SUBJECT_VERBS
 from transforms.nlp.person_names import NAME_SHAPE
 
@@ -93,4 +97,37 @@ def _speaking_full_names(doc: Doc, tagged: set[int]) -> list[Span]:
             continue
         if reads_as_person_name(words) and known_place_by_its_own_name(doc[start:end].text) is None:
             spans.append(Span(doc, start, end, label=PERSON))
+    return spans
+
+
+_MAX_AGE = 120
+
+
+def _person_cue_after(doc: Doc, end: int) -> bool:
+    """A person's cue right after a name: ", who ..." (organisations take "which") or an age
+    in apposition (", 45,")."""
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    after = doc[end + 1]
+    if after.lower_ == "who":
+        return True
+    return after.like_num and after.text.isdigit() and 0 < int(after.text) <= _MAX_AGE \
+        and end + 2 < len(doc) and doc[end + 2].text == ","
+
+
+def cued_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A full name the model tagged ORG that the text shows to be a person's: two or three name
+    words, no organisation word, no known place and no well-known organisation, followed by
+    ", who" or an age (", 45,"): 'said Kofi Boateng, who produced ...'.  Speaking is no cue:
+    organisations say things too ("The Nordic Ice Survey said")."""
+    spans = []
+    for ent in ents:
+        if ent.label_ != ORG or not 2 <= len(ent) <= 3 or not all(is_name_word(t) for t in ent):
+            continue
+        words = [t.text for t in ent]
+        if ent.text in KNOWN_ORGANISATIONS or not reads_as_person_name(words) \
+                or known_place_by_its_own_name(ent.text) is not None:
+            continue
+        if _person_cue_after(doc, ent.end):
+            spans.append(Span(doc, ent.start, ent.end, label=PERSON))
     return spans

@@ -28,7 +28,9 @@ from spacy.tokens import Doc, Span
 from transforms.nlp import place_rules
 from transforms.nlp.entity_org_rules import (first_word_spans, known_organisation_spans, newspaper_spans,
                                              organisation_after_descriptor_spans, owned_institution_spans)
-from transforms.nlp.entity_person_rules import completed_person_spans
+from transforms.nlp.entity_org_cues import organisation_cue_spans
+from transforms.nlp.entity_org_shapes import organisation_shape_spans
+from transforms.nlp.entity_person_rules import completed_person_spans, cued_person_spans
 from transforms.nlp.entity_spans import overlay
 from transforms.nlp.entity_splits import split_span
 from transforms.nlp.entity_teams import team_spans
@@ -44,7 +46,11 @@ def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
     added += newspaper_spans(doc, label_at)
     added += owned_institution_spans(doc, label_at)
     added += first_word_spans(doc, label_at)
+    added += organisation_shape_spans(doc, label_at)
     ents = overlay(ents, added)
+    ents = overlay(ents, cued_person_spans(doc, ents))
+    cued, named_again = organisation_cue_spans(doc, ents)
+    ents = overlay(overlay(ents, cued, replace_overlapping=True), named_again)
     ents = overlay(ents, completed_person_spans(doc, ents))
     ents = [place_rules.relabelled_place(doc, ent) for ent in ents]
     return overlay(ents, place_rules.untagged_place_spans(doc, ents))

@@ -18,13 +18,14 @@ def token_indexes(doc: Doc, attr: int, texts) -> list[int]:
     return numpy.flatnonzero(numpy.isin(doc.to_array(attr), wanted)).tolist()
 
 
-def overlay(ents: list[Span], added: list[Span]) -> list[Span]:
+def overlay(ents: list[Span], added: list[Span], replace_overlapping: bool = False) -> list[Span]:
     """``ents`` with each added span in, replacing the spans it covers; an added span that
-    would cut a span sticking out of it (or an earlier added one) is dropped."""
+    would cut a span sticking out of it (or an earlier added one) is dropped, unless
+    ``replace_overlapping``, when every span it touches goes."""
     kept = list(ents)
     for span in added:
         overlapping = [ent for ent in kept if ent.start < span.end and span.start < ent.end]
-        if any(ent.start < span.start or ent.end > span.end for ent in overlapping):
+        if not replace_overlapping and any(ent.start < span.start or ent.end > span.end for ent in overlapping):
             continue
         if len(overlapping) == 1 and (overlapping[0].start, overlapping[0].end, overlapping[0].label_) == \
                 (span.start, span.end, span.label_):

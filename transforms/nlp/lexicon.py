@@ -399,8 +399,30 @@ ORG_DESCRIPTOR_NOUNS = _words("""
     company firm startup start-up airline carrier retailer insurer lender broadcaster
     newspaper tabloid magazine journal website outlet conglomerate manufacturer carmaker
     automaker chipmaker drugmaker maker studio label agency giant network consultancy
-    chain brand
+    chain brand daily weekly side
 """)
+# Last words that head an organisation's name: a run of capitalised words ending in one is
+# an organisation whether the model tagged it or not ("London Metal Exchange", "Tequila
+# Works", "Mid-American Conference").  Kinds of body and company only: words that also end
+# names of places, buildings, events or works ("Office" of "Oval Office", "League",
+# "Hospital", "Centre", "Union" of "Soviet Union") are left out.
+ORG_HEAD_WORDS = _words("""
+    exchange conference association foundation institute institution university college
+    academy society federation council commission committee agency authority department
+    ministry bureau administration police corps party coalition alliance fund trust bank
+    group holdings industries corporation company inc corp ltd plc llc records productions
+    studios pictures entertainment media publishing works labs laboratories airlines airways
+    motors capital ventures partners technologies systems networks communications
+""")
+# Verbs of a sports result between two sides named around them ("X beat Y 2-1").
+RESULT_VERBS = _words("""
+    beat beats beating defeated defeats defeating edged edges thrashed thrash routed
+    downed edging overcame stunned
+""")
+# Lower-case words inside a club's name between capitalised ones ("Estrela do Norte").
+CLUB_NAME_PARTICLES = NAME_PARTICLES | frozenset({"do", "of"})
+# Nouns of an organisation's written statement: "X said in a statement", "a statement from X".
+STATEMENT_NOUNS = _words("statement release")
 # Roles in a sports team: a team nickname right before one is a team's ("Wild coach X",
 # "Sabres center Y").
 SPORTS_ROLE_NOUNS = _words("""
