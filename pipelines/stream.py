@@ -37,12 +37,18 @@ def run(argv=None, save_main_session=True) -> int:
     return submit_streaming_job(launch)
 
 
-def build_streaming_job(p, launch, *, start: float, stop: float | None = None):
+def build_streaming_job(p, launch, *, start: float, stop: float | None = None, polls=None):
     """Wire the unbounded graph onto ``p``: timer-driven polls of ``launch.refs`` and/or the
-    ``--input_subscription`` messages, into ``StreamIngest``; returns the window manifests."""
+    ``--input_subscription`` messages, into ``StreamIngest``; returns the window manifests.
+
+    ``polls(p, refs, poll_interval, start, stop)`` makes the polls (default: ``poll_sources``,
+    a ``PeriodicImpulse``; the test harness ``tests.fixtures.live_stream`` swaps in a timer
+    the local runner can run)."""
     import apache_beam as beam
 
     from pipelines.stream_graph import StreamIngest, ingested_keys, poll_sources, stamped
+
+    polls = polls or poll_sources
     from transforms.front_end import fetch_config_for, needs_http
     from transforms.http_state import load_validators, state_path
 
@@ -55,7 +61,7 @@ def build_streaming_job(p, launch, *, start: float, stop: float | None = None):
     sources = []
     rejects = [stamped(p, "DiscoveryRejects", launch.discovery_rejects, start)]
     if launch.refs:
-        sources.append(poll_sources(p, launch.refs, config.poll_interval, start, stop))
+        sources.append(polls(p, launch.refs, config.poll_interval, start, stop))
     if subscription:
         from transforms.sources.messages import ReadPubSubSources
 

@@ -10,6 +10,7 @@ Layout under ``DIR/_state/seen/``::
 
     INDEX.json              {"version", "params", "split": [prefixes], "last_run", "garbage"}
     shard-<prefix>.json     the rows whose key starts with <prefix>
+    journal/<run_id>.json   rows of commits made without the lock, not yet folded into shards
 
 A row is ``[kind, key, article_id, root_id, signature]``:
 
@@ -24,8 +25,11 @@ one hex character longer, and ``INDEX.json`` lists the split prefixes.  So no sh
 more than ``MAX_SHARD_ROWS`` rows, and a lookup or a commit touches at most one shard per
 key of the run: its cost is bounded by the run's size, whatever the history.
 
-A commit (``apply_rows``) rewrites each shard it adds rows to (each file atomically), then
-``INDEX.json``, then deletes the shards it split.  A crash in between leaves some shards
+A commit (``apply_rows``, under the output lock) rewrites each shard it adds rows to (each
+file atomically), then ``INDEX.json``, then deletes the shards it split.  Commits without
+the lock (the windows of a Dataflow streaming job, ``record_unlocked``) write their rows to
+``journal/`` instead (``transforms.seen_journal``): lookups read it too, and the next
+locked commit folds it into the shards.  A crash in between leaves some shards
 with the run's rows and some without; the commit protocol rolls the commit forward
 (``transforms.commit``) before any run reads the index again, and applying the same rows
 twice changes nothing, so the index every run reads is all of a commit or none of it.
@@ -43,6 +47,7 @@ from typing import Iterable, NamedTuple
 
 from apache_beam.io.filesystems import FileSystems
 
+from transforms import seen_journal
 from transforms.output_lock import is_local, local_path
 from transforms.storage import read_json, write_bytes_atomic, write_json_atomic
 
@@ -149,7 +154,7 @@ def empty_root(params: dict) -> dict:
 
 
 def check_params(root: dict, params: dict, where: str) -> None:
-    if root.get("last_run") and root.get("params") != params:
+    if (root.get("last_run") or root.get("rows")) and root.get("params") != params:
         raise IndexMismatch(
             f"the seen-key index {where} was built with near-duplicate parameters {root.get('params')}, "
             f"this version uses {params}; its band keys cannot be compared. Move {where} away: the next "
@@ -165,6 +170,10 @@ class SeenIndex:
         self.root = read_json(FileSystems.join(self.dir, ROOT_FILE)) or empty_root(params)
         check_params(self.root, params, self.dir)
         self.split = frozenset(self.root.get("split") or ())
+        self.journal_names, documents = seen_journal.read_journal(self.dir, IO_THREADS)
+        for name, document in zip(self.journal_names, documents):
+            check_params(document, params, FileSystems.join(self.dir, name))
+        self.journal = seen_journal.journal_rows(documents)
 
     def read_shards(self, prefixes: Iterable[str]) -> dict[str, list[list]]:
         """The current (raw) rows of each prefix (no file yet: no rows)."""
@@ -177,10 +186,10 @@ class SeenIndex:
         """(kind, key) -> the rows stored under it, oldest first; keys not stored are absent."""
         wanted = set(keys)
         found: dict[tuple[str, str], list[SeenRow]] = collections.defaultdict(list)
-        for rows in self.read_shards({shard_of(key, self.split) for _kind, key in wanted}).values():
-            for raw in rows:
-                if (raw[0], raw[1]) in wanted:
-                    found[(raw[0], raw[1])].append(_row(raw))
+        shards = self.read_shards({shard_of(key, self.split) for _kind, key in wanted}).values()
+        for raw in [raw for rows in shards for raw in rows] + self.journal:
+            if (raw[0], raw[1]) in wanted:
+                found[(raw[0], raw[1])].append(_row(raw))
         return dict(found)
 
 
@@ -193,10 +202,11 @@ def merge_rows(old: list[list], new: Iterable[list]) -> list[list]:
 
 
 def apply_rows(output_dir: str, run_id: str, rows: Iterable[SeenRow], params: dict) -> bool:
-    """Add a committed run's rows to the index; False when this run's rows are already in.
+    """Add a committed run's rows, and the journal's, to the shards; False when this run's rows are already in.
 
     Call under the output lock, from the commit protocol (which redoes it after a crash:
-    a second application rewrites the same rows and only finishes the clean-up).
+    a second application rewrites the same rows and only finishes the clean-up).  The
+    journal files folded in are deleted last, with the shards the split made garbage.
     """
     index = SeenIndex(output_dir, params)
     root = index.root
@@ -204,8 +214,8 @@ def apply_rows(output_dir: str, run_id: str, rows: Iterable[SeenRow], params: di
         _delete_garbage(index.dir, root)
         return False
     by_prefix: dict[str, list[list]] = collections.defaultdict(list)
-    for row in rows:
-        by_prefix[shard_of(row.key, index.split)].append(_raw(row))
+    for raw in index.journal + [_raw(row) for row in rows]:
+        by_prefix[shard_of(raw[1], index.split)].append(raw)
     old = index.read_shards(by_prefix)
     shards, split = {}, set()
     for prefix, new in by_prefix.items():
@@ -219,10 +229,19 @@ def apply_rows(output_dir: str, run_id: str, rows: Iterable[SeenRow], params: di
     with concurrent.futures.ThreadPoolExecutor(IO_THREADS) as pool:
         list(pool.map(write, shards))
     new_root = dict(root, params=params, last_run=run_id, split=sorted(index.split | split),
-                    garbage=[shard_file(p) for p in sorted(split) if old.get(p)])
+                    garbage=[shard_file(p) for p in sorted(split) if old.get(p)] + index.journal_names)
     write_json_atomic(FileSystems.join(index.dir, ROOT_FILE), new_root)
     _delete_garbage(index.dir, new_root)
     return True
+
+
+def record_unlocked(output_dir: str, run_id: str, rows: Iterable[SeenRow], params: dict) -> str:
+    """Add a commit's rows without the output lock (a streaming window): a journal file of its own.
+
+    Safe when several commits do it at once; lookups see the rows at once, the next
+    ``apply_rows`` folds them into the shards.  Returns the journal file's path.
+    """
+    return seen_journal.write_journal(index_dir(output_dir), run_id, [_raw(row) for row in rows], params)
 
 
 def _delete_garbage(directory: str, root: dict) -> None:

@@ -14,7 +14,7 @@ import logging
 from apache_beam.io.filesystems import FileSystems
 
 from transforms import near_dup, seen_index
-from transforms.dedup_plan import index_rows
+from transforms.dedup_plan import written_rows
 
 LOG = logging.getLogger(__name__)
 REBUILD_RUN_ID = "rebuilt-from-articles"
@@ -25,7 +25,7 @@ def _article_files(output_dir: str) -> list[str]:
     return sorted(meta.path for meta in FileSystems.match([pattern])[0].metadata_list)
 
 
-def _entries(path: str):
+def _rows(path: str) -> list[dict]:
     import pyarrow.parquet as pq
 
     with FileSystems.open(path, compression_type="uncompressed") as handle:
@@ -33,9 +33,7 @@ def _entries(path: str):
         handle.seek(0)
         columns = [c for c in ("article_id", "content_hash", "duplicate_of", "body") if c in schema.names]
         table = pq.read_table(handle, columns=columns)
-    for row in table.to_pylist():
-        yield (row["article_id"], row["content_hash"], row.get("duplicate_of") or row["article_id"],
-               near_dup.to_bytes(near_dup.signature(row["body"])))
+    return table.to_pylist()
 
 
 def ensure_index(output_dir: str) -> int:
@@ -46,7 +44,6 @@ def ensure_index(output_dir: str) -> int:
     if not files:
         return 0
     LOG.warning("%s has articles but no seen-key index: building it from %d files (once)", output_dir, len(files))
-    entries = [entry for path in files for entry in _entries(path)]
-    seen_index.apply_rows(output_dir, REBUILD_RUN_ID, [row for entry in entries for row in index_rows(*entry)],
-                          near_dup.PARAMS.as_dict())
-    return len(entries)
+    seen = written_rows(row for path in files for row in _rows(path))  # one file's bodies at a time
+    seen_index.apply_rows(output_dir, REBUILD_RUN_ID, seen, near_dup.PARAMS.as_dict())
+    return sum(1 for row in seen if row.kind == "id")

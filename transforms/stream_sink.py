@@ -3,8 +3,11 @@
 Every element a window holds comes to one place: the rows of each dataset, plus one small
 marker per element of every collection the manifest counts (articles read, rejected,
 deduplicated, ...).  They are grouped by window under a single key, so one call of
-``CommitWindowFn`` sees the whole pane: it writes the pane's files, then its manifest (the
-same document, counts and balance as a batch run), then ``_SUCCESS``.  The files and the
+``CommitWindowFn`` sees the whole pane: it writes the pane's files, records its articles in
+the seen-key index (a journal file of its own, ``transforms.seen_journal``: windows commit
+at once and without a lock, and a batch run or a restarted job later on the same output
+must find them), then writes its manifest (the same document, counts and balance as a
+batch run), then ``_SUCCESS``.  The files and the
 counts of a manifest therefore describe exactly the same elements.
 
 Names are a pure function of (run id, window, pane, dataset, partition, shard)::
@@ -125,6 +128,7 @@ class CommitWindowFn(beam.DoFn):
                                     part_file_name(start, self._run_id, shard, pane_index))
             write_parquet_file(path, file_rows, dataset)
             files.setdefault(dataset, []).append(path)
+        self._record_seen(run_id, [row for dataset, _partition, row in rows if dataset == "articles"])
         counts, reasons, dup_keys, validators = tally(markers)
         manifest = build_manifest(
             run_id=run_id, mode="stream", started_at=started_at, finished_at=dt.datetime.now(dt.timezone.utc),
@@ -140,6 +144,15 @@ class CommitWindowFn(beam.DoFn):
         LOG.info("window %s pane %d: %d articles read, %d written; manifest %s", start, pane_index,
                  manifest["balance"]["articles_read"], manifest["balance"]["articles_written"], path)
         yield manifest
+
+    def _record_seen(self, run_id: str, articles: list[dict]) -> None:
+        """The pane's written articles into the seen-key index, before its manifest says they are in."""
+        if not articles:
+            return
+        from transforms import near_dup, seen_index
+        from transforms.dedup_plan import written_rows
+
+        seen_index.record_unlocked(self._output_dir, run_id, written_rows(articles), near_dup.PARAMS.as_dict())
 
     def _mark_success(self, run_id: str, finished_at: str, manifest: str) -> None:
         """Point ``_SUCCESS`` at this pane, unless a later window already finished (windows can finish out of order)."""
