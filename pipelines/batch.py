@@ -24,7 +24,7 @@ from pipelines.launch import prepare
 from pipelines.options import RunConfig
 from pipelines.progress import Reporter
 from pipelines.runners import local_runner, wants_direct_runner
-from transforms import commit
+from transforms import commit, quiet_run
 from transforms.dedup import Deduplicate
 from transforms.dedup_plan import index_entry
 from transforms.front_end import IngestArticles, ShapeRows, fetch_config_for, manifest_inputs, needs_http
@@ -39,7 +39,7 @@ LOG = logging.getLogger("news_ingest.batch")
 
 
 def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, *, patterns=(), validators=None,
-          discovery_rejects=(), mode: str = "batch", commit_in_graph: bool = False):
+          discovery_rejects=(), mode: str = "batch", commit_in_graph: bool = False, prefetched=None):
     """Wire one run onto ``p``: its files go to the staging folder; returns the manifest PCollection.
 
     ``refs`` are the explicit sources, ``patterns`` the folders and globs the workers match
@@ -52,7 +52,7 @@ def build(p, config: RunConfig, refs: list[SourceRef], started_at: dt.datetime, 
     sources = p | "Sources" >> Sources(plan)
     ingested = sources | "Ingest" >> IngestArticles(
         config, dedup, fetch_config=fetch_config, validators=validators, ingested_at=started_at,
-        extra_rejects=p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)))
+        extra_rejects=p | "DiscoveryRejects" >> beam.Create(list(discovery_rejects)), prefetched=prefetched)
     shaped = ingested | "Shape" >> ShapeRows(config.run_id)
     files = shaped | "Write" >> WriteDatasets(commit.staging_dir(config.output, config.run_id), config.run_id,
                                               started_at)
@@ -76,7 +76,9 @@ def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), 
     Takes the output lock (raises ``OutputLocked`` when another run holds it past
     ``config.lock_wait``), finishes or discards what crashed runs left in ``_staging``,
     builds the seen-key index from ``articles`` if the folder has none yet, runs the
-    pipeline into this run's staging folder and commits it (``transforms.commit``).  On
+    pipeline into this run's staging folder and commits it (``transforms.commit``).  A
+    local run that reads nothing new commits its manifest without starting Beam
+    (``transforms.quiet_run``).  On
     runners other than the local one the pipeline's last step commits (the driver of a
     template launch does not wait for the job).  ``committing()`` is entered around the
     commit (the streaming loop uses it to hold off abandoning a poll mid-commit).
@@ -90,13 +92,23 @@ def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), 
         validators = load_validators(state_path(config.output))
         started_at = dt.datetime.now(dt.timezone.utc)
         local = wants_direct_runner(options)
+        plan = InputPlan(list(refs), list(patterns))
+        quiet, prefetched = None, {}
+        if local:  # a remote job's driver is a launcher: checking there would read every source twice
+            quiet, prefetched = quiet_run.check(config, plan, discovery_rejects, validators, config.output, started_at)
+        if quiet is not None:
+            LOG.info(quiet_run.quiet_summary(config.run_id, quiet))
+            quiet_run.commit_quiet(config, plan, quiet, mode=mode, started_at=started_at)
+            with committing():
+                return commit.commit_staged(config.output, config.run_id)
         LOG.info("run %s: %d sources and %d folders/globs -> %s", config.run_id, len(refs), len(patterns),
                  config.output)
         try:
             with Reporter(enabled=local), \
                     beam.Pipeline(runner=local_runner(options, streaming=False), options=options) as p:
                 build(p, config, refs, started_at, patterns=patterns, validators=validators,
-                      discovery_rejects=discovery_rejects, mode=mode, commit_in_graph=not local)
+                      discovery_rejects=discovery_rejects, mode=mode, commit_in_graph=not local,
+                      prefetched=prefetched)
         except Exception:
             commit.discard(config.output, config.run_id)  # a failed run leaves nothing behind
             raise

@@ -5,7 +5,8 @@ progress, the summary), not how Beam wires itself.  By default every record from
 ``apache_beam`` logger below WARNING is dropped ("Converting string literal type hint to
 Any", "Creating state cache", "BatchElements statistics", "WriteImpl min_shards", ...), and
 so are a few warnings Beam prints on every local run that nobody can act on (missing GCP
-extras, "No semi_persistent_directory found", ...).  ``--log_level DEBUG`` drops nothing.
+extras, "No semi_persistent_directory found", ...) and the tracebacks Beam logs when a stop
+the user asked for interrupts a step (``RequestedStop``).  ``--log_level DEBUG`` drops nothing.
 
 Multi-process local runs (``--direct_running_mode multi_processing``) start SDK worker
 processes that would otherwise log with Python's bare ``INFO:name:msg`` format and whose
@@ -35,9 +36,20 @@ _FORWARDED_WORKER_RECORD = "Worker: "
 _state = {"level": logging.INFO, "bar": None}
 
 
+class RequestedStop(BaseException):
+    """Base of the exceptions that carry out a stop the user asked for (a second Ctrl-C).
+
+    Raised in the main thread, such an exception can surface inside a DoFn of the in-process
+    runner, and Beam logs it there as a failed step with its traceback; it is no error,
+    and the command says in one line what it stopped.
+    """
+
+
 def is_beam_noise(record: logging.LogRecord) -> bool:
     """True for a record the default (non-DEBUG) output leaves out."""
     if record.name.startswith("apache_beam") and record.levelno < logging.WARNING:
+        return True
+    if record.name.startswith("apache_beam") and record.exc_info and isinstance(record.exc_info[1], RequestedStop):
         return True
     message = record.getMessage()
     return message.startswith(_HARMLESS_BEAM_WARNINGS) or (

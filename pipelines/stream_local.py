@@ -13,8 +13,8 @@ import dataclasses
 import logging
 
 from pipelines.launch import Launch
-from pipelines.stream_loop import (LoopSummary, StopRequest, format_stop_line, handling_stop_signals,
-                                   run_loop)
+from pipelines.stream_loop import (LoopSummary, StopRequest, exit_status, format_stop_line,
+                                   handling_stop_signals, run_loop)
 
 LOG = logging.getLogger("news_ingest.stream")
 
@@ -56,5 +56,5 @@ def run_local(launch: Launch) -> int:
             from transforms import commit
 
             commit.discard(config.output, summary.abandoned_run_id)
-    LOG.info(format_stop_line(config.run_id, summary))
-    return 0
+    LOG.log(logging.WARNING if summary.abandoned_run_id else logging.INFO, format_stop_line(config.run_id, summary))
+    return exit_status(summary)

@@ -33,16 +33,20 @@ import threading
 import time
 from typing import Callable, Iterator
 
+from pipelines.logs import RequestedStop
+
 LOG = logging.getLogger("news_ingest.stream")
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class PollAbandoned(BaseException):
+class PollAbandoned(RequestedStop):
     """Raised in the main thread by a second stop signal while a poll's pipeline runs.
 
     A BaseException, like KeyboardInterrupt: it can surface inside any DoFn, and the
     ``except Exception`` that turns one bad source into a reject row must not swallow it.
+    Beam's log of it inside a step is left out (``pipelines.logs``): the stream's last line
+    says what was abandoned.
     """
 
 
@@ -134,6 +138,7 @@ class LoopSummary:
     deduplicated: int = 0
     rejected: int = 0
     abandoned_run_id: str | None = None
+    abandoned_by: int | None = None   # the signal that abandoned it (the second one)
     stopped_by: str | None = None
 
 
@@ -169,7 +174,7 @@ def run_loop(run_poll: Callable[[int, str], dict | None], *, stream_run_id: str,
                 manifest = run_poll(poll, run_id)
         except PollAbandoned:
             summary.abandoned_run_id = run_id
-            LOG.warning("poll %d (%s) abandoned: nothing of it was committed", poll, run_id)
+            summary.abandoned_by = stop.signals[-1]
             break
         summary.polls = poll
         balance = (manifest or {}).get("balance", {})
@@ -187,10 +192,24 @@ def run_loop(run_poll: Callable[[int, str], dict | None], *, stream_run_id: str,
     return summary
 
 
+def exit_status(summary: LoopSummary) -> int:
+    """0, or 128 + the signal's number when a second signal abandoned a poll (130 for SIGINT, 143 for SIGTERM).
+
+    Non-zero because work in flight was dropped (its articles are read again by the next
+    start), with the number a shell gives a process that a signal ended.
+    """
+    return 128 + summary.abandoned_by if summary.abandoned_run_id else 0
+
+
 def format_stop_line(stream_run_id: str, summary: LoopSummary) -> str:
     """The last line of a stream: how it ended and what it wrote in total."""
+    totals = (f"{summary.articles_written} articles written, {summary.deduplicated} deduplicated, "
+              f"{summary.rejected} rejected (at {dt.datetime.now(dt.timezone.utc):%H:%M:%S} UTC)")
+    if summary.abandoned_run_id:
+        name = signal.Signals(summary.abandoned_by).name
+        return (f"stream {stream_run_id} stopped by a second {name}: poll {summary.polls + 1} "
+                f"({summary.abandoned_run_id}) abandoned, nothing of it committed (its articles are read again "
+                f"by the next start); {summary.polls} polls committed before it: {totals}; "
+                f"exit status {exit_status(summary)}")
     how = f"stopped by {summary.stopped_by}" if summary.stopped_by else "finished"
-    abandoned = f"; abandoned poll {summary.abandoned_run_id}" if summary.abandoned_run_id else ""
-    return (f"stream {stream_run_id} {how} after {summary.polls} polls{abandoned}: "
-            f"{summary.articles_written} articles written, {summary.deduplicated} deduplicated, "
-            f"{summary.rejected} rejected (at {dt.datetime.now(dt.timezone.utc):%H:%M:%S} UTC)")
+    return f"stream {stream_run_id} {how} after {summary.polls} polls: {totals}"

@@ -39,6 +39,18 @@ def test_beam_info_lines_and_harmless_warnings_are_noise_ours_are_not():
     assert not logs.is_beam_noise(_record("news_ingest.progress", logging.INFO, "progress: 3 read"))
 
 
+def test_beams_traceback_of_a_requested_stop_is_noise_of_a_real_error_is_not():
+    from pipelines.stream_loop import PollAbandoned
+
+    def step_failure(exc):
+        record = _record("apache_beam.runners.common", logging.ERROR, f"{exc} [while running 'Ingest/Enrich']")
+        record.exc_info = (type(exc), exc, None)
+        return record
+
+    assert logs.is_beam_noise(step_failure(PollAbandoned("SIGINT received twice")))
+    assert not logs.is_beam_noise(step_failure(OSError("No space left on device")))
+
+
 def test_debug_level_lets_beam_noise_through(restore_level):
     noise = _record("apache_beam.typehints.native_type_compatibility", logging.INFO,
                     "Converting string literal type hint to Any")

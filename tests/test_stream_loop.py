@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from pipelines.stream_loop import (PollAbandoned, StopRequest, format_poll_line, format_stop_line,
+from pipelines.stream_loop import (PollAbandoned, StopRequest, exit_status, format_poll_line, format_stop_line,
                                    handling_stop_signals, next_poll_delay, poll_run_id, run_loop, PollResult)
 
 
@@ -81,6 +81,10 @@ def test_second_signal_abandons_a_running_poll():
     assert finished == [1]
     assert summary.polls == 1 and summary.abandoned_run_id == "s-000002" and summary.stopped_by == "SIGTERM"
     assert summary.articles_written == 1
+    assert exit_status(summary) == 128 + signal.SIGTERM
+    line = format_stop_line("s", summary)
+    assert line.startswith("stream s stopped by a second SIGTERM: poll 2 (s-000002) abandoned, nothing of it committed")
+    assert line.endswith("exit status 143")
 
 
 def test_second_signal_during_the_commit_waits_for_it():
@@ -96,6 +100,7 @@ def test_second_signal_during_the_commit_waits_for_it():
 
     summary = run_loop(run_poll, stream_run_id="s", interval=0.0, stop=stop)
     assert committed == [1] and summary.polls == 1 and summary.abandoned_run_id is None
+    assert exit_status(summary) == 0
 
 
 def test_a_real_signal_wakes_the_wait_between_polls():

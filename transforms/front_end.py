@@ -47,16 +47,18 @@ class ReadAndNormalize(beam.PTransform):
     as it passes).
     """
 
-    def __init__(self, config, fetch_config, validators, ingested_at: dt.datetime | None):
+    def __init__(self, config, fetch_config, validators, ingested_at: dt.datetime | None, prefetched=None):
         super().__init__()
         self._config = config
         self._fetch_config = fetch_config
         self._validators = validators
         self._ingested_at = ingested_at
+        self._prefetched = prefetched
 
     def expand(self, refs):
         config = self._config
-        read_out = refs | "Read" >> read.ReadSources(self._fetch_config, self._validators, config.max_file_bytes)
+        read_out = refs | "Read" >> read.ReadSources(self._fetch_config, self._validators, config.max_file_bytes,
+                                                     self._prefetched)
         raw_articles = read_out[read.ARTICLES]
         if config.fetch_articles:
             from transforms.sources.full_text import FetchFullText
@@ -78,7 +80,8 @@ class IngestArticles(beam.PTransform):
 
     ``dedup`` takes normalised articles and returns ``{"articles", "duplicates"}``; it runs
     before the NLP so duplicates never pay for a parse.  ``extra_rejects`` (optional) are
-    rejects found before the pipeline started, e.g. bad lines of a feed list.
+    rejects found before the pipeline started, e.g. bad lines of a feed list; ``prefetched``
+    (optional) feed responses the driver already has, by URL (``transforms.quiet_run``).
 
     The result is a dict whose keys the run manifest counts: ``articles`` (enriched),
     ``rejects`` (all of them), ``duplicates``, ``articles_read``, ``rejected_normalize``,
@@ -86,10 +89,11 @@ class IngestArticles(beam.PTransform):
     """
 
     def __init__(self, config, dedup: beam.PTransform, *, fetch_config=None, validators=None,
-                 ingested_at: dt.datetime | None = None, extra_rejects=None):
+                 ingested_at: dt.datetime | None = None, extra_rejects=None, prefetched=None):
         super().__init__()
         self._config = config
         self._dedup = dedup
+        self._prefetched = prefetched
         self._fetch_config = fetch_config
         self._validators = validators
         self._ingested_at = ingested_at
@@ -98,7 +102,7 @@ class IngestArticles(beam.PTransform):
     def expand(self, refs):
         config = self._config
         front = refs | "ReadAndNormalize" >> ReadAndNormalize(
-            config, self._fetch_config, self._validators, self._ingested_at)
+            config, self._fetch_config, self._validators, self._ingested_at, self._prefetched)
         deduped = front["articles"] | "Deduplicate" >> self._dedup
         enriched = deduped["articles"] | "Enrich" >> Enrich(config.spacy_model,
                                                             max_batch_size=config.nlp_batch_size)

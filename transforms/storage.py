@@ -42,8 +42,9 @@ def atomic_create(path: str):
     """
     ensure_parent(path)
     tmp = _tmp_name(path)
-    handle = FileSystems.create(tmp, compression_type=CompressionTypes.UNCOMPRESSED)
     try:
+        # Created inside the try: an interruption (a second Ctrl-C) right after it leaves no temp file.
+        handle = FileSystems.create(tmp, compression_type=CompressionTypes.UNCOMPRESSED)
         try:
             yield handle
         finally:

@@ -61,9 +61,11 @@ class ReadSourceFn(beam.DoFn):
     """Read one SourceRef; emit articles (main), rejects, validators and 304s (tagged)."""
 
     def __init__(self, fetch_config=None, validators: dict | None = None,
-                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES):
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, prefetched: dict | None = None):
         self._fetch_config = fetch_config
         self._validators = dict(validators or {})
+        # URL -> FetchResult the driver already has (``transforms.quiet_run``): used once, not fetched again.
+        self._prefetched = dict(prefetched or {})
         self._max_file_bytes = max_file_bytes
         self._fetcher = None
         self.sources = Metrics.counter("read", "sources")
@@ -121,9 +123,11 @@ class ReadSourceFn(beam.DoFn):
 
     def _fetch(self, ref):
         """Generator helper: yields tagged outputs, returns (data, content_type, final_url)."""
-        if self._fetcher is None:
-            raise RejectError("fetch", "fetching-disabled", "URL inputs need the HTTP client configured")
-        result = self._fetcher.fetch(ref.uri, validators=self._validators.get(ref.uri))
+        result = self._prefetched.pop(ref.uri, None)
+        if result is None:
+            if self._fetcher is None:
+                raise RejectError("fetch", "fetching-disabled", "URL inputs need the HTTP client configured")
+            result = self._fetcher.fetch(ref.uri, validators=self._validators.get(ref.uri))
         update = validator_update(result)
         if update is not None:
             url, entry = update
@@ -148,9 +152,9 @@ class ReadSources(beam.PTransform):
     """SourceRefs -> tagged outputs ``articles`` (raw article dicts), ``rejects``,
     ``validators`` and ``unchanged``."""
 
-    def __init__(self, fetch_config=None, validators=None, max_file_bytes=DEFAULT_MAX_FILE_BYTES):
+    def __init__(self, fetch_config=None, validators=None, max_file_bytes=DEFAULT_MAX_FILE_BYTES, prefetched=None):
         super().__init__()
-        self._fn = ReadSourceFn(fetch_config, validators, max_file_bytes)
+        self._fn = ReadSourceFn(fetch_config, validators, max_file_bytes, prefetched)
 
     def expand(self, refs):
         return refs | "ReadEach" >> beam.ParDo(self._fn).with_outputs(
