@@ -97,7 +97,8 @@ def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), 
         if local:  # a remote job's driver is a launcher: checking there would read every source twice
             quiet, prefetched = quiet_run.check(config, plan, discovery_rejects, validators, config.output, started_at)
         if quiet is not None:
-            LOG.info(quiet_run.quiet_summary(config.run_id, quiet))
+            # A stream's poll line says the same; one line per poll is enough there.
+            LOG.log(logging.DEBUG if mode == "stream" else logging.INFO, quiet_run.quiet_summary(config.run_id, quiet))
             quiet_run.commit_quiet(config, plan, quiet, mode=mode, started_at=started_at)
             with committing():
                 return commit.commit_staged(config.output, config.run_id)
