@@ -82,6 +82,12 @@ class ReadSourceFn(beam.DoFn):
     def finish_bundle(self):
         progress.flush()
 
+    def teardown(self):
+        # Each local streaming poll is a new pipeline with new DoFns: close the pool's sockets
+        # now rather than whenever the collector gets to them.
+        if self._fetcher is not None:
+            self._fetcher.close()
+
     def _source_type_guess(self, ref) -> str | None:
         return {"url": records.FEED, "message": records.MESSAGE}.get(ref.kind)
 
