@@ -53,6 +53,23 @@ def test_what_would_be_a_reject_means_the_pipeline_runs(tmp_path):
         article_ids([{"title": "A headline", "body": " ", "source_uri": "f"}], NOW)
 
 
+def test_a_check_that_fails_leaves_the_run_to_the_pipeline(tmp_path, monkeypatch):
+    from pipelines.options import parse_args
+    from transforms import quiet_run
+    from transforms.sources.discover import InputPlan
+
+    article = tmp_path / "a.txt"
+    article.write_text("A headline\n\nThe council met on Tuesday and approved the budget.\n")
+    config, _ = parse_args(["--input", str(article), "--output", str(tmp_path / "out")], "batch")
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("a parser bug")
+
+    monkeypatch.setattr(quiet_run, "parse_source_bytes", broken)
+    plan = InputPlan([SourceRef(str(article), "path")], [])
+    assert quiet_run.check(config, plan, [], {}, str(tmp_path / "out"), NOW) == (None, {})
+
+
 def test_a_304_is_an_unchanged_source_with_its_validators():
     def not_modified(uri):
         return FetchResult(url=uri, final_url=uri, status=304, not_modified=True, etag='"7"')

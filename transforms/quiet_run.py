@@ -156,6 +156,9 @@ def check(config, plan, discovery_rejects, validators: dict, output_dir: str,
     except NotQuiet as reason:
         LOG.debug("the pipeline runs: %s", reason)
         return None, prefetched
+    except Exception:  # noqa: BLE001 - whatever failed here, the pipeline meets it and reports it its own way
+        LOG.debug("the pipeline runs: the check failed", exc_info=True)
+        return None, prefetched
     finally:
         if fetcher is not None:
             fetcher.close()
