@@ -12,6 +12,8 @@ an organisation's name ("Air Astana" tagged FAC; ``lexicon.ORG_NAME_FIRST_WORDS`
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from transforms.nlp.entity_repairs import is_name_word, known_place_by_its_own_name, reads_as_person_name
@@ -26,11 +28,23 @@ _POSSESSIVE_NAME_KEYS = frozenset(name.casefold() for name in POSSESSIVE_NAMES)
 
 
 def split_span(doc: Doc, ent: Span) -> list[Span]:
-    ent = _without_lower_case_start(doc, ent)
+    ent = _without_ticker(doc, _without_lower_case_start(doc, ent))
     if ent.label_ != ORG and len(ent) >= 2 and ent[0].text in ORG_NAME_FIRST_WORDS \
             and all(t.text[:1].isupper() for t in ent):
         return [Span(doc, ent.start, ent.end, label=ORG)]   # "Air Astana" tagged FAC
     return _split_possessive(doc, ent) or _split_place_and_person(doc, ent) or [ent]
+
+
+# A market code written after a name in financial news ("CMAL3", "AAPL.O", "7203.T"):
+# capitals and digits, with a letter and a digit or a dot in it.
+_TICKER = re.compile(r"(?=[0-9.]*[A-Z])(?=[A-Z.]*[0-9.])[A-Z0-9]+(?:\.[A-Z]{1,2})?")
+
+
+def _without_ticker(doc: Doc, ent: Span) -> Span:
+    """"London Metal Exchange CMAL3" as one ORG: the market code after the name is no part of it."""
+    if ent.label_ != ORG or len(ent) < 3 or not _TICKER.fullmatch(ent[-1].text):
+        return ent
+    return Span(doc, ent.start, ent.end - 1, label=ORG)
 
 
 def _without_lower_case_start(doc: Doc, ent: Span) -> Span:

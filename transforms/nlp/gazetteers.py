@@ -338,6 +338,193 @@ Roscosmos
 European Space Agency
 """)
 
+# More organisations by kind (issue 11, round 3), each list general knowledge of its kind,
+# joined into KNOWN_ORGANISATIONS below.  National parliaments, often untagged or tagged as
+# places by the model:
+PARLIAMENTS = _lines("""
+Bundestag
+Bundesrat
+Knesset
+Riigikogu
+Saeima
+Seimas
+Eduskunta
+Storting
+Stortinget
+Riksdag
+Folketing
+Althing
+Sejm
+State Duma
+Verkhovna Rada
+Lok Sabha
+Rajya Sabha
+Dáil
+Dáil Éireann
+Seanad
+Oireachtas
+Cortes Generales
+Bundesversammlung
+Nationalrat
+Tweede Kamer
+Sabor
+Majlis
+Jatiya Sangsad
+National People's Congress
+Legislative Yuan
+Hellenic Parliament
+Grand National Assembly
+Folkestinget
+""")
+# Public broadcasters and national news agencies of the world:
+BROADCASTERS_AND_AGENCIES = _lines("""
+Kan
+NHK
+KBS
+MBC
+SBS
+ARD
+ZDF
+RAI
+RTÉ
+RTE
+SVT
+NRK
+YLE
+Yle
+ERR
+LRT
+ORF
+SRF
+RTBF
+VRT
+NOS
+France Télévisions
+Radio France
+RFI
+France 24
+RTVE
+RTP
+ERT
+TRT
+CBC
+Radio-Canada
+TVNZ
+RNZ
+Doordarshan
+All India Radio
+CCTV
+CGTN
+Xinhua
+KCNA
+RIA Novosti
+Interfax
+ANSA
+EFE
+DPA
+dpa
+PTI
+Press Trust of India
+IANS
+Anadolu
+Anadolu Agency
+IRNA
+Bernama
+Antara
+Kyodo News
+Jiji Press
+Yonhap News Agency
+Ukrinform
+""")
+# Trade press, television networks and streaming services of film, music and television:
+ENTERTAINMENT_OUTLETS = _lines("""
+Deadline
+The Wrap
+TheWrap
+IndieWire
+Vulture
+Pitchfork
+Entertainment Weekly
+Screen Daily
+Page Six
+FX
+AMC
+Showtime
+Starz
+TNT
+TBS
+MTV
+VH1
+BET
+Telemundo
+Univision
+Nickelodeon
+Comedy Central
+Cartoon Network
+The CW
+Paramount+
+Disney+
+Apple TV+
+HBO Max
+Amazon Prime Video
+""")
+# Science and technology news sites and magazines:
+SCIENCE_OUTLETS = _lines("""
+Live Science
+Space.com
+ScienceAlert
+Futurism
+Phys.org
+New Scientist
+Scientific American
+Ars Technica
+Engadget
+Gizmodo
+Mashable
+National Geographic
+""")
+# Pollsters, market researchers, rating agencies and data providers cited as sources:
+DATA_PROVIDERS = _lines("""
+Statista
+Gallup
+Nielsen
+Pew Research Center
+YouGov
+Ipsos
+Morning Consult
+Kantar
+Refinitiv
+FactSet
+Moody's
+Fitch Ratings
+Standard & Poor's
+S&P Global
+IHS Markit
+Gartner
+Forrester
+Comscore
+comScore
+""")
+# College athletic conferences and governing bodies of US college sport:
+ATHLETIC_CONFERENCES = _lines("""
+NCAA
+Big Ten
+Big 12
+Big East
+Big Sky
+Pac-12
+Southeastern Conference
+Atlantic Coast Conference
+Mid-American Conference
+Mountain West
+Sun Belt
+Conference USA
+American Athletic Conference
+Ivy League
+""")
+KNOWN_ORGANISATIONS = KNOWN_ORGANISATIONS | PARLIAMENTS | BROADCASTERS_AND_AGENCIES | ENTERTAINMENT_OUTLETS \
+    | SCIENCE_OUTLETS | DATA_PROVIDERS | ATHLETIC_CONFERENCES
+
 # Nicknames of the clubs of the North American major leagues (NHL, NBA, NFL, MLB), as
 # written.  Many are also common words or peoples ("Wild", "Heat", "Senators", "Indians"),
 # so a nickname is read as a team only with a sign of sport in the article
