@@ -706,3 +706,16 @@ def test_a_place_followed_by_which_stays_a_place(nlp):
 
     index = build_entity_index(nlp("The telescope is in Hawaii, which has clear skies most nights."))
     assert entity(index, "Hawaii")["label"] == "GPE"
+
+
+def test_a_family_name_with_its_particle_is_the_person_named_last_before_it():
+    mentions = [RawMention("Henrik van Aalst", "PERSON", 0, 16), RawMention("Pieter Jan van Aalst", "PERSON", 40, 60),
+                RawMention("van Aalst", "PERSON", 90, 99)]
+    index = index_mentions(mentions)
+    assert [(e["name"], e["forms"]) for e in index.entities] == [
+        ("Pieter Jan van Aalst", ["Pieter Jan van Aalst", "van Aalst"]), ("Henrik van Aalst", ["Henrik van Aalst"])]
+
+
+def test_a_first_name_that_is_also_a_particle_still_makes_a_full_name():
+    index = index_mentions([RawMention("Ben Ashdown", "PERSON", 0, 11), RawMention("Ashdown", "PERSON", 30, 37)])
+    assert [(e["name"], e["forms"]) for e in index.entities] == [("Ben Ashdown", ["Ben Ashdown", "Ashdown"])]

@@ -1,5 +1,9 @@
 """People of one article: full names grouped, one-word mentions attached, a canonical name each.
 
+A family name written with its lower-case particle and no first name ("von Weizsäcker") is
+read like a surname; when two people of the article share it (a father and his son), it is
+the one named last before it.
+
 **People.**  Titles and roles (``Mr``, ``President``, ``Foreign Secretary``, ``Admiral
 Sir``, ``Broadcaster``...), a nationality before a full name (``Kenyan Bernard Lagat``)
 and lower-case role words before a name (``Wales physio Mark Davies``) are stripped.
@@ -35,15 +39,17 @@ class PersonGroups:
         self.lookup: dict[str, str] = {}                # "putin" / "vladimir putin" -> canonical
         full_counts: list[Counter] = []                 # group id -> full-name form counts
         singles = []
-        for item in person_items:
+        full_at: list[tuple[int, int]] = []             # (reading position, group id) of full names
+        for position, item in enumerate(person_items):
             name = person_name(item.text)
             key = person_key(name)
-            if len(key) >= 2:
+            if len(key) >= 2 and not _surname_only(name, key):
                 gid = self._full_group(key, full_counts)
                 full_counts[gid][name] += 1
                 item.group = ("PERSON", gid)
+                full_at.append((position, gid))
             else:
-                singles.append((item, key))
+                singles.append((item, key, position))
         self.canonical = [_canonical_full_name(counts) for counts in full_counts]  # by group id
         self.by_surname: dict[str, set[int]] = defaultdict(set)
         self.by_first_name: dict[str, set[int]] = defaultdict(set)
@@ -56,16 +62,27 @@ class PersonGroups:
             gid = self.group_for_word(word)
             if gid is not None:
                 self.lookup[word] = self.canonical[gid]
-        for item, key in singles:
-            gid = self.group_for_word(key[0])
+        for item, key, position in singles:
+            word = surname_of(key)
+            gid = self.group_for_word(word)
+            if gid is None and len(key) >= 2:    # a bare surname shared by two stays apart
+                gid = self._latest_before(position, self.by_surname.get(word, set()), full_at)
             if gid is None:
-                gid = self.group_for_misspelt_surname(key[0])
+                gid = self.group_for_misspelt_surname(word)
                 if gid is not None:
-                    self.lookup.setdefault(key[0], self.canonical[gid])
+                    self.lookup.setdefault(word, self.canonical[gid])
             if gid is not None:
                 item.group = ("PERSON", gid)
             # else: a person known by one name only, or an ambiguous surname; such
             # mentions take part in the label vote before they are grouped.
+
+    @staticmethod
+    def _latest_before(position: int, candidates: set[int], full_at: list[tuple[int, int]]) -> int | None:
+        """Of two people sharing a family name ("Richard von Weizsäcker" and his son "Fritz von
+        Weizsäcker"), the one named last before a mention of the family name alone."""
+        if len(candidates) < 2:
+            return None
+        return next((gid for at, gid in reversed(full_at) if at < position and gid in candidates), None)
 
     def _full_group(self, key, full_counts) -> int:
         gid = self.forms.get(key)
@@ -111,6 +128,13 @@ class PersonGroups:
             return self.forms.get(key)
         by_surname = self.by_surname.get(key[0], set()) if key else set()
         return next(iter(by_surname)) if len(by_surname) == 1 else None
+
+
+def _surname_only(name: str, key: tuple[str, ...]) -> bool:
+    """A family name with its particle and no first name, the particle written in lower case:
+    "von Weizsäcker", "de Gaulle" (not "Ben Stokes" or "Al Gore", whose first names are
+    particles elsewhere)."""
+    return len(key) >= 2 and name[:1].islower() and all(word in NAME_PARTICLES for word in key[:-1])
 
 
 def _canonical_full_name(counts: Counter) -> str:
