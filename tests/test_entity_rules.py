@@ -240,3 +240,20 @@ def test_a_full_name_tagged_as_an_organisation_with_who_or_an_age_after_it_is_a_
     for token in doc:
         token.pos_ = "PROPN" if token.text[:1].isupper() else "X"
     assert [s.text for s in cued_person_spans(doc, [Span(doc, 0, 2, label="ORG")])] == ["Ines Varga"]
+
+
+def test_a_well_known_organisation_owning_one_word_is_the_organisation_alone(nlp):
+    from spacy.tokens import Span
+
+    from transforms.nlp.entity_splits import split_span
+
+    doc = nlp("The director, known for NBC’s Sorrowfield and other series, is in talks.")
+    start = next(t.i for t in doc if t.text == "NBC")
+    whole = Span(doc, start, start + 3, label="ORG")            # "NBC’s Sorrowfield" as the model may tag it
+    assert [(s.text, s.label_) for s in split_span(doc, whole)] == [("NBC", "ORG")]
+
+
+def test_a_newspaper_name_stops_before_a_weekday_and_regulators_name_organisations(nlp):
+    assert ("Kelso Herald", "ORG") in ents(nlp, "The mayor told the Kelso Herald Monday afternoon that he would stay.")
+    assert ("Brightwater Standards", "ORG") in ents(
+        nlp, "The head of the water regulator Brightwater Standards, Ann Lee, resigned.")

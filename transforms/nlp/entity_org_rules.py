@@ -103,7 +103,7 @@ def _capitalised_run(doc: Doc, start: int, joiners=frozenset({"of", "for", "and"
     end = start
     while end < len(doc) and end - start < _MAX_DESCRIBED_NAME_WORDS + 2:
         token = doc[end]
-        if _is_name_token(token):
+        if _is_name_token(token) and token.lower_ not in CALENDAR_WORDS:   # "the Argus Leader Monday"
             end += 1
         elif token.lower_ in joiners and token.is_lower and end + 1 < len(doc) and _is_name_token(doc[end + 1]):
             end += 1

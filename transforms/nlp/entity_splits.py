@@ -73,8 +73,15 @@ def _split_possessive(doc: Doc, ent: Span) -> list[Span] | None:
             return None
         if doc[ent.start:i + 1].text.casefold() in _POSSESSIVE_NAME_KEYS or not owned[0].text[:1].isupper():
             return None
-        if len(owned) < 2 or owned[0].lower_ in CALENDAR_WORDS:
-            return None   # "Dawson's Creek", "Founder's Edition" are titles; "Trump's July 25"
+        if owned[0].lower_ in CALENDAR_WORDS:
+            return None   # "Trump's July 25"
+        if len(owned) < 2:
+            # "FX's Legion" as one ORG: a well-known organisation or an acronym owning one word
+            # (a show, a product) is the organisation alone.  Other one-word possessions are
+            # titles ("Dawson's Creek", "Founder's Edition").
+            if ent.label_ == ORG and _is_organisation_name(owner) and len(owner) == 1:
+                return [Span(doc, owner.start, owner.end, label=ORG)]
+            return None
         if not (reads_as_person_name([t.text for t in owner]) if ent.label_ == PERSON else _is_organisation_name(owner)):
             return None   # "People's Liberation Army": the owner must be a person or an organisation
         return [Span(doc, owner.start, owner.end, label=ent.label_), Span(doc, owned.start, owned.end, label=ORG)]

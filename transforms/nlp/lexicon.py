@@ -399,7 +399,7 @@ ORG_DESCRIPTOR_NOUNS = _words("""
     company firm startup start-up airline carrier retailer insurer lender broadcaster
     newspaper tabloid magazine journal website outlet conglomerate manufacturer carmaker
     automaker chipmaker drugmaker maker studio label agency giant network consultancy
-    chain brand daily weekly side
+    chain brand daily weekly side regulator watchdog
 """)
 # Last words that head an organisation's name: a run of capitalised words ending in one is
 # an organisation whether the model tagged it or not ("London Metal Exchange", "Tequila
