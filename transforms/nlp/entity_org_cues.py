@@ -24,7 +24,6 @@ import re
 from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc, Span
 
-from transforms.nlp.doc_access import doc_text
 from transforms.nlp.entity_repairs import is_name_word, known_place_by_its_own_name, name_run, reads_as_person_name
 from transforms.nlp.entity_spans import token_indexes
 from transforms.nlp.labels import ORG, PERSON
@@ -88,14 +87,20 @@ def _subject_side(doc: Doc, verb) -> tuple[int, int] | None:
     return (start, subject.i + 1) if start is not None else None
 
 
-def _result_sides(doc: Doc, text: str) -> list[tuple[int, int]]:
+def _score_after(doc: Doc, end: int) -> bool:
+    """A score follows the side that ends at ``end`` (read from the few tokens after it, not
+    from the whole text, which the repairs would otherwise build for every article)."""
+    return _SCORE_AFTER.match(doc[end - 1].whitespace_ + doc[end:end + 8].text) is not None
+
+
+def _result_sides(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) of both sides of every "X beat Y 2-1" in the doc."""
     sides = []
     for i in token_indexes(doc, LOWER, RESULT_VERBS):
         if not doc[i].is_lower or i + 1 >= len(doc):
             continue
         end = _side_after(doc, i + 1)
-        if end is None or end >= len(doc) or not _SCORE_AFTER.match(text, doc[end - 1].idx + len(doc[end - 1].text)):
+        if end is None or end >= len(doc) or not _score_after(doc, end):
             continue
         sides.append((i + 1, end))
         start = _side_before(doc, i)
@@ -177,9 +182,8 @@ def organisation_cue_spans(doc: Doc, ents: list[Span]) -> tuple[list[Span], list
 
     The first list replaces every span it touches (the model often runs a side into the score:
     "Norte 2-1" as a PERSON); the second, the other mentions, only spans inside it."""
-    text = doc_text(doc)
     person_words = _name_parts(ents)
-    shown = [(start, end) for start, end in _result_sides(doc, text)
+    shown = [(start, end) for start, end in _result_sides(doc)
              if not _reads_as_person(doc, start, end, ents, person_words)]
     shown += _statement_makers(doc, ents)
     if not shown:
