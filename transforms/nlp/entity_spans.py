@@ -1,7 +1,6 @@
 """Span helpers shared by the entity rules (:mod:`transforms.nlp.entity_rules`)."""
 from __future__ import annotations
 
-import numpy
 from spacy.tokens import Doc, Span
 
 # A possessive written as its own token: "'s" after a name, "'" after one ending in s.
@@ -13,9 +12,26 @@ def token_indexes(doc: Doc, attr: int, texts) -> list[int]:
     Doc's arrays: creating a Token per token for rules that look at a few was most of their time."""
     if not len(doc):
         return []
-    strings = doc.vocab.strings
-    wanted = numpy.array([strings.add(text) for text in texts], dtype="uint64")
-    return numpy.flatnonzero(numpy.isin(doc.to_array(attr), wanted)).tolist()
+    wanted = _string_ids(doc.vocab.strings, texts)
+    # A set lookup per token: numpy.isin's set-up (it sorts both arrays) cost ~0.6 ms a call,
+    # ~30 % of the entity repairs (docs/benchmarks.md, issue 10 round 3).
+    return [i for i, value in enumerate(doc.to_array(attr).tolist()) if value in wanted]
+
+
+# Word list (a constant frozenset or tuple) -> the string ids of its words, computed once:
+# a string's id is a hash of the string, the same in every StringStore.
+_STRING_IDS: dict = {}
+
+
+def _string_ids(strings, texts) -> frozenset[int]:
+    if not isinstance(texts, (frozenset, tuple)):
+        return frozenset(strings.add(text) for text in texts)
+    ids = _STRING_IDS.get(texts)
+    if ids is None:
+        ids = frozenset(strings.add(text) for text in texts)
+        if len(_STRING_IDS) < 256:  # module word lists; a caller's per-article tuples are not kept
+            _STRING_IDS[texts] = ids
+    return ids
 
 
 def overlay(ents: list[Span], added: list[Span], replace_overlapping: bool = False) -> list[Span]:

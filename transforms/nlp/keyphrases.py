@@ -13,42 +13,51 @@ from __future__ import annotations
 
 from collections import Counter
 
+from spacy.attrs import IDX, IS_STOP, LEMMA, ORTH, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+
+from transforms.nlp.doc_access import doc_text, noun_chunk_bounds
+
 MAX_KEYPHRASES = 10
 MAX_PHRASE_TOKENS = 5
 # Parts of speech that may not open or close a keyphrase.
 _EDGE_POS = {"DET", "PRON", "ADP", "CCONJ", "PART", "PUNCT", "NUM", "SYM", "SPACE", "AUX"}
-
-
-def _trim(tokens):
-    """Drop determiners, pronouns, stop words and punctuation at both edges of a chunk."""
-    start, end = 0, len(tokens)
-    while start < end and (tokens[start].pos_ in _EDGE_POS or tokens[start].is_stop):
-        start += 1
-    while end > start and (tokens[end - 1].pos_ in _EDGE_POS or tokens[end - 1].is_stop):
-        end -= 1
-    return tokens[start:end]
-
-
-def phrase_key(tokens) -> str:
-    """Normalised form used to count a phrase: lower-cased lemmas (so 'missiles' = 'missile')."""
-    return " ".join(t.lemma_.lower() if t.pos_ == "NOUN" else t.text.lower() for t in tokens)
+_EDGE_POS_IDS = frozenset(POS_IDS[pos] for pos in _EDGE_POS)
+_NOUN = POS_IDS["NOUN"]
 
 
 def keyphrase_candidates(doc):
-    """Yield (key, surface) for every usable noun chunk in ``doc``."""
-    for chunk in doc.noun_chunks:
-        tokens = _trim(list(chunk))
-        if not tokens or len(tokens) > MAX_PHRASE_TOKENS:
+    """Yield (key, surface) for every usable noun chunk in ``doc``.
+
+    A chunk loses determiners, pronouns, stop words and punctuation at both edges; its key
+    is its lower-cased words with nouns as lemmas (so 'missiles' = 'missile').  Read from
+    the Doc's arrays: a Token object per word was most of the keyphrases' time.
+    """
+    bounds = noun_chunk_bounds(doc)
+    if not bounds:
+        return
+    strings = doc.vocab.strings
+    rows = doc.to_array([POS, IS_STOP, ORTH, LEMMA, IDX]).tolist()
+    text = doc_text(doc)
+    for start, end in bounds:
+        while start < end and (rows[start][0] in _EDGE_POS_IDS or rows[start][1]):
+            start += 1
+        while end > start and (rows[end - 1][0] in _EDGE_POS_IDS or rows[end - 1][1]):
+            end -= 1
+        if start == end or end - start > MAX_PHRASE_TOKENS:
             continue
+        chunk = rows[start:end]
         # Names alone are entities (reported in `entities`); a keyphrase needs a common noun.
-        if not any(t.pos_ == "NOUN" for t in tokens):
+        if not any(row[0] == _NOUN for row in chunk):
             continue
-        if any("\n" in t.text for t in tokens):
+        words = [strings[row[2]] for row in chunk]
+        if any("\n" in word for word in words):
             continue
-        surface = doc[tokens[0].i: tokens[-1].i + 1].text
+        surface = text[chunk[0][4]:chunk[-1][4] + len(words[-1])]
         if len(surface) < 3:
             continue
-        yield phrase_key(tokens), surface
+        yield " ".join(strings[row[3]].lower() if row[0] == _NOUN else word.lower()
+                       for row, word in zip(chunk, words)), surface
 
 
 def extract_keyphrases(body_doc, title_doc=None, limit: int = MAX_KEYPHRASES) -> list[str]:
