@@ -11,7 +11,8 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from schemas import ARTICLES, ENTITIES, QUOTES, REJECTS, SCHEMA_VERSION
 from transforms.rows import article_row, entity_rows, quote_rows, reject_row
 from transforms.front_end import ShapeRows
-from transforms.sinks import WriteDatasets, part_file_name
+from transforms import sinks
+from transforms.sinks import WriteDatasets, decode_rows, encode_row, part_file_name, write_parquet_file
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
@@ -92,6 +93,17 @@ def test_write_datasets_writes_partitioned_zstd_parquet_with_schema(tmp_path):
     article = pq.read_table(glob.glob(os.path.join(out, "articles", "*", "*.parquet"))[0]).to_pylist()[0]
     assert article["published_at"] == dt.datetime(2021, 12, 23, tzinfo=UTC)
     assert article["entities"][0]["forms"] == ["Mr Putin", "Vladimir Putin"]
+
+
+def test_a_file_of_more_rows_than_an_arrow_chunk_keeps_them_all_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(sinks, "ARROW_CHUNK_ROWS", 2)
+    rows = [entity_rows(enriched_article(article_id=f"{n:032d}"), "run-1")[0] for n in range(5)]
+    path = str(tmp_path / "part.parquet")
+    write_parquet_file(path, decode_rows([encode_row(row) for row in rows]), "entities")
+    table = pq.read_table(path)
+    assert table.schema.equals(ENTITIES, check_metadata=False)
+    assert [row["article_id"] for row in table.to_pylist()] == [row["article_id"] for row in rows]
+    assert pq.ParquetFile(path).metadata.num_row_groups == 1
 
 
 def test_part_file_names_are_readable_and_stable():

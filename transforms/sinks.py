@@ -18,7 +18,10 @@ standard (``element``-named) nested list layout, which BigQuery reads as REPEATE
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import pickle
 import zlib
+from typing import Iterator
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -43,11 +46,31 @@ def part_file_name(stamp: dt.datetime, run_id: str, shard: int, pane_index: int 
     return f"part-{stamp_text(stamp)}-{run_id}{pane_part}-{shard:05d}.parquet"
 
 
-def write_parquet_file(path: str, rows: list[dict], dataset: str) -> None:
-    """Write ``rows`` as one Parquet file of ``dataset``'s schema at ``path`` (any Beam filesystem)."""
+# Rows are turned into Arrow this many at a time, so a file's rows never all exist as Python
+# objects at once (they take several times their size in Arrow or pickled).
+ARROW_CHUNK_ROWS = 1000
+
+
+def write_parquet_file(path: str, rows, dataset: str) -> None:
+    """Write ``rows`` (an iterable of dicts) as one Parquet file of ``dataset``'s schema at
+    ``path`` (any Beam filesystem)."""
     import pyarrow as pa
 
-    write_parquet_atomic(path, pa.Table.from_pylist(rows, schema=schema_for(dataset)))
+    schema = schema_for(dataset)
+    rows = iter(rows)
+    tables = []
+    while chunk := list(itertools.islice(rows, ARROW_CHUNK_ROWS)):
+        tables.append(pa.Table.from_pylist(chunk, schema=schema))
+    write_parquet_atomic(path, pa.concat_tables(tables) if tables else schema.empty_table())
+
+
+def encode_row(row: dict) -> bytes:
+    """A row as it crosses the write stage's GroupByKey (see ``WritePartitionedDataset``)."""
+    return pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_rows(encoded) -> Iterator[dict]:
+    return (pickle.loads(data) for data in encoded)
 
 
 def stable_shard(row: dict, shards: int) -> int:
@@ -66,17 +89,17 @@ class _WriteGroupFn(beam.DoFn):
         self._stamp = stamp
 
     def process(self, element, window=beam.DoFn.WindowParam, pane=beam.DoFn.PaneInfoParam):
-        (partition, shard), rows = element
+        (partition, shard), encoded_rows = element
         if isinstance(window, beam.transforms.window.IntervalWindow):
             stamp = window.start.to_utc_datetime().replace(tzinfo=dt.timezone.utc)
         else:
             stamp = self._stamp
         name = part_file_name(stamp, self._run_id, shard, getattr(pane, "index", 0) or 0)
         path = FileSystems.join(self._output_dir, self._dataset, partition, name)
-        rows = list(rows)
-        write_parquet_file(path, rows, self._dataset)
+        encoded_rows = list(encoded_rows)
+        write_parquet_file(path, decode_rows(encoded_rows), self._dataset)
         if self._dataset == "articles":  # what the launcher's progress line calls "written"
-            progress.add("written", len(rows))
+            progress.add("written", len(encoded_rows))
         pause_point("write")  # crash tests kill the run here (transforms.crash_points)
         yield path
 
@@ -89,6 +112,12 @@ class WritePartitionedDataset(beam.PTransform):
 
     ``stamp`` names the files of unwindowed (batch) input; windowed input is named after
     each window's start.
+
+    Rows cross the GroupByKey pickled (``encode_row``).  The local runner keeps every value
+    of a grouping in memory until its group is written, decoded into Python objects unless
+    it is bytes; as dicts, lists and strings a row takes several times its pickle's size.  A
+    1,500-article run's worker rose by ~170 MiB when the NLP stage handed its rows over
+    (docs/benchmarks.md, issue 10 round 3).
     """
 
     def __init__(self, output_dir: str, dataset: str, run_id: str, stamp: dt.datetime | None = None,
@@ -100,7 +129,7 @@ class WritePartitionedDataset(beam.PTransform):
     def expand(self, pairs):
         shards = self._shards
         return (pairs
-                | "ShardKey" >> beam.Map(lambda pr: ((pr[0], stable_shard(pr[1], shards)), pr[1]))
+                | "ShardKey" >> beam.Map(lambda pr: ((pr[0], stable_shard(pr[1], shards)), encode_row(pr[1])))
                 | "Group" >> beam.GroupByKey()
                 | "WriteFiles" >> beam.ParDo(self._fn))
 
