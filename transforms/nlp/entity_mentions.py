@@ -51,16 +51,17 @@ class MentionItem:
 def raw_mentions(doc, in_title: bool):
     text = doc_text(doc)  # Doc.text is built from the tokens on every access
     for ent in doc.ents:
-        kept = trim_entity_text(ent.text, ent.label_)
+        label = ent.label_
+        kept = trim_entity_text(text[ent.start_char:ent.end_char], label)  # ent.text, without a Token per word
         if kept is None:
             continue
         start, end = ent.start_char + kept[0], ent.start_char + kept[1]
-        if ent.label_ == PERSON or (ent.label_ not in NUMERIC_LABELS and " " not in text[start:end]):
+        if label == PERSON or (label not in NUMERIC_LABELS and " " not in text[start:end]):
             start = title_before(text, start)  # the model leaves "Mr" out of "Mr Putin"
         root = ent.root
         subject_of = root.head.lemma_.casefold() if root.dep_ == "nsubj" and root.head is not root else None
         written = text[start:end]
-        if ent.label_ == PERSON and ")" in written:
+        if label == PERSON and ")" in written:
             written = written.replace("(", "").replace(")", "")  # "(Frank) Dalloway"
-        yield RawMention(normalize_space(written), ent.label_, start, end, in_title,
+        yield RawMention(normalize_space(written), label, start, end, in_title,
                          ent.start_char, ent.end_char, subject_of)

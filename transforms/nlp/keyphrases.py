@@ -66,7 +66,10 @@ def extract_keyphrases(body_doc, title_doc=None, limit: int = MAX_KEYPHRASES) ->
     surfaces: dict[str, Counter[str]] = {}
     for key, surface in keyphrase_candidates(body_doc):
         counts[key] += 1
-        surfaces.setdefault(key, Counter())[surface] += 1
+        forms = surfaces.get(key)
+        if forms is None:  # not setdefault: it would build a Counter for every candidate
+            forms = surfaces[key] = Counter()
+        forms[surface] += 1
     title_keys = {key for key, _ in keyphrase_candidates(title_doc)} if title_doc is not None else set()
 
     def score(key: str) -> float:

@@ -92,4 +92,4 @@ def is_terminator(view: DocView, token) -> bool:
 
 
 def entity_index(doc) -> dict[int, object]:
-    return {token.i: ent for ent in doc.ents for token in ent}
+    return {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}  # no Token objects
