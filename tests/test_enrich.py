@@ -84,3 +84,19 @@ def test_the_pipeline_modules_do_not_import_spacy():
     code = "import sys, pipelines.batch, pipelines.stream; print('spacy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_minibatches_are_bounded_by_docs_and_characters():
+    texts = ["a" * 10, "b" * 10, "c" * 30, "d" * 5, "e" * 100, "f", "g", "h"]
+    chunks = list(enrich.size_bounded_chunks(texts, max_docs=3, max_chars=40))
+    # 10+10 fit, +30 would pass 40; 30+5 fit; 100 alone (longer than the bound); then 3 docs at most.
+    assert chunks == [texts[0:2], texts[2:4], texts[4:5], texts[5:8]]
+    assert list(enrich.size_bounded_chunks([], 3, 40)) == []
+
+
+def test_bounded_minibatches_give_every_article_its_own_doc(nlp, monkeypatch):
+    monkeypatch.setattr(enrich, "PIPE_BATCH_CHARS", 60)  # several minibatches, one article alone
+    bodies = ["Short one about Paris.", "A much longer text about London and the city of Manchester today.",
+              "Tiny.", "Another about Berlin."]
+    docs = list(enrich._pipe(nlp, iter(bodies), 16))
+    assert [doc.text for doc in docs] == bodies and all(doc.has_annotation("DEP") for doc in docs)

@@ -35,6 +35,31 @@ def _texts(article: dict) -> tuple[str, str]:
 # the same CPU time at 8, 16 and 32 (within the machine's noise), but the minibatch's working
 # memory grows with it (peak RSS of a worker +120 MiB at 8, +180 at 16, +310 at 32, +450 at 64).
 PIPE_BATCH_SIZE = 16
+# Characters per minibatch, at most (a longer article goes alone).  spaCy's working memory
+# grows with the tokens of a minibatch, not its docs, so with a count alone a run's peak was
+# set by its longest 16 neighbouring articles: the more articles, the higher (issue 10, round
+# 3).  16 BBC articles average ~37,000 characters.
+PIPE_BATCH_CHARS = 40_000
+
+
+def size_bounded_chunks(texts, max_docs: int, max_chars: int):
+    """Consecutive runs of ``texts``: at most ``max_docs`` texts and ``max_chars`` characters
+    each, except that a text longer than ``max_chars`` is a run of its own."""
+    chunk, chars = [], 0
+    for text in texts:
+        if chunk and (len(chunk) >= max_docs or chars + len(text) > max_chars):
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(text)
+        chars += len(text)
+    if chunk:
+        yield chunk
+
+
+def _pipe(nlp, texts, max_docs: int):
+    """``nlp.pipe(texts)`` in minibatches bounded by both docs and characters."""
+    for chunk in size_bounded_chunks(texts, max_docs, PIPE_BATCH_CHARS):
+        yield from nlp.pipe(chunk, batch_size=len(chunk))
 
 
 def enrich_batch(articles: list[dict], nlp, model_label: str, pipe_batch_size: int = PIPE_BATCH_SIZE):
@@ -63,7 +88,7 @@ def enrich_batch(articles: list[dict], nlp, model_label: str, pipe_batch_size: i
 def _analyze_all(articles, nlp, model_label, pipe_batch_size):
     # Docs are analysed as nlp.pipe yields them and then dropped, so a worker holds one
     # minibatch of docs, not the whole batch's: memory stays flat whatever --nlp_batch_size.
-    bodies = nlp.pipe((_texts(a)[0] for a in articles), batch_size=pipe_batch_size)
+    bodies = _pipe(nlp, (_texts(a)[0] for a in articles), pipe_batch_size)
     titles = nlp.pipe((_texts(a)[1] for a in articles), batch_size=pipe_batch_size)
     done = 0
     try:
