@@ -45,6 +45,20 @@ def tokens_where(doc, *, deps=(), ent_types=(), pos=()):
     return [doc[i] for i in numpy.flatnonzero(keep).tolist()]
 
 
+def appositions(doc) -> dict[int, list[int]]:
+    """Token index -> the tokens in apposition with it: its ``appos`` dependents and, when it
+    is an ``appos`` itself, its head.  A few tokens per article, found in the Doc's arrays
+    instead of through every token's ``children``."""
+    if not len(doc):
+        return {}
+    found: dict[int, list[int]] = {}
+    for i in numpy.flatnonzero(doc.to_array(DEP) == doc.vocab.strings.add("appos")).tolist():
+        head = doc[i].head.i
+        if head != i:
+            found.setdefault(head, []).append(i)
+        found.setdefault(i, []).append(head)
+    return found
+
 
 def left_edges(heads: list[int]) -> list[int]:
     """``[t.left_edge.i for t in doc]`` from the absolute head of every token (a root heads itself).

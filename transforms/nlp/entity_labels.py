@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from transforms.nlp.doc_access import tokens_where
+from transforms.nlp.doc_access import appositions
 from transforms.nlp.entity_mentions import MentionItem
 from transforms.nlp.entity_org_rules import organisation_after_descriptor_spans
 from transforms.nlp.entity_people import PersonGroups
@@ -85,11 +85,11 @@ def described_organisations(doc) -> set[str]:
     :func:`~transforms.nlp.entity_org_rules.organisation_after_descriptor_spans`).  Tagged or not: the model often
     tags only some mentions of a company."""
     found = set()
-    for token in tokens_where(doc, pos=("PROPN",)):
-        related = [c for c in token.children if c.dep_ == "appos"]
-        if token.dep_ == "appos":
-            related.append(token.head)
-        if any(t.pos_ == "NOUN" and t.lemma_.lower() in ORG_NOUNS for t in related):
+    for i, related in appositions(doc).items():
+        token = doc[i]
+        if token.pos_ != "PROPN":
+            continue
+        if any(t.pos_ == "NOUN" and t.lemma_.lower() in ORG_NOUNS for t in (doc[r] for r in related)):
             start = min([token.i] + [c.i for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"])
             found.add(normalize_space(strip_leading_the(doc[start:token.i + 1].text)).casefold())
     for ent in doc.ents:

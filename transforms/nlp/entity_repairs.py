@@ -60,10 +60,11 @@ from __future__ import annotations
 
 import re
 
-from spacy.attrs import ORTH
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from transforms.nlp.entity_spans import token_indexes
 from transforms.nlp.labels import GPE, ORG, PERSON, PLACE_MISLABELS
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS
 from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, FAMILY_NOUNS,
@@ -420,10 +421,10 @@ def untagged_place_spans(doc: Doc) -> list[Span]:
     "near Powys").  Months and days ("in May") are never places.
     """
     found = []
-    for token in doc:
-        if token.lower_ not in LOCATIVE_PREPOSITIONS or token.i + 1 >= len(doc):
+    for i in token_indexes(doc, LOWER, LOCATIVE_PREPOSITIONS):  # not a Token per word
+        if i + 1 >= len(doc):
             continue
-        start = token.i + 1
+        start = i + 1
         end, words = name_run(doc, start)
         if not 1 <= len(words) <= 2 or any(doc[k].ent_type_ for k in range(start, end)):
             continue
