@@ -747,6 +747,25 @@ def test_named_transcript_lines_are_their_speakers(nlp):
     assert not any(r["is_partial"] for r in rows)
 
 
+def test_transcript_labels_with_accents_hyphens_and_several_words(nlp):
+    body = ("The ferry company's chief, Tõnis Kärner-Vaher, faced the committee chair, Jean-Luc Dupré.\n\n"
+            "JEAN-LUC DUPRÉ: Who did you ask before cutting the winter sailings?\n\n"
+            "KÄRNER-VAHER: We asked the island council twice, in August and October.\n\n"
+            "JEAN-LUC DUPRÉ: The council says it heard from a newspaper.")
+    spans = find_quote_spans(body)
+    assert [span.speaker_label for span in spans] == ["JEAN-LUC DUPRÉ", "KÄRNER-VAHER", "JEAN-LUC DUPRÉ"]
+    rows = quotes_of(nlp, body, ["Tõnis Kärner-Vaher", "Jean-Luc Dupré"])
+    assert [r["speaker"] for r in rows] == ["Jean-Luc Dupré", "Tõnis Kärner-Vaher", "Jean-Luc Dupré"]
+
+
+@pytest.mark.parametrize("text", [
+    "Note: the figures are provisional.\n\nSource: the ministry.",
+    "Anna-Liisa: we won.\n\nBörje Öst: they lost.",
+])
+def test_labels_not_in_capitals_are_no_transcript(text):
+    assert all(span.speaker_label is None for span in find_quote_spans(text))
+
+
 def test_questions_are_unnamed_and_answers_are_the_person_introduced_before(nlp):
     rows = quotes_of(nlp, INTERVIEW, ["Frank Dalloway"])
     assert [r["speaker"] for r in rows] == [None, "Frank Dalloway", None, "Frank Dalloway"]
@@ -760,6 +779,13 @@ def test_a_possessor_after_an_inverted_cue_is_not_the_speaker(nlp):
     body = '"Our aircraft can fly for nine hours," said Kestrel\'s founder, Ingrid Solberg-Yates.'
     [row] = quotes_of(nlp, body, ["Ingrid Solberg-Yates"])
     assert row["speaker"] == "Ingrid Solberg-Yates"
+
+
+def test_an_organisation_description_is_never_a_persons_title(nlp):
+    body = ('Corvina Records has shelved the second album by the duo Mira Aalto and Tomas Reis.\n\n'
+            '"We will not release a record while the accounts are disputed," the label said in a statement.\n\n'
+            "The label's managing director, Beatriz Nogueira, did not respond to calls.")
+    assert speakers(nlp, body, with_labels=True) == [("Corvina Records", "ORG")]
 
 
 def test_the_last_word_of_an_organisation_name_refers_to_it(nlp):

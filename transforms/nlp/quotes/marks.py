@@ -216,8 +216,19 @@ def _scan_family(text: str, paragraphs: list[tuple[int, int]], family: _MarkFami
 
 
 # A transcript line: "Q:", "A:" or a speaker's name in capitals ("CASTELLANOS:", "MARY
-# O'NEILL:") at the start of a paragraph, then the words spoken.
-_TRANSCRIPT_LINE = re.compile(r"(?P<label>[QA]|[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}):[ \t]+(?=\S)")
+# O'NEILL:", "JEAN-LUC DUPRÉ:", "DE LA CRUZ:") at the start of a paragraph, then the words
+# spoken.  Letters of any alphabet ([^\W\d_]); that they are capitals is checked on the
+# match (``_is_speaker_label``), since ``re`` has no class for upper-case letters beyond ASCII.
+_LABEL_WORD = r"[^\W\d_](?:[^\W\d_]|['’-])*"
+_TRANSCRIPT_LINE = re.compile(rf"(?P<label>{_LABEL_WORD}(?: {_LABEL_WORD}){{0,3}}):[ \t]+(?=\S)")
+
+
+def _is_speaker_label(label: str) -> bool:
+    """"Q", "PÄRNPUU", "JEAN-LUC DUPRÉ": a label in capitals (one letter only for Q and A)
+    that is not an editor's ("NOTE", :data:`~transforms.nlp.lexicon.EDITORIAL_LABELS`)."""
+    if not (label in ("Q", "A") or (label.isupper() and len(label) > 1)):
+        return False
+    return not set(label.casefold().replace("’", "'").split()) & EDITORIAL_LABELS
 
 
 def find_transcript_spans(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[QuoteSpan]:
@@ -230,7 +241,7 @@ def find_transcript_spans(text: str, paragraphs: list[tuple[int, int]] | None = 
     lines = []
     for start, end in paragraphs if paragraphs is not None else paragraph_spans(text):
         match = _TRANSCRIPT_LINE.match(text, start, end)
-        if match and not set(match["label"].casefold().replace("’", "'").split()) & EDITORIAL_LABELS:
+        if match and _is_speaker_label(match["label"]):
             lines.append(QuoteSpan(match.end(), end, ((match.end(), end),), True, match["label"]))
     if len(lines) < 2 or len({line.speaker_label for line in lines}) < 2:
         return []

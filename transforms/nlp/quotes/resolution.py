@@ -209,6 +209,9 @@ def _resolve_description(view: DocView, token, char: int) -> Speaker | None:
         return None                                  # "officials said": several unnamed people
     if determiner in ("a", "an", "another", "some", "one"):
         return None                                  # an indefinite description is someone new
+    if head in ORG_NOUNS:
+        # Never a person's title: "the label said" is not "the label's chief executive, X".
+        return _resolve_org_description(view, head, char)
     description = description_of(token)
     wanted = ROLE_EQUIVALENTS.get(head, frozenset({head}))
     if "prime" in description.words and head == "minister":
@@ -220,8 +223,6 @@ def _resolve_description(view: DocView, token, char: int) -> Speaker | None:
         return Speaker(name, "PERSON", "explicit", gender_of(view, name))
     if matches:
         return None                                  # several people hold that title
-    if head in ORG_NOUNS:
-        return _resolve_org_description(view, head, char)
     if determiner == "the" and token.pos_ == "NOUN":
         named = _org_named_by_its_last_word(view, head)
         if named is not None:
