@@ -182,10 +182,36 @@ def _frames_after(quote: Quote, after: list, cue_token) -> bool:
     """
     if quote.ends_sentence:
         return False
-    ends_open = quote.text[-1:] in ",?!—–-…:;" or after[0].text in (",", "—", "–") \
+    # A closing inner quotation mark does not close the outer one: '"... ask, 'So will he?'"
+    # Holmes testified' ends open on its question mark.
+    last = quote.text.rstrip(_INNER_CLOSING_MARKS)[-1:]
+    ends_open = last in ",?!—–-…:;" or after[0].text in (",", "—", "–") \
         or after[0].is_lower or after[0].i == cue_token.i
     subject_only = not any(t.pos_ in _CLAUSE_POS for t in after if t.i < cue_token.i)
     return ends_open and subject_only
+
+
+# Marks that close a quotation inside a quotation, at its very end.
+_INNER_CLOSING_MARKS = "’'”\"»›"
+
+
+def _sentence_final_inverted_cue(after: list):
+    """``X was known for telling others "..." despite Y, said Z.``: a cue after a comma that
+    ends the sentence with only its speaker after it reports the whole sentence, the
+    quotation in it too."""
+    cues = [t for t in after if cue_of(t)]
+    if not cues:
+        return None
+    cue = cues[-1]
+    doc = cue.doc
+    if cue.i == 0 or doc[cue.i - 1].text != "," or cue.i == after[0].i:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c.i < cue.i for c in cue.children):
+        return None                              # "X, the chairman, said Tuesday at ...": not inverted
+    rest = [t for t in after if t.i > cue.i]
+    if not rest or any(t.pos_ in _CLAUSE_POS or t.pos_ == "PRON" for t in rest):
+        return None
+    return cue
 
 
 def choose_cues(quote: Quote, before: list, after: list) -> tuple[list, bool]:
@@ -215,6 +241,9 @@ def choose_cues(quote: Quote, before: list, after: list) -> tuple[list, bool]:
                 candidates = [last]
     else:
         candidates = framing or _ancestor_cues(quote, dependent_cues)
+    reporting = _sentence_final_inverted_cue(after)
+    if reporting is not None and all(t.i != reporting.i for t in candidates):
+        candidates.append(reporting)
     candidates += [t for t in according if t not in candidates]
     return candidates, introduced
 
@@ -226,6 +255,9 @@ def _subject_token(cue_token, owner: list[int]):
     sometimes hangs the quoted clause's subject on the cue).
     """
     token = cue_token
+    if any(c.dep_ == "nsubj" and owner[c.i] >= 0 for c in cue_token.children) \
+            and not any(c.dep_ == "nsubj" and owner[c.i] < 0 for c in cue_token.children):
+        return _clause_opening_noun(cue_token, owner)
     for _ in range(4):
         subjects = [c for c in token.children if c.dep_ == "nsubj" and owner[c.i] < 0]
         if subjects:
@@ -240,6 +272,24 @@ def _subject_token(cue_token, owner: list[int]):
     return None
 
 
+def _clause_opening_noun(cue_token, owner: list[int]):
+    """The subject of a cue whose parse took a word of the quotation before it as the
+    subject: the small model runs a paragraph ending in a quotation into the next one
+    ("... The difference matters."" ¶ "Hietanen, 34, told the paper ..."), hanging the name
+    on the quotation.  The noun phrase that opens the cue's clause (after the quotation, a
+    sentence end or the paragraph start) is the subject, when no other verb stands in it."""
+    doc, stretch = cue_token.doc, []
+    i = cue_token.i - 1
+    while i >= 0 and owner[i] < 0 and not is_paragraph_break(doc[i]) and doc[i].text not in (".", "!", "?"):
+        stretch.append(doc[i])
+        i -= 1
+    inside = {t.i for t in stretch}
+    if any(t.pos_ in _CLAUSE_POS for t in stretch):
+        return None
+    heads = [t for t in reversed(stretch) if t.head.i not in inside and t.pos_ in ("NOUN", "PROPN", "PRON")]
+    return heads[0] if heads else None
+
+
 def _according_to_object(cue_token):
     doc = cue_token.doc
     to = doc[cue_token.i + 1]
@@ -252,13 +302,26 @@ def _according_to_object(cue_token):
     return None
 
 
-def _inverted_subject(cue_token, after: list):
-    """``"...," said Mr X``: the first noun after a cue that opens the after-window."""
+def _words_after_inverted_cue(cue_token, after: list) -> list | None:
+    """The words after an inverted cue: one that opens the after-window (``"...," said Mr
+    X``) or ends the sentence after a comma (``..., said Mr X.``); None for other cues."""
     words = [t for t in after if not t.is_punct]
-    if not words or words[0].i != cue_token.i:
+    if not words:
+        return None
+    if words[0].i != cue_token.i:
+        final = _sentence_final_inverted_cue(after)
+        if final is None or final.i != cue_token.i:
+            return None
+    return [t for t in words if t.i > cue_token.i]
+
+
+def _inverted_subject(cue_token, after: list):
+    """``"...," said Mr X``: the first noun after an inverted cue."""
+    words = _words_after_inverted_cue(cue_token, after)
+    if words is None:
         return None
     doc = cue_token.doc
-    for token in words[1:]:
+    for token in words:
         if token.lower_ in ("year", "years") and token.i + 2 < len(doc) and is_age_description(doc[token.i + 2]):
             return doc[token.i + 2]                  # "added the 30-year-old"
         if token.pos_ in ("PROPN", "NOUN", "PRON"):
@@ -288,12 +351,12 @@ def _named_after_inverted_cue(view: DocView, cue_token, after: list):
     ("said EEF chief economist, Steve Radley", "said Mr Blair, who ..."); a possessor is
     skipped ("said Kestrel's founder, Ingrid Solberg-Yates").
     """
-    words = [t for t in after if not t.is_punct]
-    if not words or words[0].i != cue_token.i:
+    words = _words_after_inverted_cue(cue_token, after)
+    if words is None:
         return None
     phrase = []                                  # up to the next clause: "said Mr X, adding that Y"
     doc = cue_token.doc
-    for token in words[1:]:
+    for token in words:
         after_comma = token.i > 0 and doc[token.i - 1].text == ","
         if token.pos_ == "SCONJ" or (token.pos_ == "PRON" and token.dep_ == "nsubj") \
                 or (token.pos_ in ("VERB", "AUX") and after_comma):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from transforms.nlp.doc_access import doc_text
 from transforms.nlp.quotes.marks import QuoteSpan
 from transforms.nlp.quotes.titles import Title
 
@@ -30,7 +31,7 @@ class Subject:
     """
 
     char: int
-    paragraph: int
+    paragraph: int             # DocView.narrative_paragraph_of: quotation-only paragraphs not counted
     speaker: Speaker | None
     is_person: bool
     gender: str | None
@@ -76,11 +77,43 @@ class DocView:
     # Memo of resolution.canonical per entity span: it reads only the index, labels and doc.
     canonical_of: dict[tuple[int, int, str], tuple[str, str]] = field(default_factory=dict)
     _paragraph_starts: list[int] | None = field(default=None, repr=False)
+    _narrative_ranks: list[int] | None = field(default=None, repr=False)
 
     def paragraph_of(self, char: int) -> int:
         if self._paragraph_starts is None:  # paragraphs are fixed when the view is built
             self._paragraph_starts = [s for s, _ in self.paragraphs]
         return max(0, bisect.bisect_right(self._paragraph_starts, char) - 1)
+
+    def narrative_paragraph_of(self, char: int) -> int:
+        """The paragraph of ``char`` counting only paragraphs with words outside quotation
+        marks: a paragraph that only continues a quotation ("They said ... "..."" ¶ ""..."" ¶
+        "Now they have ...") puts no distance between the narration around it.  Read once
+        all quotations are known (the subjects are collected after them)."""
+        if self._narrative_ranks is None:
+            self._narrative_ranks = narrative_ranks(doc_text(self.doc), self.paragraphs,
+                                                    [part for quote in self.quotes for part in quote.span.parts])
+        return self._narrative_ranks[self.paragraph_of(char)]
+
+
+def narrative_ranks(text: str, paragraphs: list[tuple[int, int]], quoted: list[tuple[int, int]]) -> list[int]:
+    """For each paragraph, its number counting only paragraphs with a letter or digit
+    outside the ``quoted`` ranges; a quotation-only paragraph shares the number before it."""
+    quoted = sorted(quoted)
+    starts = [start for start, _ in quoted]
+    ranks, rank = [], -1
+    for start, end in paragraphs:
+        k = max(0, bisect.bisect_left(starts, start) - 1)
+        position, narrated = start, False
+        while k < len(quoted) and quoted[k][0] < end and not narrated:
+            quote_start, quote_end = quoted[k]
+            if quote_end > position:
+                narrated = any(ch.isalnum() for ch in text[position:quote_start])
+                position = max(position, quote_end)
+            k += 1
+        narrated = narrated or any(ch.isalnum() for ch in text[position:end])
+        rank += 1 if narrated or rank < 0 else 0
+        ranks.append(rank)
+    return ranks
 
 
 def is_paragraph_break(token) -> bool:

@@ -188,7 +188,7 @@ def _group_candidates(view: DocView, word: str, char: int) -> list[Subject]:
     People are passed over, except that *they* right after a person (no group in between)
     is a group we cannot name: no candidates.
     """
-    paragraph, found = view.paragraph_of(char), []
+    paragraph, found = view.narrative_paragraph_of(char), []
     for subject in _subjects_before(view, char):
         if subject.paragraph < paragraph - 1 or (found and subject.sentence != found[0].sentence):
             break
@@ -211,7 +211,7 @@ def _resolve_description(view: DocView, token, char: int) -> Speaker | None:
         return None                                  # an indefinite description is someone new
     if head in ORG_NOUNS:
         # Never a person's title: "the label said" is not "the label's chief executive, X".
-        return _resolve_org_description(view, head, char)
+        return _resolve_org_description(view, token, head, char)
     description = description_of(token)
     wanted = ROLE_EQUIVALENTS.get(head, frozenset({head}))
     if "prime" in description.words and head == "minister":
@@ -296,16 +296,18 @@ def _is_restrictive(clause) -> bool:
     return not (first.i > 0 and first.doc[first.i - 1].text == ",")
 
 
-def _resolve_org_description(view: DocView, head: str, char: int) -> Speaker | None:
+def _resolve_org_description(view: DocView, token, head: str, char: int) -> Speaker | None:
     """"the ministry", "the airline": the one organisation named with the noun, else (for
-    nouns that refer back) the latest named organisation subject nearby, else the one the
-    same description referred to earlier in the article ("the airline" after a tweet and a
-    passenger's words is still the airline it was)."""
+    nouns that refer back) the one organisation named earlier in the same sentence ("The
+    ferry operator X will cut sailings, the company said"), else the latest named
+    organisation subject nearby, else the one the same description referred to earlier in
+    the article ("the airline" after a tweet and a passenger's words is still the airline
+    it was)."""
     named = {name for name in view.org_names if re.search(rf"\b{re.escape(head)}\b", name, re.IGNORECASE)}
     if len(named) == 1:
         return Speaker(named.pop(), "ORG", "explicit")
     if not named and head in ANAPHORIC_ORG_NOUNS:
-        found = latest_named_subject(view, char, "ORG", None)
+        found = _org_named_before_in_sentence(view, token) or latest_named_subject(view, char, "ORG", None)
         if found is not None:
             view.described_orgs[head] = found.name
             return found
@@ -314,11 +316,20 @@ def _resolve_org_description(view: DocView, head: str, char: int) -> Speaker | N
     return None
 
 
+def _org_named_before_in_sentence(view: DocView, token) -> Speaker | None:
+    """The one organisation named outside quotations in the sentence before ``token``."""
+    sentence = token.sent
+    names = {canonical(view, ent) for ent in sentence.ents
+             if ent.end <= token.i and view.owner[ent.start] < 0 and ent.label_ in SPEAKER_LABELS}
+    orgs = {name for name, label in names if label == "ORG"}
+    return Speaker(orgs.pop(), "ORG", "explicit") if len(orgs) == 1 else None
+
+
 def latest_named_subject(view: DocView, char: int, label: str, gender: str | None) -> Speaker | None:
     """The latest named subject with ``label`` in the current or previous paragraph; of
     several in that sentence, the one highest in its parse ("Van Der Beek announced that
     Kimberly was expecting": Van Der Beek)."""
-    paragraph = view.paragraph_of(char)
+    paragraph = view.narrative_paragraph_of(char)
     found: list[Subject] = []
     for subject in _subjects_before(view, char):
         if subject.paragraph < paragraph - 1 or (found and subject.sentence != found[0].sentence):
@@ -370,6 +381,10 @@ def _resolve_mention(view: DocView, token) -> Speaker | None:
             if chain is not None and len(chain) >= 2:
                 name = view.index.resolve_person(chain.text)
                 return Speaker(name or chain.text, "PERSON", "explicit", gender_of(view, name))
+    trailing = _trailing_apposition(view, token)
+    if trailing is not None:
+        name, label = canonical(view, trailing)
+        return Speaker(name, label, "explicit", gender_of(view, name))
     titled = _name_in_title(view, token)
     if titled is not None:
         return _resolve_mention(view, titled)            # "Director of rugby X has ..." parsed X as of's object
@@ -392,6 +407,28 @@ def _resolve_mention(view: DocView, token) -> Speaker | None:
     if token.pos_ in ("NOUN", "PROPN"):
         return _resolve_description(view, token, token.idx)
     return None
+
+
+def _trailing_apposition(view: DocView, token):
+    """The name set off by commas at the end of a subject described by a common noun:
+    "The company that runs the awards, Corran Live Productions, denies" (an organisation
+    for an organisation noun) or "The man who found it, Ivo Strand, said" (a person for a
+    person noun).  The small model hangs such a name on the relative clause's object; it
+    ends right before the comma that precedes the subject's verb group."""
+    verb = token.head
+    if token.dep_ not in ("nsubj", "nsubjpass") or verb.i <= token.i or token.pos_ != "NOUN":
+        return None
+    wanted = "ORG" if token.lemma_.lower() in ORG_NOUNS else "PERSON" if is_person_noun(token) else None
+    if wanted is None:
+        return None
+    doc = view.doc
+    first = min([verb.i] + [c.i for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i > token.i])
+    ent = view.entity_of.get(first - 2) if doc[first - 1].text == "," else None
+    if ent is None or ent.end != first - 1 or ent.start <= token.i + 1 or doc[ent.start - 1].text != ",":
+        return None
+    if any(view.owner[i] >= 0 for i in range(token.i, ent.end)):
+        return None
+    return ent if canonical(view, ent)[1] == wanted else None
 
 
 def _name_in_title(view: DocView, token):
@@ -491,5 +528,5 @@ def collect_subjects(view: DocView) -> None:
         plural = (token.tag_ in ("NNS", "NNPS") and not named_org) or token.lower_ in ("they", "we")
         main_clause = verb is not None and (verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"))
         depth = sum(1 for _ in verb.ancestors) if verb is not None else 0
-        view.subjects.append(Subject(token.idx, view.paragraph_of(token.idx), speaker, is_person, gender,
+        view.subjects.append(Subject(token.idx, view.narrative_paragraph_of(token.idx), speaker, is_person, gender,
                                       plural, token.sent.start_char, main_clause, depth))
