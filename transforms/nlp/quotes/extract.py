@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from transforms.nlp.doc_access import doc_text, token_starts
 from transforms.nlp.labels import PERSON
+from transforms.nlp.places import is_country
 from transforms.nlp.lexicon import PRONOUN_GENDER
 from transforms.nlp.quotes.doc_view import (DocView, Quote, Speaker, entity_index, is_paragraph_break,
                                             is_terminator)
@@ -254,8 +255,17 @@ def _attribute(view: DocView, quote: Quote) -> None:
     for rule in ATTRIBUTION_RULES:
         decision = rule(view, quote, frame)
         if decision is not None:
-            quote.cue, quote.speaker = decision
+            quote.cue, quote.speaker = decision.cue, _as_speaker(decision.speaker)
             return
+
+
+def _as_speaker(speaker: Speaker | None) -> Speaker | None:
+    """A country that "said" or "urged" is no speaker: the words are its government's, whom
+    the text does not name ("The UK has urged ..."); a place named as an organisation
+    ("Tottenham said", next to "Tottenham Hotspur") was resolved to that organisation before."""
+    if speaker is not None and speaker.label == "GPE" and speaker.name and is_country(speaker.name):
+        return None
+    return speaker
 
 
 def extract_quotes(body_doc, index) -> list[dict]:

@@ -11,6 +11,7 @@ import bisect
 import re
 
 from transforms.nlp.doc_access import tokens_where
+from transforms.nlp.org_names import initials_variants
 from transforms.nlp.person_names import is_acronym
 from transforms.nlp.labels import GROUP_LABELS, SPEAKER_LABELS, SPEAKER_SURNAME_MISLABELS
 from transforms.nlp.lexicon import (ANAPHORIC_ORG_NOUNS, COMMUNICATION_NOUNS, GENERIC_PERSON_NOUNS,
@@ -162,7 +163,11 @@ def _resolve_pronoun(view: DocView, pronoun, char: int) -> Speaker | None:
         # (a misparse), the sentence's first candidate, which usually governs the others.
         latest = [s for s in people if s.sentence == people[0].sentence]
         main = [s for s in latest if s.main_clause]
-        subject = next((s for s in main if _subject_gender(view, s) == wanted), main[0] if main else latest[-1])
+        # One known to have the pronoun's gender wins over one whose gender is unknown,
+        # in the main clause first ("Bipin Bihari said Khan was sent back to Norway, from
+        # which she holds a passport": Khan, known as *she* before, not Bihari).
+        known = [s for s in main + latest[::-1] if _subject_gender(view, s) == wanted]
+        subject = known[0] if known else main[0] if main else latest[-1]
         if subject.speaker is None:
             return None                              # "the spokesman said ... he added"
         name = subject.speaker.name
@@ -255,7 +260,8 @@ def _refer_back(view: DocView, token, head: str, determiner: str | None, char: i
         return None
     if not (is_role_word(head) or is_age_description(token) or is_nationality_noun(token)):
         return None
-    if any(c.dep_ in ("prep", "appos") or (c.dep_ == "relcl" and _is_restrictive(c)) for c in token.children):
+    if any(c.dep_ == "prep" or (c.dep_ == "appos" and not _is_misparsed_relative(c))
+           or (c.dep_ == "relcl" and _is_restrictive(c)) for c in token.children):
         return None
     if is_age_description(token):
         of_that_age = _person_of_age(view, token)
@@ -287,6 +293,14 @@ def _person_of_age(view: DocView, token) -> Speaker | None:
         return None
     name = names.pop()
     return Speaker(name, "PERSON", "explicit", gender_of(view, name))
+
+
+def _is_misparsed_relative(appos) -> bool:
+    """An apposition that opens with a relative pronoun after a comma is a relative clause
+    the parser misread ("the researcher, who has so far created games": *games* as the
+    apposition): it adds to the description and does not introduce anyone."""
+    first = appos.left_edge
+    return first.lower_ in ("who", "which") and first.i > 0 and first.doc[first.i - 1].text == ","
 
 
 def _is_restrictive(clause) -> bool:
@@ -461,11 +475,15 @@ def _statement_owner(view: DocView, statement) -> Speaker | None:
         if child.dep_ != "compound" or child.i > statement.i:
             continue
         ent = view.entity_of.get(child.i)
+        if ent is not None and ent.label_ == "NORP":
+            # The model tags some acronyms NORP ("an HA statement"); resolving a NORP goes
+            # to the noun it modifies, this statement, and would come back here for ever.
+            return _org_of_acronym(view, child.text) if is_acronym(child.text) else None
         if ent is not None and ent.label_ in SPEAKER_LABELS:
             return _resolve_mention(view, child)
         if ent is None and is_acronym(child.text):
             known = _indexed_word(view, child.text)
-            return known if known.label else Speaker(child.text, "ORG", "explicit")
+            return known if known.label else _org_of_acronym(view, child.text)
     for prep in statement.children:                  # "a statement from Acme Live read:"
         if prep.dep_ == "prep" and prep.lower_ in ("from", "by"):
             source = next((c for c in prep.children if c.dep_ == "pobj"), None)
@@ -473,6 +491,14 @@ def _statement_owner(view: DocView, statement) -> Speaker | None:
             if ent is not None and ent.label_ in SPEAKER_LABELS:
                 return _resolve_mention(view, source)
     return None
+
+
+def _org_of_acronym(view: DocView, acronym: str) -> Speaker:
+    """An untagged acronym that speaks ("said an FA statement"): the one organisation of the
+    article with those initials ("The Football Association"), else the acronym itself."""
+    key = acronym.replace(".", "").casefold()
+    named = {name for name in view.org_names if " " in name and key in initials_variants(name)}
+    return Speaker(named.pop() if len(named) == 1 else acronym, "ORG", "explicit")
 
 
 def _antecedent_role(view: DocView, token) -> tuple[str, object] | None:
