@@ -1012,3 +1012,41 @@ def test_a_country_that_urges_is_no_speaker(nlp):
             'The UK has urged an "end to the violence and for all sides to talk".')
     rows = analyze_text(None, body, nlp=nlp)["quotes"]
     assert [(r["speaker"], r["cue"]) for r in rows] == [(None, "urge")]
+
+
+def test_the_statement_is_the_one_its_latest_author_issued(nlp):
+    body = ('Veltro Motors will close its plant in Turin next year, the carmaker said on Thursday.\n\n'
+            'The unions reacted angrily. "This is a betrayal of three thousand families," said Marco Bellandi, who '
+            'leads the metalworkers\' union at the site.\n\nVeltro Motors said in a separate statement that it would '
+            'move production to Poland. "The new plant will be more efficient," the statement said.')
+    assert speakers(nlp, body) == ["Marco Bellandi", "Veltro Motors"]
+
+
+def test_a_name_that_speaks_through_a_statement_as_it_is_an_organisation(nlp):
+    body = ('Kingsport United beat Ashbury Town 2-1 on Saturday.\n\nAshbury boss Neil Harrow was unhappy with the '
+            'referee. "It was never a penalty," he told BBC Radio.\n\nAshbury Town said in a statement that it would '
+            'write to the league.\n\n"We will ask the league to review the decision," the club said.')
+    assert speakers(nlp, body) == ["Neil Harrow", "Ashbury Town"]
+
+
+def test_it_read_is_a_cue_that_keeps_a_statement_from_following_on(nlp):
+    body = ('Senator Mary O\'Neill questioned the chief executive of Brightwater Utilities, Pieter van der Berg.\n\n'
+            'After the hearing, Van der Berg said he regretted the delay. "We should have moved faster," he said.\n\n'
+            'The company later issued a statement. "Brightwater takes its obligations seriously," it read.')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [(r["speaker"], r["cue"]) for r in rows] == [("Pieter van der Berg", "say"), (None, "read")]
+
+
+def test_a_person_reading_is_no_cue(nlp):
+    body = ('Pieter van der Berg spoke at the hearing.\n\n"We should have moved faster," he said. He read '
+            '"The Old Man and the Sea" on the train home.')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [r["cue"] for r in rows] == ["say", None]
+
+
+def test_a_particle_surname_as_a_transcript_label_and_transcripts_put_no_distance(nlp):
+    body = ('Fenwick Water said on Monday that it regretted the delay. Senator Mary Okonjo questioned its chief '
+            'executive, Pieter van der Berg.\n\nOKONJO: Why did you not warn customers earlier?\n\n'
+            'VAN DER BERG: We warned them as soon as we knew.\n\nOKONJO: That was two weeks later, and you know it.'
+            '\n\n"Every customer affected will hear from us this week," the company said.')
+    assert speakers(nlp, body) == ["Mary Okonjo", "Pieter van der Berg", "Mary Okonjo", "Fenwick Water"]

@@ -323,6 +323,9 @@ PERSON_SUBJECT_VERBS = _words("""
     write speak joke laugh recall describe suggest signal warn urge hint complain confess
     think believe feel hope want wish fear know reckon wonder doubt expect
 """)
+# Verbs that give a text's words ("the statement read", "it read"): cues only when a text
+# (COMMUNICATION_NOUNS) or *it* is their subject, not when a person reads something.
+TEXT_VERBS = _words("read")
 # Things that carry an author's or organisation's words ("said an FA statement").
 COMMUNICATION_NOUNS = _words("""
     statement letter report release message note post tweet website blog email pitch

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from transforms.nlp.lexicon import (FRAME_ONLY_SPEECH_VERBS, GO_ON, LABELLING_VERBS, PROSPECTIVE_VERBS,
-                                    SPEECH_VERBS, TITLE_LINK_WORDS)
+from transforms.nlp.lexicon import (COMMUNICATION_NOUNS, FRAME_ONLY_SPEECH_VERBS, GO_ON, LABELLING_VERBS,
+                                    PROSPECTIVE_VERBS, SPEECH_VERBS, TEXT_VERBS, TITLE_LINK_WORDS)
 from transforms.nlp.quotes.doc_view import DocView, Quote, is_paragraph_break, is_terminator
 from transforms.nlp.quotes.names import (after_role_title, is_age_description, looks_like_person,
                                          modified_noun, name_chain)
@@ -50,12 +50,20 @@ def cue_of(token) -> str | None:
     if lemma == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in token.children) \
             and not any(c.dep_ == "xcomp" for c in token.children):
         return GO_ON                                 # "He went on: ..." ("went on to say": the cue is "say")
+    if lemma in TEXT_VERBS:
+        return lemma if _has_text_subject(token) else None
     if lemma not in SPEECH_VERBS:
         return None
     if token.tag_ == "VBN" and not any(c.dep_ == "agent" or (c.dep_ == "aux" and c.lemma_.lower() == "have")
                                        for c in token.children):
         return None
     return lemma
+
+
+def _has_text_subject(verb) -> bool:
+    """"the statement read", "it read": the subject is a text or *it* (not "she read")."""
+    return any(c.dep_ == "nsubj" and (c.lower_ == "it" or c.lemma_.lower() in COMMUNICATION_NOUNS)
+               for c in verb.children)
 
 
 def _reported_as(quote_verb):

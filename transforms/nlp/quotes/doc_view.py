@@ -90,8 +90,13 @@ class DocView:
         "Now they have ...") puts no distance between the narration around it.  Read once
         all quotations are known (the subjects are collected after them)."""
         if self._narrative_ranks is None:
-            self._narrative_ranks = narrative_ranks(doc_text(self.doc), self.paragraphs,
-                                                    [part for quote in self.quotes for part in quote.span.parts])
+            quoted = []
+            for quote in self.quotes:
+                if quote.span.speaker_label is not None:    # a transcript line, its label too
+                    quoted.append((self.paragraphs[self.paragraph_of(quote.span.start)][0], quote.span.end))
+                else:
+                    quoted.extend(quote.span.parts)
+            self._narrative_ranks = narrative_ranks(doc_text(self.doc), self.paragraphs, quoted)
         return self._narrative_ranks[self.paragraph_of(char)]
 
 

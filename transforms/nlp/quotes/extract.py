@@ -174,8 +174,16 @@ def _rule_transcript(view: DocView, quote: Quote, frame: Frame) -> Decision | No
             return Decision(None, earlier[-1])
         first = next(q for q in view.quotes if q.span.speaker_label is not None)
         return Decision(None, latest_named_subject(view, first.span.start, PERSON, None))
-    name = view.index.resolve_person(label.title())
+    name = view.index.resolve_person(label.title()) or _person_ending_in(view, label)
     return Decision(None, Speaker(name or label.title(), PERSON, "explicit", gender_of(view, name)))
+
+
+def _person_ending_in(view: DocView, label: str) -> str | None:
+    """The one person of the article whose name ends in a transcript label the index does
+    not resolve ("VAN DER BERG" for "Pieter van der Berg": particles are no surname there)."""
+    ending = " " + label.casefold()
+    named = {name for name, kind in view.labels.items() if kind == PERSON and (" " + name.casefold()).endswith(ending)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _rule_cue(view: DocView, quote: Quote, frame: Frame) -> Decision | None:

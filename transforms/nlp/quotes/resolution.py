@@ -16,7 +16,7 @@ from transforms.nlp.person_names import is_acronym
 from transforms.nlp.labels import GROUP_LABELS, SPEAKER_LABELS, SPEAKER_SURNAME_MISLABELS
 from transforms.nlp.lexicon import (ANAPHORIC_ORG_NOUNS, COMMUNICATION_NOUNS, GENERIC_PERSON_NOUNS,
                                     GROUP_PRONOUNS, OFFICE_NOUNS, ORG_NOUNS, PERSON_SUBJECT_VERBS, PRONOUN_GENDER,
-                                    ROLE_EQUIVALENTS,
+                                    ROLE_EQUIVALENTS, SPEECH_VERBS,
                                     UNNAMED_SOURCE_NOUNS)
 from transforms.nlp.quotes.doc_view import DocView, Speaker, Subject
 from transforms.nlp.quotes.names import (after_role_title, clean_surface, determiner_of, honorific_before,
@@ -416,6 +416,8 @@ def _resolve_mention(view: DocView, token) -> Speaker | None:
             return _resolve_mention(view, owner)
         if token.lemma_.lower() in COMMUNICATION_NOUNS:
             owner = _statement_owner(view, token)
+            if owner is None and determiner_of(token) == "the":
+                owner = _latest_author(view, token.idx)
             if owner is not None:
                 return owner
     if token.pos_ in ("NOUN", "PROPN"):
@@ -493,6 +495,20 @@ def _statement_owner(view: DocView, statement) -> Speaker | None:
     return None
 
 
+def _latest_author(view: DocView, char: int) -> Speaker | None:
+    """Whose "the statement" is ("X said in a separate statement that ... "...," the
+    statement said"): the latest named person or organisation subject of this or the
+    previous paragraph."""
+    paragraph = view.narrative_paragraph_of(char)
+    for subject in _subjects_before(view, char):
+        if subject.paragraph < paragraph - 1:
+            break
+        speaker = subject.speaker
+        if speaker is not None and speaker.name and speaker.label in ("ORG", "PERSON") and not subject.plural:
+            return Speaker(speaker.name, speaker.label, "explicit", speaker.gender)
+    return None
+
+
 def _org_of_acronym(view: DocView, acronym: str) -> Speaker:
     """An untagged acronym that speaks ("said an FA statement"): the one organisation of the
     article with those initials ("The Football Association"), else the acronym itself."""
@@ -528,6 +544,20 @@ def _antecedent_role(view: DocView, token) -> tuple[str, object] | None:
     return None
 
 
+def _speaks_as_organisation(token, verb) -> bool:
+    """``X said in a statement that it would complain``: a name the text itself treats as an
+    organisation, whatever the model tagged it (a club named like a person or a town), when
+    it speaks through a statement or letter and refers to itself as *it*."""
+    if verb is None or token.dep_ != "nsubj" or verb.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    through_text = any(prep.dep_ == "prep" and any(o.dep_ == "pobj" and o.lemma_.lower() in COMMUNICATION_NOUNS
+                                                   for o in prep.children)
+                       for prep in verb.children)
+    as_it = any(clause.dep_ == "ccomp" and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in clause.children)
+                for clause in verb.children)
+    return through_text and as_it
+
+
 def collect_subjects(view: DocView) -> None:
     """Antecedent candidates outside quotations, in text order, resolved as we go."""
     # Only these tokens can have an antecedent role (see _antecedent_role); reading them
@@ -542,6 +572,8 @@ def collect_subjects(view: DocView) -> None:
             speaker = None
         if role != "subject" and (speaker is None or speaker.label != "PERSON"):
             continue
+        if speaker is not None and speaker.label != "ORG" and _speaks_as_organisation(token, verb):
+            speaker = Speaker(speaker.name, "ORG", speaker.attribution)
         if speaker is not None:
             view.subject_speaker[token.i] = speaker
         person_noun = is_person_noun(token)
