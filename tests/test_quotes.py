@@ -1050,3 +1050,12 @@ def test_a_particle_surname_as_a_transcript_label_and_transcripts_put_no_distanc
             'VAN DER BERG: We warned them as soon as we knew.\n\nOKONJO: That was two weeks later, and you know it.'
             '\n\n"Every customer affected will hear from us this week," the company said.')
     assert speakers(nlp, body) == ["Mary Okonjo", "Pieter van der Berg", "Mary Okonjo", "Fenwick Water"]
+
+
+def test_the_firm_is_the_organisation_introduced_as_one_not_a_later_source(nlp):
+    body = ('LISBON, Portugal - The accounting firm Moreira & Salgado has agreed to pay a fine of two million '
+            'euros, the regulator said on Friday.\n\n"We accept the findings and have already changed our '
+            'procedures," the firm said in a statement.\n\nAccording to a statement from the Securities Market '
+            'Commission, the firm failed to check the accounts of three clients. "These failures were serious and '
+            'repeated," the commission said.')
+    assert speakers(nlp, body) == ["Moreira & Salgado", "Securities Market Commission"]

@@ -70,10 +70,12 @@ class DocView:
     genders: dict[str, str] = field(default_factory=dict)        # canonical name -> m/f
     titles: dict[str, list[Title]] = field(default_factory=dict)
     org_names: list[str] = field(default_factory=list)
+    # organisation noun -> organisations introduced with it ("the accounting firm X": firm -> X)
+    org_kinds: dict[str, set[str]] = field(default_factory=dict)
     subjects: list[Subject] = field(default_factory=list)
     subject_speaker: dict[int, Speaker] = field(default_factory=dict)
-    # description noun -> the organisation it last referred to ("the airline" -> Air Latvia)
-    described_orgs: dict[str, str] = field(default_factory=dict)
+    # description noun -> (char, organisation) of each use that referred to one ("the airline" -> Air Latvia)
+    described_orgs: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # Memo of resolution.canonical per entity span: it reads only the index, labels and doc.
     canonical_of: dict[tuple[int, int, str], tuple[str, str]] = field(default_factory=dict)
     _paragraph_starts: list[int] | None = field(default=None, repr=False)

@@ -23,7 +23,7 @@ from transforms.nlp.quotes.attribution import (after_window, before_window, choo
 from transforms.nlp.quotes.titles import appositive_titles, title_before
 from transforms.nlp.quotes.resolution import (canonical, collect_subjects, gender_of, grouped_as_non_person,
                                               latest_named_subject, resolve_token)
-from transforms.nlp.quotes.names import honorific_gender, is_person_noun
+from transforms.nlp.quotes.names import honorific_gender, is_person_noun, kind_of_organisation
 
 
 # How many sentences back a quotation without a frame may look for whose speech it continues.
@@ -64,7 +64,11 @@ def _build_view(body_doc, index) -> DocView:
             titles = ([title] if title else []) + appositive_titles(ent)
             view.titles.setdefault(name, []).extend(titles)
         elif ent.label_ == "ORG" or (grouped is not None and grouped[1] == "ORG"):
-            view.org_names.append(canonical(view, ent)[0])
+            name = canonical(view, ent)[0]
+            view.org_names.append(name)
+            kind = kind_of_organisation(body_doc, ent)
+            if kind is not None:
+                view.org_kinds.setdefault(kind, set()).add(name)
     collect_subjects(view)
     return view
 

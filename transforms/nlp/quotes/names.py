@@ -211,3 +211,16 @@ def is_person_noun(token) -> bool:
     word = token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_
     return is_role_word(word) or word in UNNAMED_SOURCE_NOUNS or word in GENERIC_PERSON_NOUNS \
         or noun_gender(word) is not None
+
+
+def kind_of_organisation(doc, ent) -> str | None:
+    """The organisation noun a name is introduced with: "the accounting firm Moreira &
+    Salgado" (the noun right before it), "Moreira & Salgado, the firm, said" (an apposition
+    right after it; not "According to X, the firm failed"); lemma, else None."""
+    if ent.start > 0 and doc[ent.start - 1].pos_ == "NOUN" and doc[ent.start - 1].lemma_.lower() in ORG_NOUNS:
+        return doc[ent.start - 1].lemma_.lower()
+    after = doc[ent.end: ent.end + 3]
+    if len(after) == 3 and after[0].text == "," and after[1].lower_ == "the" and after[2].pos_ == "NOUN" \
+            and after[2].dep_ == "appos" and after[2].lemma_.lower() in ORG_NOUNS:
+        return after[2].lemma_.lower()
+    return None

@@ -311,8 +311,8 @@ def _is_restrictive(clause) -> bool:
 
 
 def _resolve_org_description(view: DocView, token, head: str, char: int) -> Speaker | None:
-    """"the ministry", "the airline": the one organisation named with the noun, else (for
-    nouns that refer back) the one organisation named earlier in the same sentence ("The
+    """"the ministry", "the airline": the one organisation named with the noun, else the one
+    introduced with it ("the accounting firm X", "X, the firm"), else (for nouns that refer back) the one organisation named earlier in the same sentence ("The
     ferry operator X will cut sailings, the company said"), else the latest named
     organisation subject nearby, else the one the same description referred to earlier in
     the article ("the airline" after a tweet and a passenger's words is still the airline
@@ -320,18 +320,27 @@ def _resolve_org_description(view: DocView, token, head: str, char: int) -> Spea
     named = {name for name in view.org_names if re.search(rf"\b{re.escape(head)}\b", name, re.IGNORECASE)}
     if len(named) == 1:
         return Speaker(named.pop(), "ORG", "explicit")
+    introduced = view.org_kinds.get(head, set())
+    if not named and len(introduced) == 1:
+        return Speaker(next(iter(introduced)), "ORG", "explicit")
     if not named and head in ANAPHORIC_ORG_NOUNS:
         found = _org_named_before_in_sentence(view, token) or latest_named_subject(view, char, "ORG", None)
         if found is not None:
-            view.described_orgs[head] = found.name
+            view.described_orgs.setdefault(head, []).append((char, found.name))
             return found
-        earlier = view.described_orgs.get(head)
-        return Speaker(earlier, "ORG", "explicit") if earlier is not None else None
+        # Subjects are collected before quotations are attributed, so the memo may hold
+        # later uses of the description: only those before this one count.
+        earlier = [name for at, name in view.described_orgs.get(head, ()) if at < char]
+        return Speaker(earlier[-1], "ORG", "explicit") if earlier else None
     return None
 
 
 def _org_named_before_in_sentence(view: DocView, token) -> Speaker | None:
-    """The one organisation named outside quotations in the sentence before ``token``."""
+    """The one organisation named outside quotations in the sentence before ``token``, when
+    the description reports it ("The ferry operator X will cut sailings, the company said";
+    not "According to a statement from X, the firm failed ...")."""
+    if token.dep_ != "nsubj" or token.head.lemma_.lower() not in SPEECH_VERBS:
+        return None
     sentence = token.sent
     names = {canonical(view, ent) for ent in sentence.ents
              if ent.end <= token.i and view.owner[ent.start] < 0 and ent.label_ in SPEAKER_LABELS}
