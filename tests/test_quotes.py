@@ -1059,3 +1059,15 @@ def test_the_firm_is_the_organisation_introduced_as_one_not_a_later_source(nlp):
             'Commission, the firm failed to check the accounts of three clients. "These failures were serious and '
             'repeated," the commission said.')
     assert speakers(nlp, body) == ["Moreira & Salgado", "Securities Market Commission"]
+
+
+def test_an_age_description_the_parse_left_without_a_verb_is_still_the_subject(nlp):
+    # The model sometimes reads "old" in "the 48-year-old said" as a modifier of "said",
+    # leaving the cue with no subject.
+    body = ('Millbrook manager Tom Hartley blamed tiredness.\n\n"We had three games in a week, and it showed at '
+            'the end," the 48-year-old said.')
+    doc = nlp(body)
+    old, said = (next(t.i for t in doc if t.text == word) for word in ("old", "said"))
+    misparsed = _reparsed(doc, {old: (said, "amod")})
+    rows = extract_quotes(misparsed, StandInIndex(["Tom Hartley"]))
+    assert [r["speaker"] for r in rows] == ["Tom Hartley"]

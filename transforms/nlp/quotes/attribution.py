@@ -459,6 +459,8 @@ def cue_subject(view: DocView, cue_token):
     if quoting is not None:
         return _quoted_source(view, quoting)
     subject = _subject_token(cue_token, view.owner)
+    if subject is None and cue_token.i > 0 and is_age_description(cue_token.doc[cue_token.i - 1]):
+        return cue_token.doc[cue_token.i - 1]        # "the 48-year-old said", with *old* parsed as a modifier
     return _first_coordinated_person(view, subject) if subject is not None else None
 
 
