@@ -1071,3 +1071,11 @@ def test_an_age_description_the_parse_left_without_a_verb_is_still_the_subject(n
     misparsed = _reparsed(doc, {old: (said, "amod")})
     rows = extract_quotes(misparsed, StandInIndex(["Tom Hartley"]))
     assert [r["speaker"] for r in rows] == ["Tom Hartley"]
+
+
+def test_a_person_writing_a_letter_is_no_organisation_because_of_an_it_in_a_quotation(nlp):
+    body = ('Marcus Delaney, who bought one of the flats, said he felt cheated. "They told me it was eighty square '
+            'metres," he said. "It is sixty."\n\nPemberton Hale\'s chief executive, Olivia Marsh, said in a letter '
+            'to staff that the firm would "learn from this". "Our reputation took thirty years to build," she '
+            'wrote.')
+    assert speakers(nlp, body, with_labels=True)[-1] == ("Olivia Marsh", "PERSON")

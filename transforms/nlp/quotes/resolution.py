@@ -553,16 +553,18 @@ def _antecedent_role(view: DocView, token) -> tuple[str, object] | None:
     return None
 
 
-def _speaks_as_organisation(token, verb) -> bool:
+def _speaks_as_organisation(view: DocView, token, verb) -> bool:
     """``X said in a statement that it would complain``: a name the text itself treats as an
     organisation, whatever the model tagged it (a club named like a person or a town), when
-    it speaks through a statement or letter and refers to itself as *it*."""
-    if verb is None or token.dep_ != "nsubj" or verb.lemma_.lower() not in SPEECH_VERBS:
+    it speaks through a statement or letter and refers to itself as *it* (outside any
+    quotation; a person noun such as "the chief executive, Y," is never one)."""
+    if verb is None or token.dep_ != "nsubj" or verb.lemma_.lower() not in SPEECH_VERBS or is_person_noun(token):
         return False
     through_text = any(prep.dep_ == "prep" and any(o.dep_ == "pobj" and o.lemma_.lower() in COMMUNICATION_NOUNS
                                                    for o in prep.children)
                        for prep in verb.children)
-    as_it = any(clause.dep_ == "ccomp" and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in clause.children)
+    as_it = any(clause.dep_ == "ccomp" and any(c.dep_ == "nsubj" and c.lower_ == "it" and view.owner[c.i] < 0
+                                               for c in clause.children)
                 for clause in verb.children)
     return through_text and as_it
 
@@ -581,7 +583,7 @@ def collect_subjects(view: DocView) -> None:
             speaker = None
         if role != "subject" and (speaker is None or speaker.label != "PERSON"):
             continue
-        if speaker is not None and speaker.label != "ORG" and _speaks_as_organisation(token, verb):
+        if speaker is not None and speaker.label != "ORG" and _speaks_as_organisation(view, token, verb):
             speaker = Speaker(speaker.name, "ORG", speaker.attribution)
         if speaker is not None:
             view.subject_speaker[token.i] = speaker
