@@ -21,8 +21,9 @@ from transforms.nlp.quotes.marks import (SENTENCE_END, find_quote_spans, is_scar
 from transforms.nlp.quotes.attribution import (after_window, before_window, choose_cues, cue_of, cue_subject,
                                                find_speaker_token)
 from transforms.nlp.quotes.titles import appositive_titles, title_before
-from transforms.nlp.quotes.resolution import (canonical, collect_subjects, gender_of, grouped_as_non_person,
-                                              latest_named_subject, resolve_token)
+from transforms.nlp.quotes.references import latest_named_subject
+from transforms.nlp.quotes.resolution import collect_subjects, resolve_token
+from transforms.nlp.quotes.speaker_names import canonical, gender_of, grouped_as_non_person
 from transforms.nlp.quotes.names import honorific_gender, is_person_noun, kind_of_organisation
 
 
