@@ -160,18 +160,15 @@ def index_rows(article_id: str, content_hash: str, root_id: str | None, signatur
     return rows
 
 
-def row_entry(row: dict) -> tuple[str, str, str, bytes]:
-    """What the seen index keeps of an ``articles`` row already written (its signature recomputed from the body)."""
-    return (row["article_id"], row["content_hash"], row.get("duplicate_of") or row["article_id"],
-            near_dup.to_bytes(near_dup.signature(row["body"])))
-
-
 def written_rows(articles: Iterable[dict]) -> list[SeenRow]:
-    """The seen-index rows of written ``articles`` rows (a streaming window's, or history's)."""
-    return [seen for row in articles for seen in index_rows(*row_entry(row))]
+    """The seen-index rows of written ``articles`` rows (a streaming window's, or history's):
+    the dataset has no signature column, so each is recomputed from the body."""
+    return [seen for row in articles
+            for seen in index_rows(*index_entry(row, near_dup.to_bytes(near_dup.signature(row["body"]))))]
 
 
-def index_entry(article: dict) -> tuple[str, str, str, bytes]:
-    """What the seen index keeps of a written article (``index_rows`` expands it)."""
+def index_entry(article: dict, signature: bytes | None = None) -> tuple[str, str, str, bytes]:
+    """What the seen index keeps of a written article (``index_rows`` expands it); its
+    near-duplicate signature is ``signature`` when given, else the article's own."""
     return (article["article_id"], article["content_hash"], article.get("duplicate_of") or article["article_id"],
-            article["near_dup_signature"])
+            article["near_dup_signature"] if signature is None else signature)
