@@ -1,6 +1,6 @@
 """Where the text of a gold article comes from, read the way the pipeline would read it.
 
-A gold set (``tests/gold/README.md``) names its texts in one of three ways:
+A gold set (``tests/gold/README.md``) names its texts in one of four ways:
 
 * ``"texts": "files"`` (the default): article files under ``<corpus>/<corpus_subdir>``,
   e.g. the BBC News dataset, read with the pipeline's plain-text article reader;
@@ -8,11 +8,14 @@ A gold set (``tests/gold/README.md``) names its texts in one of three ways:
   benchmark pages, ``articleBody`` in ``<corpus>/<corpus_subdir>/ground-truth.json``,
   named by the page's file (``pages/<id>.html.gz``).  The body, not the page, is the
   text: the NLP is scored on the article, apart from how well the HTML was extracted;
+* ``"texts": "feed-items"``: one item of a feed file under ``<corpus>/<corpus_subdir>``,
+  named ``<feed file>#<item guid>``; the text is the item's body as the pipeline's feed
+  reader and normaliser produce it (the HTML of ``content:encoded`` turned into paragraphs);
 * an article with its own ``text`` (and optional ``title``): written for the gold set and
   stored in it, whatever the set's ``texts``.
 
-A corpus text carries the sha256 it was labelled on (of the file's bytes, or of the
-``articleBody`` in UTF-8), so a changed text is skipped with the reason, never scored.
+A corpus text carries the sha256 it was labelled on (of the file's bytes, of the
+``articleBody`` in UTF-8, or of a feed item's body in UTF-8), so a changed text is skipped with the reason, never scored.
 """
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ from transforms.html_text import plain_to_text
 
 FILES = "files"
 HTML_GROUND_TRUTH = "html-ground-truth"
-TEXT_SOURCES = frozenset({FILES, HTML_GROUND_TRUTH})
+FEED_ITEMS = "feed-items"
+TEXT_SOURCES = frozenset({FILES, HTML_GROUND_TRUTH, FEED_ITEMS})
 GROUND_TRUTH_FILE = "ground-truth.json"
 PAGE_SUFFIX = ".html.gz"
 
@@ -96,6 +100,47 @@ def load_ground_truth_body(gold, article, corpus_dir: Path) -> str:
     return body
 
 
+def split_item_path(path: str) -> tuple[str, str]:
+    """(feed file, item guid) of a feed item named ``<feed file>#<guid>`` (a guid may hold '#')."""
+    feed, hash_mark, guid = path.partition("#")
+    if not hash_mark or not feed or not guid:
+        raise TextUnavailable(f"{path!r} does not name a feed item as '<feed file>#<item guid>'")
+    return feed, guid
+
+
+def feed_items(data: bytes, source_uri: str) -> dict[str, tuple[str | None, str]]:
+    """guid -> (title, body) of every item of a feed, as the pipeline reads and normalises it."""
+    import datetime as dt
+
+    from transforms.normalize import normalize_article
+    from transforms.records import RejectError
+    from transforms.sources.feeds import parse_feed
+
+    items = {}
+    for raw in parse_feed(data, source_uri)[0]:
+        try:
+            article = normalize_article(raw, dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+        except RejectError:
+            continue  # an item without a body has no text to label
+        items[article["guid"]] = (article["title"], article["body"])
+    return items
+
+
+def load_feed_item(gold, article, corpus_dir: Path) -> tuple[str | None, str]:
+    """(title, body) of one feed item, checked against the digest of the body it was labelled on."""
+    feed, guid = split_item_path(article.path)
+    path = corpus_dir / gold.corpus_subdir / feed
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TextUnavailable(f"cannot read {path}: {error.strerror or error}") from error
+    item = feed_items(data, str(path)).get(guid)
+    if item is None:
+        raise TextUnavailable(f"{path} has no item with guid {guid!r}")
+    _checked(item[1].encode("utf-8"), article, f"the body of {article.path}")
+    return item
+
+
 def article_text(gold, article, corpus_dir: Path, read: Reader = read_with_pipeline_reader
                  ) -> tuple[str | None, str]:
     """(title, body) of one gold article, as the NLP is given it.
@@ -105,6 +150,8 @@ def article_text(gold, article, corpus_dir: Path, read: Reader = read_with_pipel
     """
     if article.text is not None:
         return article.title, plain_to_text(article.text)
+    if gold.texts == FEED_ITEMS:
+        return load_feed_item(gold, article, corpus_dir)
     if gold.texts == HTML_GROUND_TRUTH:
         # Paragraphs are separated by blank lines there, as in the pipeline's bodies.
         return None, plain_to_text(load_ground_truth_body(gold, article, corpus_dir))

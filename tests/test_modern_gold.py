@@ -60,7 +60,7 @@ def _bodies(gold):
 @pytest.mark.parametrize("which", sorted(SETS))
 def test_modern_set_labels_every_kind_and_names_only_its_own_speakers(which):
     gold = _load(which)
-    assert gold.texts == gold_texts.HTML_GROUND_TRUTH
+    assert gold.texts in {gold_texts.HTML_GROUND_TRUTH, gold_texts.FEED_ITEMS}
     for article in gold.articles:
         assert article.organisations is not None, f"{article.path}: organisations must be labelled"
         names = [p.name for p in article.persons]
@@ -159,6 +159,39 @@ def test_ground_truth_text_is_refused_when_it_changed(tmp_path):
     good = gs.GoldArticle("pages/abc.html.gz", gold_texts.sha256_hex(b"One.\n\nTwo."), (), (), ())
     assert gold_texts.article_text(gs.GoldSet("html", (good,), gold_texts.HTML_GROUND_TRUTH), good,
                                    tmp_path) == (None, "One.\n\nTwo.")
+
+
+FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Wire</title><link>http://127.0.0.1/</link>
+<item><title>Vote today</title><guid>http://127.0.0.1/?p=1#top</guid>
+<description>&lt;p&gt;Ann Lee said &amp;ldquo;Yes.&amp;rdquo;&lt;/p&gt;&lt;p&gt;Then she left.&lt;/p&gt;</description></item>
+<item><title>Headline only</title><guid>http://127.0.0.1/?p=2</guid></item>
+</channel></rss>"""
+
+
+def _feed_gold(tmp_path, path, sha256="0" * 64):
+    (tmp_path / "feeds").mkdir(exist_ok=True)
+    (tmp_path / "feeds" / "wire.rss").write_bytes(FEED)
+    article = gs.GoldArticle(path, sha256, (), (), ())
+    return gs.GoldSet("feeds", (article,), gold_texts.FEED_ITEMS), article
+
+
+def test_a_feed_item_is_read_as_the_pipeline_reads_it_and_found_by_guid(tmp_path):
+    body = "Ann Lee said \u201cYes.\u201d\n\nThen she left."
+    gold, article = _feed_gold(tmp_path, "wire.rss#http://127.0.0.1/?p=1#top", gold_texts.sha256_hex(body.encode()))
+    assert gold_texts.article_text(gold, article, tmp_path) == ("Vote today", body)
+
+
+@pytest.mark.parametrize("path, sha, error", [
+    ("wire.rss#http://127.0.0.1/?p=1#top", "0" * 64, "sha256 of the body of wire.rss#"),
+    ("wire.rss#http://127.0.0.1/?p=9", "0" * 64, "has no item with guid 'http://127.0.0.1/"),
+    ("wire.rss", "0" * 64, "does not name a feed item"),
+    ("gone.rss#x", "0" * 64, "cannot read"),
+])
+def test_a_feed_item_that_changed_or_is_missing_is_refused_with_the_reason(tmp_path, path, sha, error):
+    gold, article = _feed_gold(tmp_path, path, sha)
+    with pytest.raises(gold_texts.TextUnavailable, match=re.escape(error)):
+        gold_texts.article_text(gold, article, tmp_path)
 
 
 def test_a_stored_text_is_scored_without_the_corpus(tmp_path):
