@@ -114,9 +114,9 @@ def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), 
             commit.discard(config.output, config.run_id)  # a failed run leaves nothing behind
             raise
         if not local:
-            from transforms.run_manifest import manifest_path, read_manifest
+            from transforms.run_days import find_published
 
-            return read_manifest(manifest_path(config.output, config.run_id))
+            return find_published(config.output, config.run_id)
         with committing():
             return commit.commit_staged(config.output, config.run_id)
 
@@ -133,11 +133,12 @@ def run(argv=None, save_main_session=True):
     except OutputLocked as locked:
         sys.stderr.write(f"news-ingest batch: error: {locked}\n")
         return EXIT_LOCKED
-    from transforms.run_manifest import format_summary, manifest_path
+    from transforms.run_days import published_path
+    from transforms.run_manifest import format_summary
 
     if manifest is not None:
         print(format_summary(manifest))
-        print(f"  manifest: {manifest_path(config.output, config.run_id)}")
+        print(f"  manifest: {published_path(config.output, manifest)}")
     return 0
 
 

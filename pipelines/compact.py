@@ -1,10 +1,16 @@
-"""``news-ingest compact --output DIR [--before DATE]``: merge closed days' small files.
+"""``news-ingest compact --output DIR [--before DATE] [--keep_days N]``: merge closed days' small files.
 
 Rewrites, in every dataset, each partition ``ingest_date=D`` with D before ``--before``
 (default: today, UTC) so that its small files become warehouse-sized ones (128-512 MB,
 or one file when the day is smaller); rows are unchanged.  Readers never see a day's old
 and new files both, or neither; see ``transforms/compaction.py``.  Takes the output lock,
 so it waits for (``--lock_wait``) or refuses to run beside a batch run.  Run it once a day.
+
+Then it folds the run manifests ``_runs/<run_id>.json`` last written more than
+``--keep_days`` days ago into one record per day (``transforms/run_days.py``), so ``_runs/``
+holds a few weeks of manifests and one file per older day.  On a ``gs://`` output
+``--keep_days N`` does only this folding (no lock there: schedule it apart from batch
+jobs; stream windows writing meanwhile are not disturbed, they write only new manifests).
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import sys
 from transforms.output_lock import EXIT_LOCKED, OutputLocked, output_lock
 
 PROG = "news-ingest compact"
+KEEP_DAYS = 30
 
 
 def _date(text: str) -> dt.date:
@@ -32,15 +39,47 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Compact partitions of days before this date (default: today, UTC).")
     parser.add_argument("--lock_wait", "--lock-wait", type=float, default=0.0, metavar="SECONDS",
                         help="Wait this long for a run holding the output lock (default 0: refuse at once).")
+    parser.add_argument("--keep_days", "--keep-days", type=_days, default=None, metavar="N",
+                        help=f"Fold run manifests written more than N days ago (before midnight UTC) into one "
+                             f"record per day, _runs/days/<day>.json (default {KEEP_DAYS}; loaders find runs there). "
+                             "On a gs:// output, given explicitly, this folding is all that is done.")
     return parser
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of days (0 or more): {text!r}")
+    return value
+
+
+def fold_manifests(output: str, now: dt.datetime, keep_days: int) -> None:
+    from transforms.run_days import fold_old_manifests
+
+    folded = fold_old_manifests(output, now, keep_days)
+    if folded["manifests_folded"]:
+        days = folded["days"]
+        print(f"folded {folded['manifests_folded']} run manifests older than {keep_days} days into "
+              f"{len(days)} day records ({days[0]} .. {days[-1]}) in {output.rstrip('/')}/_runs/days/")
+    for path in folded["unreadable"]:
+        sys.stderr.write(f"{PROG}: warning: {path} is not a readable run manifest; left in place\n")
 
 
 def run(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if "://" in args.output and not args.output.startswith("file://"):
-        sys.stderr.write(f"{PROG}: error: {args.output!r}: compaction needs a local folder (an object store "
-                         "cannot swap a day's files atomically); warehouses load gs:// runs by manifest\n")
-        return 2
+        if args.before or args.keep_days is None:
+            sys.stderr.write(f"{PROG}: error: {args.output!r}: compaction needs a local folder (an object store "
+                             "cannot swap a day's files atomically); warehouses load gs:// runs by manifest. "
+                             "--keep_days N alone folds its old run manifests\n")
+            return 2
+        print(f"{args.output}: an object store: data files are left as they are (warehouses load gs:// runs by "
+              "manifest); run manifests only are folded")
+        fold_manifests(args.output, dt.datetime.now(dt.timezone.utc), args.keep_days)
+        return 0
     output = args.output.removeprefix("file://")
     if not os.path.isdir(output):
         sys.stderr.write(f"{PROG}: error: {output!r} is not a directory\n")
@@ -53,6 +92,7 @@ def run(argv=None) -> int:
         with output_lock(output, compaction_id(started_at), command="compact",
                          wait_seconds=args.lock_wait):
             manifest = compact(output, before, started_at)
+            fold_manifests(output, started_at, KEEP_DAYS if args.keep_days is None else args.keep_days)
     except OutputLocked as error:
         sys.stderr.write(f"{PROG}: error: {error}\n")
         return EXIT_LOCKED

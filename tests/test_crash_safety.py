@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import REPO_ROOT
+from transforms.run_catalog import finished_runs
 
 pytestmark = pytest.mark.slow
 
@@ -110,7 +111,7 @@ def _assert_exactly_once(out, expected):
 
 
 def _manifests(out):
-    return sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(out, "_runs", "*.json")))
+    return sorted(run.run_id for run in finished_runs(str(out)))  # day records too (runs that wrote nothing)
 
 
 def test_runs_killed_while_reading_during_nlp_and_while_writing_leave_nothing_behind(inputs, tmp_path):

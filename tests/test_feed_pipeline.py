@@ -7,6 +7,7 @@ import pytest
 
 from pipelines import batch
 from tests.fixtures.http_server import LoopbackServer, Reply, only_loopback  # noqa: F401 (autouse fixture)
+from transforms.run_days import find_published
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +68,7 @@ def _run(server, out, run_id, *extra):
             "--run_id", run_id, "--allow_host", "127.0.0.1", "--http_retries", "1", "--http_timeout", "2",
             "--http_deadline", "10", *extra]
     assert batch.run(argv, save_main_session=False) == 0
-    return json.loads((out / "_runs" / f"{run_id}.json").read_text())
+    return find_published(str(out), run_id)
 
 
 def test_feed_run_fetches_full_text_keeps_state_and_then_gets_304(server, tmp_path):

@@ -10,6 +10,7 @@ from tests.fixtures.growing_feed import GrowingFeed
 from tests.fixtures.http_server import LoopbackServer, Reply
 from transforms.fetch_types import FetchResult
 from transforms.quiet_run import NotQuiet, SourceRead, article_ids, read_for_check, verdict
+from transforms.run_days import day_of, find_published
 from transforms.run_manifest import build_manifest
 from transforms.sources.discover import SourceRef
 
@@ -97,7 +98,7 @@ def test_runs_with_nothing_new_skip_beam_and_runs_with_something_new_do_not(tmp_
                             "--input", str(inputs), "--output", str(out), "--allow_host", "127.0.0.1",
                             "--run_id", run_id], save_main_session=False)
         assert status == 0
-        return json.loads((out / "_runs" / f"{run_id}.json").read_text())
+        return find_published(str(out), run_id)
 
     with LoopbackServer() as server:
         server.route("/feed.xml", feed)
@@ -114,7 +115,12 @@ def test_runs_with_nothing_new_skip_beam_and_runs_with_something_new_do_not(tmp_
                                         "rejected_after_read": 0, "ok": True}
             assert quiet["duplicates_by_key"] == [{"key": "article_id", "count": read}]
             assert quiet["datasets_without_rows"] == ["articles", "duplicates", "entities", "quotes", "rejects"]
-            assert json.loads((out / "_SUCCESS").read_text())["run_id"] == "r2"
+            # recorded in its day's record, not in a manifest of its own; _SUCCESS moves to it
+            record = out / "_runs" / "days" / f"{day_of(quiet)}.json"
+            assert not (out / "_runs" / "r2.json").exists() and (out / "_runs" / "r1.json").exists()
+            assert json.loads((out / "_SUCCESS").read_text()) == {
+                "run_id": "r2", "finished_at": quiet["finished_at"], "manifest": str(record)}
+            assert json.loads(record.read_text())["totals"]["quiet_runs"] == 1
             assert not (out / "_staging").exists()
 
             server.route("/feed.xml", GrowingFeed(every_s=3600.0, initial=4))   # one new item

@@ -12,6 +12,7 @@ import pytest
 
 from pipelines import batch
 from tests.test_crash_safety import STORIES
+from transforms.run_days import find_published
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +33,7 @@ def _write(folder, name, title, body):
 def _run(inputs, out, run_id, *flags):
     assert batch.run(["--input", str(inputs), "--output", str(out), "--run_id", run_id, *flags],
                      save_main_session=False) == 0
-    return json.loads((out / "_runs" / f"{run_id}.json").read_text())
+    return find_published(str(out), run_id)
 
 
 def _parquet_files(out):

@@ -14,6 +14,7 @@ from pipelines import stream
 from tests.fixtures.growing_feed import GrowingFeed
 from tests.fixtures.http_server import LoopbackServer
 from tests.fixtures.stream_process import StreamProcess, readable_rows, wait_until
+from transforms.run_catalog import finished_runs
 
 pytestmark = pytest.mark.slow
 
@@ -36,9 +37,8 @@ def assert_nothing_partial(out):
     assert leftovers == []
     for dataset in ("articles", "entities", "quotes", "rejects"):
         readable_rows(out, dataset, columns=None)  # reads every file whole: raises on a partial one
-    for path in out.glob("_runs/*.json"):
-        manifest = json.loads(path.read_text())
-        assert manifest["balance"]["ok"], (path.name, manifest["balance"])
+    for run in finished_runs(str(out)):  # manifests and day records (polls that wrote nothing)
+        assert run.manifest["balance"]["ok"], (run.run_id, run.manifest["balance"])
 
 
 def test_stream_runs_until_sigint_and_a_restart_adds_only_new_items(tmp_path):
@@ -111,7 +111,7 @@ def test_a_second_sigint_abandons_the_poll_in_flight_and_leaves_only_committed_p
     assert abandoned or "stopped by SIGINT" in log
     assert "Traceback" not in log and " ERROR " not in log, log[-3000:]
     assert_nothing_partial(out)
-    committed = {p.stem for p in (out / "_runs").glob("*.json")}
+    committed = {run.run_id for run in finished_runs(str(out))}
     for path in out.glob("*/*/*.parquet"):
         assert any(f"-{run_id}-" in path.name for run_id in committed), f"{path.name} belongs to no committed poll"
     numbers = item_numbers(readable_rows(out))

@@ -15,6 +15,7 @@ from pipelines.stream_graph import StreamIngest
 from tests.conftest import FIXTURES_DIR
 from transforms.sources.discover import SourceRef
 from transforms.sources.feeds import parse_feed
+from transforms.run_days import find_published
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +37,7 @@ def test_two_bounded_polls_write_each_entry_once(tmp_path):
         f"SELECT count(*), count(DISTINCT article_id), list(DISTINCT run_id) FROM {scan}").fetchone()
     assert total == distinct == feed_entries(FEED)
     assert runs == ["s1-000001"], "the second poll's entries are duplicates and must not be written again"
-    first, second = (json.loads((out / "_runs" / f"s1-00000{n}.json").read_text()) for n in (1, 2))
+    first, second = (find_published(str(out), f"s1-00000{n}") for n in (1, 2))
     assert second["balance"] == {"articles_read": total, "articles_written": 0, "deduplicated": total,
                                  "rejected_after_read": 0, "ok": True}
     assert "articles" in second["datasets_without_rows"]

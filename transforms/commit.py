@@ -8,7 +8,9 @@ signatures for the seen index, the HTTP validators).  Committing, always under t
 1. ``COMMIT.json`` written in the staging folder: the intent, with every move;
 2. each staged file renamed to its place under ``DIR/<dataset>/...``;
 3. the seen-key index (``_state/seen``) and the HTTP validators (``_state``) updated;
-4. the manifest ``_runs/<run_id>.json``, then ``_SUCCESS``, written (each atomically);
+4. the manifest ``_runs/<run_id>.json`` (a run that wrote no file: its entry in the day
+   record ``_runs/days/<day>.json``, ``transforms.run_days``), then ``_SUCCESS``, written
+   (each atomically);
 5. the staging folder deleted.
 
 Every step is idempotent, so ``roll_forward`` can redo a commit from ``COMMIT.json`` after
@@ -26,11 +28,10 @@ import os
 
 from apache_beam.io.filesystems import FileSystems
 
-from transforms import near_dup, seen_index
+from transforms import near_dup, run_days, seen_index
 from transforms.crash_points import pause_point
 from transforms.dedup_plan import index_rows
 from transforms.output_lock import is_local, local_path
-from transforms.run_manifest import manifest_path
 from transforms.storage import ensure_parent, read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
@@ -103,10 +104,10 @@ def roll_forward(output_dir: str, run_id: str) -> dict:
         path = state_path(output_dir)
         save_validators(path, merge_validators(load_validators(path), document["validator_updates"]))
     manifest = document["manifest"]
-    write_json_atomic(manifest_path(output_dir, run_id), manifest)
+    published = run_days.publish(output_dir, manifest)
     write_json_atomic(success_path(output_dir), {
         "run_id": run_id, "finished_at": manifest.get("finished_at") or dt.datetime.now(dt.timezone.utc).isoformat(),
-        "manifest": manifest_path(output_dir, run_id)})
+        "manifest": published})
     pause_point("commit:succeeded")
     FileSystems.delete([staging_dir(output_dir, run_id)])
     _remove_empty_staging_root(output_dir)

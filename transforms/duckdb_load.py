@@ -1,7 +1,8 @@
 """Upsert finished runs into a DuckDB database, exactly once.
 
 One table per dataset (the dataset's columns plus ``ingest_date``) and ``_loaded_runs``
-(one row per run loaded).  Each run is loaded in one transaction, oldest first:
+(one row per run loaded; ``_loaded_day_records`` names the day records, see
+``transforms.run_days``, whose runs are all loaded).  Each run is loaded in one transaction, oldest first:
 
 * articles, entities, quotes: the run's articles replace the stored rows of the same
   ``article_id`` (and all their entity and quote rows) unless the stored version is newer;
@@ -26,7 +27,7 @@ from transforms.run_catalog import (
     ARTICLE_KEYED,
     VERSION_COLUMN,
     FinishedRun,
-    finished_runs,
+    catalog,
     replace_key,
     run_files,
 )
@@ -34,6 +35,8 @@ from transforms.run_catalog import (
 LOG = logging.getLogger(__name__)
 
 LOADED_RUNS = "_loaded_runs"
+# Day records (transforms.run_days) whose every run is loaded, by name and size: not read again.
+LOADED_DAY_RECORDS = "_loaded_day_records"
 ATTEMPTS = 3  # a compaction may move a run's files between listing and reading them
 
 
@@ -50,6 +53,7 @@ def _quote(name: str) -> str:
 def _create_tables(con) -> None:
     con.execute(f"""CREATE TABLE IF NOT EXISTS {LOADED_RUNS} (
         run_id VARCHAR PRIMARY KEY, mode VARCHAR, finished_at VARCHAR, loaded_at TIMESTAMPTZ, row_counts JSON)""")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {LOADED_DAY_RECORDS} (record VARCHAR PRIMARY KEY, loaded_at TIMESTAMPTZ)")
     for name in DATASETS:
         empty = pa.table({f.name: pa.array([], f.type) for f in schema_for(name)})
         con.register("_empty", empty)
@@ -119,7 +123,9 @@ def load(output_dir: str, database: str) -> LoadReport:
         _create_tables(con)
         loaded = {row[0] for row in con.execute(f"SELECT run_id FROM {LOADED_RUNS}").fetchall()}
         report.already_loaded = len(loaded)
-        for run in finished_runs(output_dir, skip=loaded):
+        records = {row[0] for row in con.execute(f"SELECT record FROM {LOADED_DAY_RECORDS}").fetchall()}
+        found = catalog(output_dir, skip=loaded | records)
+        for run in found.runs:
             for attempt in range(1, ATTEMPTS + 1):
                 con.execute("BEGIN TRANSACTION")
                 try:
@@ -136,6 +142,11 @@ def load(output_dir: str, database: str) -> LoadReport:
                     raise
             report.loaded.append((run.run_id, counts))
             LOG.debug("loaded run %s: %s", run.run_id, counts)
+        # Every run of these records is loaded now (a failure above raised before this).
+        if found.day_records:
+            now = dt.datetime.now(dt.timezone.utc)
+            con.executemany(f"INSERT OR REPLACE INTO {LOADED_DAY_RECORDS} VALUES (?, ?)",
+                            [[key, now] for key in found.day_records])
     finally:
         con.close()
     return report

@@ -1,7 +1,9 @@
 """Which runs finished, where their rows are now, and how a warehouse replaces them.
 
 A run is finished when its manifest ``DIR/_runs/<run_id>.json`` exists (it is written
-after the run's files are committed).  The manifest lists the files the run wrote; a
+after the run's files are committed), or its entry in a day record
+``DIR/_runs/days/<day>.json`` (runs that wrote nothing, and manifests folded by
+``news-ingest compact --keep_days``; see ``transforms.run_days``).  The manifest lists the files the run wrote; a
 later ``news-ingest compact`` may have merged some of them into larger files of the same
 partition (its own manifest, ``mode: compact``, says which).  Every row carries its
 ``run_id``, so a run's rows are always found as "rows with this run_id in the files the
@@ -51,25 +53,55 @@ class FinishedRun:
     manifest: dict
 
 
-def finished_runs(output_dir: str, skip: frozenset[str] | set[str] = frozenset()) -> list[FinishedRun]:
-    """Runs with a manifest (compactions excluded), oldest finish first.
+@dataclass
+class Catalog:
+    """The finished runs not skipped, and the day records read whole to find them."""
 
-    Manifests named after a run id in ``skip`` (runs a loader has already) are not even
-    read, so a load costs about the same after a year of runs as after a day.
+    runs: list[FinishedRun]
+    day_records: list[str]  # ``run_days.record_key`` of each day record read
+
+
+def catalog(output_dir: str, skip: frozenset[str] | set[str] = frozenset()) -> Catalog:
+    """Runs with a manifest or an entry in a day record (compactions excluded), oldest finish first.
+
+    ``skip`` holds run ids (runs a loader has already) and day record keys
+    (``run_days.record_key``, records a loader has read whole): manifests named after a
+    skipped run id and day records with a skipped key are not even read, so a load costs
+    about the same after a year of runs as after a day.  A run in both a manifest and a
+    day record (a fold interrupted before it deleted the manifest) is listed once.
     """
     from apache_beam.io.filesystems import FileSystems
 
-    runs = []
+    from transforms import run_days
+
+    found: dict[str, FinishedRun] = {}
+
+    def add(manifest):
+        if manifest is None or manifest.get("mode") == COMPACT_MODE or "run_id" not in manifest:
+            return
+        if manifest["run_id"] not in skip:
+            found[manifest["run_id"]] = FinishedRun(manifest["run_id"], manifest.get("finished_at") or "", manifest)
+
     # Through FileSystems, so a gs:// output lists its runs too (news-ingest summary).
     pattern = FileSystems.join(output_dir, "_runs", "*.json")
     for path in (m.path for m in FileSystems.match([pattern])[0].metadata_list):
-        if path.rsplit("/", 1)[-1][:-len(".json")] in skip:
+        if path.rsplit("/", 1)[-1][:-len(".json")] not in skip:
+            add(read_manifest(path))
+    read_records = []
+    for path, size in run_days.list_day_records(output_dir):
+        key = run_days.record_key(path, size)
+        if key in skip:
             continue
-        manifest = read_manifest(path)
-        if manifest is None or manifest.get("mode") == COMPACT_MODE or "run_id" not in manifest:
-            continue
-        runs.append(FinishedRun(manifest["run_id"], manifest.get("finished_at") or "", manifest))
-    return sorted(runs, key=lambda run: (run.finished_at, run.run_id))
+        record = read_manifest(path)
+        for manifest in run_days.expand(record or {}):
+            add(manifest)
+        read_records.append(key)
+    return Catalog(sorted(found.values(), key=lambda run: (run.finished_at, run.run_id)), read_records)
+
+
+def finished_runs(output_dir: str, skip: frozenset[str] | set[str] = frozenset()) -> list[FinishedRun]:
+    """``catalog(output_dir, skip).runs``."""
+    return catalog(output_dir, skip).runs
 
 
 def local_path(output_dir: str, recorded: str) -> tuple[str, str, str]:
