@@ -44,13 +44,14 @@ lock:
 	$(PY) -m deploy.dataflow.lock_dependencies
 
 # Rewrite the files generated from the code: docs/schema.md, the Dataflow template's
-# metadata.json, the warehouse DDL and the gazetteer's city tables (tests fail when any
+# metadata.json, the warehouse DDL, the gazetteer's city tables and the given names (tests fail when any
 # of them is stale).
 generate: $(STAMP)
 	$(PY) -m schemas.docs > docs/schema.md
 	$(PY) -m deploy.dataflow.generate_metadata
 	$(PY) -m deploy.warehouse.generate_ddl
 	$(PY) -m transforms.nlp.city_index
+	$(PY) -m transforms.nlp.given_names
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

@@ -36,7 +36,10 @@ REQUIRED = [
 EXTRAS = {
     "gcp": ["apache-beam[gcp]"],
     # cryptography makes the loopback HTTPS test certificates.
-    "test": ["pytest>=8", "pytest-httpserver>=1.0", "cryptography"],
+    "test": ["pytest>=8", "pytest-httpserver>=1.0", "cryptography",
+             # First names of many countries: `make generate` derives transforms/nlp/given_names.json.gz
+             # from it, and a test checks that file is current; the pipeline reads only that file.
+             "names-dataset==3.3.1"],
 }
 
 setuptools.setup(
@@ -45,7 +48,8 @@ setuptools.setup(
     description="Apache Beam pipelines that turn news feeds and article files into Parquet knowledge tables.",
     python_requires=">=3.10",
     packages=setuptools.find_packages(include=["pipelines", "pipelines.*", "transforms", "transforms.*", "schemas", "schemas.*"]),
-    # The gazetteer's precomputed city tables (transforms/nlp/city_index.py).
+    # The gazetteer's precomputed city tables (transforms/nlp/city_index.py) and the given
+    # names (transforms/nlp/given_names.py).
     package_data={"transforms.nlp": ["*.json.gz"]},
     install_requires=REQUIRED,
     extras_require=EXTRAS,

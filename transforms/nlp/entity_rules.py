@@ -14,8 +14,11 @@ own module:
    institutions of a place or an organisation, names opening with an organisation word.
 4. **Sports teams by nickname** (:mod:`transforms.nlp.entity_teams`), in an article that
    shows the nickname as a team.
-5. **Full names that stay whole** (:mod:`transforms.nlp.entity_person_rules`).
-6. **Places** (:mod:`transforms.nlp.place_rules`): well-known places the model missed,
+5. **Full names that open with a given name** of any country (:mod:`transforms.nlp.entity_given_names`),
+   unless a rule above labelled the span; then the organisations the text cues ("X said in a
+   statement", :mod:`transforms.nlp.entity_org_cues`) win over them.
+6. **Full names that stay whole** (:mod:`transforms.nlp.entity_person_rules`).
+7. **Places** (:mod:`transforms.nlp.place_rules`): well-known places the model missed,
    datelines, and names the text shows to be places.
 
 An added span replaces the spans it covers, never one sticking out of it
@@ -29,6 +32,7 @@ from transforms.nlp import place_rules
 from transforms.nlp.entity_org_rules import (first_word_spans, known_organisation_spans, newspaper_spans,
                                              organisation_after_descriptor_spans, owned_institution_spans)
 from transforms.nlp.entity_org_cues import organisation_cue_spans
+from transforms.nlp.entity_given_names import given_name_person_spans
 from transforms.nlp.entity_org_shapes import organisation_shape_spans
 from transforms.nlp.entity_person_rules import completed_person_spans, cued_person_spans
 from transforms.nlp.entity_spans import overlay
@@ -49,6 +53,7 @@ def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
     added += organisation_shape_spans(doc, label_at)
     ents = overlay(ents, added)
     ents = overlay(ents, cued_person_spans(doc, ents))
+    ents = overlay(ents, given_name_person_spans(doc, ents, added))
     cued, named_again = organisation_cue_spans(doc, ents)
     ents = overlay(overlay(ents, cued, replace_overlapping=True), named_again)
     ents = overlay(ents, completed_person_spans(doc, ents))
