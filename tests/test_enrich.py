@@ -100,3 +100,13 @@ def test_bounded_minibatches_give_every_article_its_own_doc(nlp, monkeypatch):
               "Tiny.", "Another about Berlin."]
     docs = list(enrich._pipe(nlp, iter(bodies), 16))
     assert [doc.text for doc in docs] == bodies and all(doc.has_annotation("DEP") for doc in docs)
+
+
+def test_each_batch_gives_its_freed_heap_back_once_its_articles_are_out(nlp, monkeypatch):
+    events = []
+    monkeypatch.setattr(enrich, "release_free_heap", lambda: events.append("released"))
+    fn = enrich.EnrichBatchFn(None, enrich.PIPE_BATCH_SIZE)
+    fn._nlp, fn._label = nlp, model_label(nlp)
+    for _ in fn.process([_article(ENGLISH), _article(GERMAN, uri="de.txt")]):
+        events.append("article")
+    assert events == ["article", "article", "released"]

@@ -18,6 +18,7 @@ from apache_beam.metrics import Metrics
 from transforms import progress, records
 from transforms.crash_points import pause_point
 from transforms.nlp.language import detect_language
+from transforms.heap import release_free_heap
 
 LOG = logging.getLogger(__name__)
 REJECTS = "rejects"
@@ -38,8 +39,10 @@ PIPE_BATCH_SIZE = 16
 # Characters per minibatch, at most (a longer article goes alone).  spaCy's working memory
 # grows with the tokens of a minibatch, not its docs, so with a count alone a run's peak was
 # set by its longest 16 neighbouring articles: the more articles, the higher (issue 10, round
-# 3).  16 BBC articles average ~37,000 characters.
-PIPE_BATCH_CHARS = 40_000
+# 3).  16 BBC articles average ~37,000 characters.  Without Beam, batches of 64 of 600
+# articles: 40,000 characters peaked 474-486 MiB, 20,000 peaked 410-425 MiB, at the same CPU
+# time (issue 10, round 4).
+PIPE_BATCH_CHARS = 20_000
 
 
 def size_bounded_chunks(texts, max_docs: int, max_chars: int):
@@ -161,8 +164,9 @@ class EnrichBatchFn(beam.DoFn):
         # runs a full collection.  Collecting here bounds what stays between batches (in a
         # 600-article run, a worker fell back to ~400 MiB after each batch instead of ~490)
         # and, with the long-lived heap frozen (worker_setup), only scans what the batch
-        # allocated: a few ms.
+        # allocated: a few ms.  Then the freed heap goes back to the system (transforms.heap).
         gc.collect()
+        release_free_heap()
         elapsed_ms = int((time.monotonic() - started) * 1000)
         self.batch_ms.update(elapsed_ms)
         LOG.debug("NLP: %d articles in %d ms", len(batch), elapsed_ms)
