@@ -83,13 +83,13 @@ def run_once(config: RunConfig, refs: list[SourceRef], options, *, patterns=(), 
     template launch does not wait for the job).  ``committing()`` is entered around the
     commit (the streaming loop uses it to hold off abandoning a poll mid-commit).
     """
-    from transforms.http_state import load_validators, state_path
+    from transforms.http_state import current_validators
 
     with output_lock(config.output, config.run_id, command=mode, wait_seconds=config.lock_wait):
         for run_id, action in commit.recover(config.output):
             LOG.warning("recovered run %s: %s", run_id, action)
         ensure_index(config.output)
-        validators = load_validators(state_path(config.output))
+        validators = current_validators(config.output)
         started_at = dt.datetime.now(dt.timezone.utc)
         local = wants_direct_runner(options)
         plan = InputPlan(list(refs), list(patterns))

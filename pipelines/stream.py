@@ -37,6 +37,22 @@ def run(argv=None, save_main_session=True) -> int:
     return submit_streaming_job(launch)
 
 
+def recover_windows(output: str) -> None:
+    """Finish or discard the window commits a cancelled job left in ``DIR/_staging`` (before the dedup state is seeded).
+
+    Best effort: a job being replaced (``run_stream.sh update``) may be committing a window
+    right now; if that makes recovery fail here, the window's own retry finishes it.
+    """
+    from transforms import commit
+
+    try:
+        for run_id, action in commit.recover(output):
+            LOG.warning("window commit %s left by an earlier job: %s", run_id, action)
+    except Exception as error:  # noqa: BLE001 - see the docstring; the job must still start
+        LOG.warning("could not finish the window commits left in %s/_staging (%s); the next batch run will", output,
+                    error)
+
+
 def build_streaming_job(p, launch, *, start: float, stop: float | None = None, polls=None):
     """Wire the unbounded graph onto ``p``: timer-driven polls of ``launch.refs`` and/or the
     ``--input_subscription`` messages, into ``StreamIngest``; returns the window manifests.
@@ -50,11 +66,12 @@ def build_streaming_job(p, launch, *, start: float, stop: float | None = None, p
 
     polls = polls or poll_sources
     from transforms.front_end import fetch_config_for, needs_http
-    from transforms.http_state import load_validators, state_path
+    from transforms.http_state import current_validators
 
     config = launch.config
     subscription = config.input_subscription
     seen = {}
+    recover_windows(config.output)
     if not config.reprocess:  # a (re)started job must not write again what DIR already holds
         seen = {"seen_ids": ingested_keys(p, config.output, "article_id", "SeenIds"),
                 "seen_hashes": ingested_keys(p, config.output, "content_hash", "SeenHashes")}
@@ -72,7 +89,7 @@ def build_streaming_job(p, launch, *, start: float, stop: float | None = None, p
     http = needs_http(config, launch.refs) or bool(subscription)
     return (sources | "AllSources" >> beam.Flatten()) | "Stream" >> StreamIngest(
         config, fetch_config=fetch_config_for(config) if http else None,
-        validators=load_validators(state_path(config.output)),
+        validators=current_validators(config.output),
         extra_rejects=rejects | "StartRejects" >> beam.Flatten(), **seen)
 
 

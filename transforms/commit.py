@@ -32,6 +32,7 @@ from transforms import near_dup, run_days, seen_index
 from transforms.crash_points import pause_point
 from transforms.dedup_plan import index_rows
 from transforms.output_lock import is_local, local_path
+from transforms.run_manifest import manifest_path
 from transforms.storage import ensure_parent, read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
@@ -77,41 +78,103 @@ def write_draft(output_dir: str, run_id: str, draft: dict) -> None:
     write_json_atomic(FileSystems.join(staging_dir(output_dir, run_id), DRAFT_FILE), draft)
 
 
-def commit_staged(output_dir: str, run_id: str) -> dict:
-    """Commit the run whose draft is staged; returns its manifest.  Call under the output lock."""
+def commit_staged(output_dir: str, run_id: str, *, locked: bool = True, peers: list[str] = ()) -> dict:
+    """Commit the run whose draft is staged; returns its manifest.
+
+    Call under the output lock, or with ``locked=False`` for a commit that cannot take it
+    (a Dataflow streaming window; ``peers``: globs of the manifests of the windows it may
+    race, see ``roll_forward``).
+    """
     draft = read_json(FileSystems.join(staging_dir(output_dir, run_id), DRAFT_FILE))
     if draft is None:
         raise CommitError(f"run {run_id} left no draft in {staging_dir(output_dir, run_id)}; nothing to commit")
     document = commit_document(output_dir, run_id, draft)
     write_json_atomic(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE), document)
-    return roll_forward(output_dir, run_id)
+    pause_point("commit:intent")
+    return roll_forward(output_dir, run_id, locked=locked, peers=peers)
 
 
-def roll_forward(output_dir: str, run_id: str) -> dict:
-    """Finish the commit described by the run's COMMIT.json (idempotent); returns the manifest."""
+def roll_forward(output_dir: str, run_id: str, *, locked: bool = True, peers: list[str] = ()) -> dict:
+    """Finish the commit described by the run's COMMIT.json (idempotent); returns the manifest.
+
+    ``locked=False`` (a streaming window, which commits beside other windows without the
+    output lock) changes each shared file's step into one that needs no lock: the seen
+    index and the HTTP validators get a journal file of the commit's own (folded by the
+    next locked commit), the manifest always a file of its own, and ``_SUCCESS`` is moved
+    by ``mark_success_unlocked``.  ``recover`` rolls such a commit forward the locked way.
+    """
+    from transforms import http_state
+
     document = read_json(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE))
     for source, target in document["moves"]:
         _move(source, target)
         pause_point("commit:moved")
-    if document["seen_articles"]:
-        seen_index.apply_rows(output_dir, run_id, [
-            row for entry in document["seen_articles"] for row in index_rows(*seen_index.decode_entry(entry))],
-            near_dup.PARAMS.as_dict())
+    rows = [row for entry in document["seen_articles"] for row in index_rows(*seen_index.decode_entry(entry))]
+    if rows and locked:
+        seen_index.apply_rows(output_dir, run_id, rows, near_dup.PARAMS.as_dict())
+    elif rows:
+        seen_index.record_unlocked(output_dir, run_id, rows, near_dup.PARAMS.as_dict())
     pause_point("commit:indexed")
-    if document["validator_updates"]:
-        from transforms.http_state import load_validators, merge_validators, save_validators, state_path
-
-        path = state_path(output_dir)
-        save_validators(path, merge_validators(load_validators(path), document["validator_updates"]))
+    updates = [tuple(update) for update in document["validator_updates"]]
+    if locked:
+        http_state.commit_updates(output_dir, updates)
+    else:
+        http_state.record_unlocked(output_dir, run_id, updates)
     manifest = document["manifest"]
-    published = run_days.publish(output_dir, manifest)
-    write_json_atomic(success_path(output_dir), {
-        "run_id": run_id, "finished_at": manifest.get("finished_at") or dt.datetime.now(dt.timezone.utc).isoformat(),
-        "manifest": published})
+    finished_at = manifest.get("finished_at") or dt.datetime.now(dt.timezone.utc).isoformat()
+    if locked:
+        published = run_days.publish(output_dir, manifest)
+        write_json_atomic(success_path(output_dir), {"run_id": run_id, "finished_at": finished_at,
+                                                     "manifest": published})
+    else:
+        write_json_atomic(manifest_path(output_dir, run_id), manifest)
+        mark_success_unlocked(output_dir, list(peers) or [manifest_path(output_dir, run_id)])
     pause_point("commit:succeeded")
     FileSystems.delete([staging_dir(output_dir, run_id)])
-    _remove_empty_staging_root(output_dir)
+    if locked:  # without the lock another window may be creating the staging root right now
+        _remove_empty_staging_root(output_dir)
     return manifest
+
+
+def success_target(current: str | None, finished: list[str]) -> str | None:
+    """The run id ``_SUCCESS`` must name instead of ``current``, or None when it is right already.
+
+    ``_SUCCESS`` names the greatest finished run id (run ids start with their UTC stamp, and
+    a window's with its start, so the greatest is the newest).
+    """
+    latest = max(finished, default=None)
+    if latest is None or (current is not None and current >= latest):
+        return None
+    return latest
+
+
+MAX_SUCCESS_ROUNDS = 10
+
+
+def mark_success_unlocked(output_dir: str, peers: list[str]) -> None:
+    """Point ``_SUCCESS`` at the newest manifest matched by ``peers``, without a lock, beside other committers.
+
+    Each committer writes its manifest first, then repeats: read ``_SUCCESS``, list the
+    peers' manifests, write ``_SUCCESS`` if it names an older one.  A committer that
+    overwrites a newer ``_SUCCESS`` with an older run (it read before the other wrote) sees
+    the newer manifest on its next round and puts it back, so once the last committer
+    stops ``_SUCCESS`` names the newest manifest; each round reads one small file and lists
+    the peers (a window's: its day's and the next day's windows).
+    """
+    success = success_path(output_dir)
+    for _round in range(MAX_SUCCESS_ROUNDS):
+        current = (read_json(success) or {}).get("run_id")
+        found = {meta.path.rsplit("/", 1)[-1][:-len(".json")]: meta.path
+                 for result in FileSystems.match(list(peers)) for meta in result.metadata_list}
+        target = success_target(current, sorted(found))
+        if target is None:
+            return
+        manifest = read_json(found[target]) or {}
+        write_json_atomic(success, {"run_id": target, "finished_at": manifest.get("finished_at"),
+                                    "manifest": found[target]})
+        pause_point("success:written")
+    LOG.warning("_SUCCESS kept changing under %d rounds of windows committing; the next window fixes it",
+                MAX_SUCCESS_ROUNDS)
 
 
 def _move(source: str, target: str) -> None:

@@ -12,8 +12,16 @@ File format (versioned, human-readable)::
                     {"etag": "\\"abc\\"", "last_modified": "Wed, 21 Oct 2015 07:28:00 GMT",
                      "checked_at": "2025-03-01T12:00:00+00:00"}}}
 
-Everything here is a pure function of its inputs except ``load_validators`` and
-``save_validators``, which do I/O through ``apache_beam.io.filesystems.FileSystems`` so the
+Commits that hold no lock (the windows of a Dataflow streaming job, which commit at once on
+their own workers) must not read, merge and rewrite that file: two at once would lose one
+window's validators.  Each writes its updates to a file of its own instead
+(``record_unlocked``: ``_state/http_validators.journal/<window run id>.json``, the same
+journal as the seen-key index's, ``transforms.seen_journal``); readers merge them over the
+store (``current_validators``), and the next commit that holds the output lock folds them
+into the store and deletes the files it read (``commit_updates``).
+
+Everything here is a pure function of its inputs except the functions that read or write
+the store or the journal, which do I/O through ``apache_beam.io.filesystems.FileSystems`` so the
 same code works for local paths and for GCS.
 """
 from __future__ import annotations
@@ -32,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 STATE_DIR = "_state"
 STATE_FILE = "http_validators.json"
+JOURNAL_SUBDIR = "http_validators.journal"  # under _state/
 FORMAT_VERSION = 1
 VALIDATOR_KEYS = ("etag", "last_modified")
 
@@ -122,3 +131,48 @@ def save_validators(path: str, validators: Mapping[str, Validators]) -> None:
     document = {"version": FORMAT_VERSION,
                 "validators": {url: dict(validators[url]) for url in sorted(validators)}}
     write_json_atomic(path, document, sort_keys=True)
+
+
+def state_dir(output_dir: str) -> str:
+    return FileSystems.join(output_dir.rstrip("/"), STATE_DIR)
+
+
+def read_journal(output_dir: str) -> tuple[list[str], list[ValidatorUpdate]]:
+    """(journal names relative to ``_state``, their updates in name order: oldest window first)."""
+    from transforms import seen_journal
+
+    names, documents = seen_journal.read_journal(state_dir(output_dir), 16, subdir=JOURNAL_SUBDIR)
+    return names, [tuple(update) for doc in documents for update in doc.get("updates") or []]
+
+
+def current_validators(output_dir: str) -> ValidatorStore:
+    """The store with the journal's updates (windows committed since the last fold) applied."""
+    _names, updates = read_journal(output_dir)
+    return merge_validators(load_validators(state_path(output_dir)), updates)
+
+
+def record_unlocked(output_dir: str, run_id: str, updates: list) -> str | None:
+    """A commit without the lock: its updates in a journal file of its own (None: no updates)."""
+    from transforms import seen_journal
+
+    if not updates:
+        return None
+    return seen_journal.write_entry(state_dir(output_dir), run_id, {"run_id": run_id, "updates": list(updates)},
+                                    subdir=JOURNAL_SUBDIR)
+
+
+def commit_updates(output_dir: str, updates: list) -> None:
+    """Under the output lock: store + journal + ``updates`` (later wins) saved, then the journal files read deleted.
+
+    A crash between the save and the deletes folds those journal files again next time:
+    an older validator may then replace a newer one, which costs one full download of
+    that feed, never an article.
+    """
+    from transforms import seen_journal
+
+    names, journal = read_journal(output_dir)
+    if not names and not updates:
+        return
+    path = state_path(output_dir)
+    save_validators(path, merge_validators(load_validators(path), [*journal, *updates]))
+    seen_journal.delete_files(state_dir(output_dir), names)

@@ -39,16 +39,13 @@ from __future__ import annotations
 import base64
 import collections
 import concurrent.futures
-import contextlib
 import json
 import logging
-import os
 from typing import Iterable, NamedTuple
 
 from apache_beam.io.filesystems import FileSystems
 
 from transforms import seen_journal
-from transforms.output_lock import is_local, local_path
 from transforms.storage import read_json, write_bytes_atomic, write_json_atomic
 
 LOG = logging.getLogger(__name__)
@@ -245,12 +242,4 @@ def record_unlocked(output_dir: str, run_id: str, rows: Iterable[SeenRow], param
 
 
 def _delete_garbage(directory: str, root: dict) -> None:
-    paths = [FileSystems.join(directory, name) for name in root.get("garbage") or []]
-    if is_local(directory):
-        # FileSystems.delete globs each path (a regex per file); a plain unlink is 100x cheaper.
-        for path in paths:
-            with contextlib.suppress(FileNotFoundError):  # already gone after an earlier attempt
-                os.remove(local_path(path))
-        return
-    with contextlib.suppress(Exception):  # some already gone after an earlier attempt
-        FileSystems.delete(paths)
+    seen_journal.delete_files(directory, list(root.get("garbage") or []))

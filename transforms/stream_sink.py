@@ -3,12 +3,23 @@
 Every element a window holds comes to one place: the rows of each dataset, plus one small
 marker per element of every collection the manifest counts (articles read, rejected,
 deduplicated, ...).  They are grouped by window under a single key, so one call of
-``CommitWindowFn`` sees the whole pane: it writes the pane's files, records its articles in
-the seen-key index (a journal file of its own, ``transforms.seen_journal``: windows commit
-at once and without a lock, and a batch run or a restarted job later on the same output
-must find them), then writes its manifest (the same document, counts and balance as a
-batch run), then ``_SUCCESS``.  The files and the
-counts of a manifest therefore describe exactly the same elements.
+``CommitWindowFn`` sees the whole pane and commits it with the batch commit protocol
+(``transforms.commit``): its files are written under ``DIR/_staging/<pane run id>/``, then
+``COMMIT.json`` (the intent: moves, manifest, index entries, validators), then the files
+are renamed into place, its articles recorded in the seen-key index, its validators
+saved, its manifest and ``_SUCCESS`` written.  Windows commit at once, on their own
+workers, without the output lock (object stores have none), so every shared file is
+written the lock-free way (``commit.roll_forward(locked=False)``): a journal file of the
+pane's own for the seen index and the validators (folded by the next locked commit), a
+manifest of its own, and ``_SUCCESS`` moved to the newest manifest by
+``commit.mark_success_unlocked``.  The files and the counts of a manifest describe
+exactly the same elements.
+
+A job cancelled (or a worker lost) in the middle of a pane's commit leaves either a
+staging folder without ``COMMIT.json`` (nothing a reader sees, nothing in the index: the
+next start discards it and reads those articles again) or one with it, which the next
+start (a restarted job, any batch run or local poll: ``commit.recover``) finishes.  Either
+way each article ends up in the datasets once.
 
 Names are a pure function of (run id, window, pane, dataset, partition, shard)::
 
@@ -17,7 +28,7 @@ Names are a pure function of (run id, window, pane, dataset, partition, shard)::
     (late panes: part-<window start>-<run_id>-p<pane>-<shard>.parquet and <run_id>-<window start>-p<pane>.json)
 
 so a retried pane overwrites its own files instead of adding a second copy, and each file
-appears whole (written under a temporary name, then renamed).  Rows go to a shard by a
+appears whole (staged, then renamed).  Rows go to a shard by a
 stable hash of their article id; the shard count grows with the pane's row count, so
 files stay a readable size and the same rows always land in the same file.
 
@@ -38,7 +49,6 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms import trigger, window
 
 from transforms.sinks import part_file_name, stable_shard, write_parquet_file
-from transforms.storage import read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
 
@@ -110,25 +120,22 @@ class CommitWindowFn(beam.DoFn):
         self._inputs = inputs
 
     def process(self, element, win=beam.DoFn.WindowParam, pane=beam.DoFn.PaneInfoParam):
-        from transforms.run_manifest import build_manifest, manifest_path
+        from transforms import commit
+        from transforms.crash_points import pause_point
+        from transforms.run_manifest import build_manifest
 
         started_at = dt.datetime.now(dt.timezone.utc)
         _key, items = element
-        rows, markers = [], []
-        for kind, *value in items:
-            if kind == _ROW:
-                rows.append(tuple(value))
-            else:
-                markers.append((kind, value[0]))
         start, pane_index = utc(win.start), pane.index
         run_id = pane_run_id(self._run_id, start, pane_index)
+        rows, markers = split_items(items, run_id)
+        staging = commit.staging_dir(self._output_dir, run_id)
         files = {}
         for (dataset, partition, shard), file_rows in sorted(plan_files(rows).items()):
-            path = FileSystems.join(self._output_dir, dataset, partition,
-                                    part_file_name(start, self._run_id, shard, pane_index))
+            path = FileSystems.join(staging, dataset, partition, part_file_name(start, self._run_id, shard, pane_index))
             write_parquet_file(path, file_rows, dataset)
             files.setdefault(dataset, []).append(path)
-        self._record_seen(run_id, [row for dataset, _partition, row in rows if dataset == "articles"])
+        pause_point("window:staged")
         counts, reasons, dup_keys, validators = tally(markers)
         manifest = build_manifest(
             run_id=run_id, mode="stream", started_at=started_at, finished_at=dt.datetime.now(dt.timezone.utc),
@@ -136,36 +143,48 @@ class CommitWindowFn(beam.DoFn):
             rejects_by_reason=reasons, duplicates_by_key=dup_keys, files=files, datasets=self._datasets)
         manifest["window"] = {"start": start.isoformat(), "end": utc(win.end).isoformat(), "pane": pane_index,
                               "timing": {0: "early", 1: "on_time", 2: "late"}.get(pane.timing, "unknown")}
-        if validators:
-            self._save_validators(validators)
-        path = manifest_path(self._output_dir, run_id)
-        write_json_atomic(path, manifest)
-        self._mark_success(run_id, manifest["finished_at"], path)
+        commit.write_draft(self._output_dir, run_id, {
+            "manifest": manifest, "seen_articles": seen_entries([row for dataset, _p, row in rows if dataset == "articles"]),
+            "validator_updates": [list(update) for update in validators]})
+        manifest = commit.commit_staged(self._output_dir, run_id, locked=False,
+                                        peers=peer_manifests(self._output_dir, self._run_id, start))
         LOG.info("window %s pane %d: %d articles read, %d written; manifest %s", start, pane_index,
-                 manifest["balance"]["articles_read"], manifest["balance"]["articles_written"], path)
+                 manifest["balance"]["articles_read"], manifest["balance"]["articles_written"], run_id)
         yield manifest
 
-    def _record_seen(self, run_id: str, articles: list[dict]) -> None:
-        """The pane's written articles into the seen-key index, before its manifest says they are in."""
-        if not articles:
-            return
-        from transforms import near_dup, seen_index
-        from transforms.dedup_plan import written_rows
 
-        seen_index.record_unlocked(self._output_dir, run_id, written_rows(articles), near_dup.PARAMS.as_dict())
+def split_items(items, run_id: str) -> tuple[list[tuple[str, str, dict]], list[tuple[str, object]]]:
+    """(rows as (dataset, partition, row), markers as (kind, value)) of a pane's items.
 
-    def _mark_success(self, run_id: str, finished_at: str, manifest: str) -> None:
-        """Point ``_SUCCESS`` at this pane, unless a later window already finished (windows can finish out of order)."""
-        success = FileSystems.join(self._output_dir, "_SUCCESS")
-        current = read_json(success) or {}
-        if str(current.get("run_id", "")) <= run_id:
-            write_json_atomic(success, {"run_id": run_id, "finished_at": finished_at, "manifest": manifest})
+    Each row's ``run_id`` becomes the pane's, the id its manifest has: warehouse loaders
+    find a run's rows by it, and replace a run's rejects per (run_id, day), so rows named
+    after the job would be found by no pane, and one pane's rejects would replace another's.
+    """
+    rows, markers = [], []
+    for kind, *value in items:
+        if kind == _ROW:
+            dataset, partition, row = value
+            rows.append((dataset, partition, dict(row, run_id=run_id) if "run_id" in row else row))
+        else:
+            markers.append((kind, value[0]))
+    return rows, markers
 
-    def _save_validators(self, updates):
-        from transforms.http_state import load_validators, merge_validators, save_validators, state_path
 
-        store = state_path(self._output_dir)
-        save_validators(store, merge_validators(load_validators(store), updates))
+def seen_entries(articles: list[dict]) -> list[list]:
+    """The commit document's seen-index entries of a pane's written articles (signatures from their bodies)."""
+    from transforms import near_dup
+    from transforms.dedup_plan import index_entry
+    from transforms.seen_index import encode_entry
+
+    return sorted(encode_entry(*index_entry(row, near_dup.to_bytes(near_dup.signature(row["body"]))))
+                  for row in articles)
+
+
+def peer_manifests(output_dir: str, job_run_id: str, start: dt.datetime) -> list[str]:
+    """Globs of the manifests of the windows that may finish after this one: its day's and the next day's."""
+    from transforms.run_manifest import manifest_path
+
+    return [manifest_path(output_dir, f"{job_run_id}-{day:%Y%m%d}*") for day in (start, start + dt.timedelta(days=1))]
 
 
 class WriteWindows(beam.PTransform):
