@@ -35,3 +35,16 @@ def test_keyphrase_candidates_trim_edges_and_key_nouns_by_lemma(seed_path):
     assert not any(key.startswith(("the ", "her ", "they")) for key, _ in candidates)
     assert all("\n" not in surface for _, surface in candidates)
     assert "security guarantees" in extract_keyphrases(doc)
+
+
+def test_token_indexes_equal_a_scan_of_every_token(seed_path):
+    from spacy.attrs import LOWER, ORTH
+
+    from transforms.nlp.entity_spans import token_indexes
+
+    for doc in _docs(seed_path):
+        for attr, name, texts in ((LOWER, "lower_", ("the", "and", "said")), (ORTH, "text", frozenset({"The", ","})),
+                                  (ORTH, "text", {"Norway", "missing-word"}), (LOWER, "lower_", ())):
+            expected = [token.i for token in doc if getattr(token, name) in texts]
+            assert token_indexes(doc, attr, texts) == expected
+            assert token_indexes(doc, attr, texts) == expected  # again, from the Doc's cached column
