@@ -82,3 +82,13 @@ def test_a_span_another_rule_labelled_is_kept(nlp):
     doc = nlp("Analysts at Sjoerd Bakhuizen expect growth.")
     protected = [Span(doc, 2, 4, label="ORG")]
     assert given_name_person_spans(doc, list(doc.ents), protected) == []
+
+
+def test_capitalised_tokens_are_found_from_the_word_column_as_token_by_token(nlp):
+    from transforms.nlp.entity_given_names import _capitalised, _capitalised_indexes
+
+    doc = nlp("Sjoerd Veldkamp met O'Neill and NATO's Hye-jin Kim in Ñúñez on 3 May; the BBC said "
+              "iPhone sales rose. Thornbury-Vance, 42, left.")
+    assert _capitalised_indexes(doc) == [token.i for token in doc if _capitalised(token)]
+    assert _capitalised_indexes(doc) == _capitalised_indexes(doc)  # again, from the memo
+    assert _capitalised_indexes(nlp("")) == []
