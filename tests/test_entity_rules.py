@@ -257,3 +257,27 @@ def test_a_newspaper_name_stops_before_a_weekday_and_regulators_name_organisatio
     assert ("Kelso Herald", "ORG") in ents(nlp, "The mayor told the Kelso Herald Monday afternoon that he would stay.")
     assert ("Brightwater Standards", "ORG") in ents(
         nlp, "The head of the water regulator Brightwater Standards, Ann Lee, resigned.")
+
+
+# Round 4 ------------------------------------------------------------------------------------
+
+def test_distributors_unions_and_football_clubs_by_their_words(nlp):
+    from transforms.nlp.analyze import analyze_text
+
+    found = ents(nlp, "The transport union Ostrava Rail Workers said it would strike. "
+                      "The fans of Molenbeek FC were singing long after their side had drawn with the leaders.")
+    assert ("Molenbeek FC", "ORG") in found
+    assert ("Ostrava Rail Workers", "ORG") in found
+    fields = analyze_text(None, "The audit was carried out by Vellura Digital, the distributor that ships the "
+                                "label's records. Vellura Digital said it had frozen payments.")
+    assert {e["label"] for e in fields["entities"] if e["name"] == "Vellura Digital"} == {"ORG"}
+
+
+def test_a_described_organisation_the_model_took_for_a_place_is_one_unless_it_is_a_known_place():
+    from transforms.nlp.analyze import analyze_text
+
+    fields = analyze_text(None, "Tarquelco, the state copper company, said it would appeal. "
+                                "Tarquelco owns half the mine. Hawaii, which the company supplies, said nothing.")
+    labels = {e["name"]: e["label"] for e in fields["entities"]}
+    assert labels.get("Tarquelco") == "ORG"
+    assert labels.get("Hawaii") != "ORG"

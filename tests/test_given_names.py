@@ -92,3 +92,27 @@ def test_capitalised_tokens_are_found_from_the_word_column_as_token_by_token(nlp
     assert _capitalised_indexes(doc) == [token.i for token in doc if _capitalised(token)]
     assert _capitalised_indexes(doc) == _capitalised_indexes(doc)  # again, from the memo
     assert _capitalised_indexes(nlp("")) == []
+
+
+def test_a_compound_given_name_used_alone_is_the_full_name():
+    from transforms.nlp.entities import RawMention, index_mentions
+    from transforms.nlp.person_names import is_given_names_prefix
+
+    assert is_given_names_prefix(("josé", "luis"), ("josé", "luis", "zubiaurre"))
+    assert not is_given_names_prefix(("josé", "zubiaurre"), ("josé", "zubiaurre", "ruiz"))   # a surname, not a given name
+    assert not is_given_names_prefix(("chase", "jordan"), ("chase", "jordan", "hale"))  # English words only
+    for texts in (["José Luis Zubiaurre", "José Luis", "Zubiaurre"], ["José Luis", "José Luis Zubiaurre", "José Luis"]):
+        raw = [RawMention(text, "PERSON", i * 40, i * 40 + len(text)) for i, text in enumerate(texts)]
+        assert [e["name"] for e in index_mentions(raw).entities] == ["José Luis Zubiaurre"]
+
+
+def test_a_first_family_name_used_alone_is_the_full_name():
+    from transforms.nlp.entities import RawMention, index_mentions
+
+    texts = ["Ximena Huaylla Condori", "Huaylla", "Condori"]
+    raw = [RawMention(text, "PERSON", i * 40, i * 40 + len(text)) for i, text in enumerate(texts)]
+    assert [e["name"] for e in index_mentions(raw).entities] == ["Ximena Huaylla Condori"]
+    # Two people with that inner name: the lone word stays apart.
+    texts = ["Ximena Huaylla Condori", "Rubén Huaylla Mamani", "Huaylla"]
+    raw = [RawMention(text, "PERSON", i * 40, i * 40 + len(text)) for i, text in enumerate(texts)]
+    assert len(index_mentions(raw).entities) == 3

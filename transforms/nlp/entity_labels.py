@@ -69,10 +69,12 @@ def organisations_by_description(items: list[MentionItem], described: set[str]) 
     """One label per name: a name the text describes as an organisation once ("Kestrel,
     the drone maker") is an organisation in all its mentions, whatever the model tagged
     them, unless a courtesy title makes it a person ("Mr Kestrel"); mentions the model
-    tagged as places keep their label ("Hawaii, which ...")."""
+    tagged as places keep their label when the gazetteer knows the place ("Hawaii, which
+    ..."), not otherwise ("Codelco, the state copper company", tagged GPE)."""
     for item in items:
         if item.text.casefold() in described and item.label not in NUMERIC_LABELS \
-                and item.label not in PLACE_LABELS and not starts_with_courtesy_title(item.text):
+                and (item.label not in PLACE_LABELS or lookup_place(item.text) is None) \
+                and not starts_with_courtesy_title(item.text):
             item.label = ORG
 
 

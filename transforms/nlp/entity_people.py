@@ -12,7 +12,8 @@ they share first and last word (first names one edit apart count as one: "Viktor
 "Victor").  A one-word mention (``Putin``, ``Mr Putin``) joins the
 one full name with that surname; when two full names share the surname it stays
 apart.  A one-word mention that is nobody's surname joins the one full name with that
-first name (``Gordon`` -> ``Gordon Brown``).  Failing both, it joins the one full name
+first name (``Gordon`` -> ``Gordon Brown``), failing that the one full name of three or more
+words with it as an inner word (``Quispe`` -> ``Rayén Quispe Mamani``, a first family name).  Failing both, it joins the one full name
 whose surname it misspells (``Mr Iliaronov`` -> ``Andrei Illarionov``): same first
 letter and a Damerau-Levenshtein distance of at most 2 for surnames of 7+ letters, 1
 for 5-6 letters, none for shorter ones (:func:`is_misspelt_surname`).  A common short
@@ -27,8 +28,8 @@ from collections import Counter, defaultdict
 
 from transforms.nlp.entity_mentions import MentionItem
 from transforms.nlp.lexicon import NAME_PARTICLES
-from transforms.nlp.person_names import (is_misspelt_surname, is_suffix_name, person_key, person_name,
-                                         same_person_full_names, surname_of)
+from transforms.nlp.person_names import (is_given_names_prefix, is_misspelt_surname, is_suffix_name, person_key,
+                                         person_name, same_person_full_names, surname_of)
 
 
 class PersonGroups:
@@ -53,12 +54,15 @@ class PersonGroups:
         self.canonical = [_canonical_full_name(counts) for counts in full_counts]  # by group id
         self.by_surname: dict[str, set[int]] = defaultdict(set)
         self.by_first_name: dict[str, set[int]] = defaultdict(set)
+        self.by_inner_surname: dict[str, set[int]] = defaultdict(set)
         for key, gid in self.forms.items():
             self.by_surname[surname_of(key)].add(gid)
             self.by_first_name[key[0]].add(gid)
+            for word in _inner_surnames(key):
+                self.by_inner_surname[word].add(gid)
         for key, gid in self.forms.items():
             self.lookup[" ".join(key)] = self.canonical[gid]
-        for word in set(self.by_surname) | set(self.by_first_name):
+        for word in set(self.by_surname) | set(self.by_first_name) | set(self.by_inner_surname):
             gid = self.group_for_word(word)
             if gid is not None:
                 self.lookup[word] = self.canonical[gid]
@@ -102,7 +106,10 @@ class PersonGroups:
         if by_surname:
             return None  # two people share the surname: ambiguous
         by_first = self.by_first_name.get(word, set())
-        return next(iter(by_first)) if len(by_first) == 1 else None
+        if by_first:
+            return next(iter(by_first)) if len(by_first) == 1 else None
+        by_inner = self.by_inner_surname.get(word, set())
+        return next(iter(by_inner)) if len(by_inner) == 1 else None
 
     def group_for_misspelt_surname(self, word: str) -> int | None:
         """The one full-name group whose surname ``word`` misspells ("Iliaronov" -> Andrei Illarionov).
@@ -130,6 +137,14 @@ class PersonGroups:
         return next(iter(by_surname)) if len(by_surname) == 1 else None
 
 
+def _inner_surnames(key: tuple[str, ...]) -> list[str]:
+    """The inner words of a name of three or more words, but particles and initials: the first
+    of two family names ("Quispe" of "Rayén Quispe Mamani", "García" of "Gabriel García
+    Márquez"), which Spanish and Portuguese news use alone, or a second given name ("Manuel"
+    of "José Manuel Arreola"; many names are both)."""
+    return [word for word in key[1:-1] if len(word) > 2 and word not in NAME_PARTICLES]
+
+
 def _surname_only(name: str, key: tuple[str, ...]) -> bool:
     """A family name with its particle and no first name, the particle written in lower case:
     "von Weizsäcker", "de Gaulle" (not "Ben Stokes" or "Al Gore", whose first names are
@@ -149,7 +164,8 @@ def _canonical_full_name(counts: Counter) -> str:
     # The fullest name the article gives wins over a shorter form written more often:
     # "Joel Eriksson Ek" once and "Eriksson Ek" twice is Joel Eriksson Ek.
     best_key = person_key(best)
-    fuller = [form for form in pool if is_suffix_name(best_key, person_key(form))]
+    fuller = [form for form in pool if is_suffix_name(best_key, person_key(form))
+              or is_given_names_prefix(best_key, person_key(form))]
     return max(fuller, key=lambda form: (len(form.split()), pool[form])) if fuller else best
 
 

@@ -108,6 +108,13 @@ class GivenNames:
             and any(part in self.names for part in parts)
 
 
+    def is_given_names(self, words) -> bool:
+        """Every word (case-folded) a given name, one at least no English word: a compound given
+        name written as two words ("José Manuel", "Anne Marie")."""
+        return all(self.is_given_name(word) or word.casefold() in self.also_words for word in words) \
+            and any(self.is_given_name(word) for word in words)
+
+
 _HYPHENS = re.compile(r"[-‐‑]")
 
 

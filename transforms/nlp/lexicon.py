@@ -244,7 +244,8 @@ ORG_NOUNS = _words("""
     institute foundation federation alliance league network broadcaster newspaper website
     insurer lender maker manufacturer giant watchdog campaign team embassy kremlin
     administration cabinet parliament label promoter publisher studio carmaker automaker
-    startup operator contractor subcontractor supplier builder
+    startup operator contractor subcontractor supplier builder distributor wholesaler exporter
+    importer
 """)
 # Organisation descriptions that, unmatched by name, refer back to the organisation the
 # article is talking about ("the company said" after "Time Warner reported").
@@ -402,7 +403,8 @@ ORG_DESCRIPTOR_NOUNS = _words("""
     company firm startup start-up airline carrier retailer insurer lender broadcaster
     newspaper tabloid magazine journal website outlet conglomerate manufacturer carmaker
     automaker chipmaker drugmaker maker studio label agency giant network consultancy
-    chain brand daily weekly side regulator watchdog
+    chain brand daily weekly side regulator watchdog union distributor wholesaler exporter
+    importer
 """)
 # Last words that head an organisation's name: a run of capitalised words ending in one is
 # an organisation whether the model tagged it or not ("London Metal Exchange", "Tequila
@@ -416,6 +418,7 @@ ORG_HEAD_WORDS = _words("""
     group holdings industries corporation company inc corp ltd plc llc records productions
     studios pictures entertainment media publishing works labs laboratories airlines airways
     motors capital ventures partners technologies systems networks communications
+    fc afc cf
 """)
 # Verbs of a sports result between two sides named around them ("X beat Y 2-1").
 RESULT_VERBS = _words("""

@@ -82,13 +82,24 @@ def is_suffix_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return 0 < len(short) < len(long) and long[-len(short):] == short
 
 
+def is_given_names_prefix(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """True when ``short`` is two or more given names that open ``long``: a compound given name
+    used alone after the full name ("José Manuel" / "José Manuel Arreola";
+    :mod:`transforms.nlp.given_names`)."""
+    from transforms.nlp.given_names import stored
+
+    return 2 <= len(short) < len(long) and long[:len(short)] == short and stored().is_given_names(short)
+
+
 def same_person_full_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Two full names of one person: one a suffix of the other, or same first and surname.
+    """Two full names of one person: one a suffix of the other, or same first and surname,
+    or one the compound given name opening the other (:func:`is_given_names_prefix`).
 
     First names written two ways count as the same ("Viktor Makarov" / "Victor
     Makarov"): see :func:`is_first_name_variant`.
     """
-    if a == b or is_suffix_name(a, b) or is_suffix_name(b, a):
+    if a == b or is_suffix_name(a, b) or is_suffix_name(b, a) or is_given_names_prefix(a, b) \
+            or is_given_names_prefix(b, a):
         return True
     return (len(a) >= 2 and len(b) >= 2 and surname_of(a) == surname_of(b)
             and (a[0] == b[0] or is_first_name_variant(a[0], b[0])))
