@@ -4,6 +4,7 @@ None of the sentences comes from an evaluation article; each checks one rule and
 matters, what the rule must leave alone.
 """
 import pytest
+from spacy.tokens import Span
 
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS, TEAM_NICKNAMES
 from transforms.nlp.lexicon import ORG_DESCRIPTOR_NOUNS, SPORTS_ROLE_NOUNS
@@ -281,3 +282,28 @@ def test_a_described_organisation_the_model_took_for_a_place_is_one_unless_it_is
     labels = {e["name"]: e["label"] for e in fields["entities"]}
     assert labels.get("Tarquelco") == "ORG"
     assert labels.get("Hawaii") != "ORG"
+
+
+def test_members_of_a_list_of_organisations_are_organisations(nlp):
+    from transforms.nlp.entity_lists import list_member_spans
+
+    doc = nlp("Couriers once drove for Uber or Lyft or Quillbay, and shoppers worked for Instacart.")
+    found = [(s.text, s.label_) for s in list_member_spans(doc, list(doc.ents))]
+    assert ("Quillbay", "ORG") in found or ("Quillbay", "ORG") in [(e.text, e.label_) for e in doc.ents]
+    doc = nlp("Couriers once drove for Uber or Lyft or Quillbay.")
+    doc.ents = [Span(doc, 4, 5, label="ORG"), Span(doc, 6, 7, label="ORG"), Span(doc, 8, 9, label="PERSON")]
+    assert [(s.text, s.label_) for s in list_member_spans(doc, list(doc.ents))] == [("Quillbay", "ORG")]
+
+
+def test_mixed_lists_and_people_named_in_full_are_left_alone(nlp):
+    from transforms.nlp.entity_lists import list_member_spans
+
+    doc = nlp("Wayne Marbury left. Uber, Lyft and Marbury agreed. Uber, Lyft and Seattle agreed.")
+    members = [t.text for t in doc if t.dep_ == "conj"]
+    assert members == ["Lyft", "Marbury", "Lyft", "Seattle"]          # the parse the rule reads
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 4, 5, label="ORG"), Span(doc, 6, 7, label="ORG"),
+                Span(doc, 8, 9, label="PERSON"), Span(doc, 11, 12, label="ORG"), Span(doc, 13, 14, label="ORG"),
+                Span(doc, 15, 16, label="GPE")]
+    assert list_member_spans(doc, list(doc.ents)) == []
+    doc.ents = [e for e in doc.ents if e.text != "Wayne Marbury"]      # no full name: the list decides
+    assert [(s.text, s.label_) for s in list_member_spans(doc, list(doc.ents))] == [("Marbury", "ORG")]

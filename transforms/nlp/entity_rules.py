@@ -18,7 +18,9 @@ own module:
    unless a rule above labelled the span; then the organisations the text cues ("X said in a
    statement", :mod:`transforms.nlp.entity_org_cues`) win over them.
 6. **Full names that stay whole** (:mod:`transforms.nlp.entity_person_rules`).
-7. **Places** (:mod:`transforms.nlp.place_rules`): well-known places the model missed,
+7. **Members of a list of organisations** (:mod:`transforms.nlp.entity_lists`): "Enter
+   Lugg, Instacart and DoorDash" makes "Lugg" an organisation.
+8. **Places** (:mod:`transforms.nlp.place_rules`): well-known places the model missed,
    datelines, and names the text shows to be places.
 
 An added span replaces the spans it covers, never one sticking out of it
@@ -33,6 +35,7 @@ from transforms.nlp.entity_org_rules import (first_word_spans, known_organisatio
                                              organisation_after_descriptor_spans, owned_institution_spans)
 from transforms.nlp.entity_org_cues import organisation_cue_spans
 from transforms.nlp.entity_given_names import given_name_person_spans
+from transforms.nlp.entity_lists import list_member_spans
 from transforms.nlp.entity_org_shapes import organisation_shape_spans
 from transforms.nlp.entity_person_rules import completed_person_spans, cued_person_spans
 from transforms.nlp.entity_spans import overlay
@@ -57,5 +60,6 @@ def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
     cued, named_again = organisation_cue_spans(doc, ents)
     ents = overlay(overlay(ents, cued, replace_overlapping=True), named_again)
     ents = overlay(ents, completed_person_spans(doc, ents))
+    ents = overlay(ents, list_member_spans(doc, ents))
     ents = [place_rules.relabelled_place(doc, ent) for ent in ents]
     return overlay(ents, place_rules.untagged_place_spans(doc, ents))
