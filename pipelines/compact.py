@@ -8,9 +8,11 @@ so it waits for (``--lock_wait``) or refuses to run beside a batch run.  Run it 
 
 Then it folds the run manifests ``_runs/<run_id>.json`` last written more than
 ``--keep_days`` days ago into one record per day (``transforms/run_days.py``), so ``_runs/``
-holds a few weeks of manifests and one file per older day.  On a ``gs://`` output
-``--keep_days N`` does only this folding (no lock there: schedule it apart from batch
-jobs; stream windows writing meanwhile are not disturbed, they write only new manifests).
+holds a few weeks of manifests and one file per older day.  It also folds the
+seen-index and validator journal files streaming windows leave (``fold_records``).  On a
+``gs://`` output ``--keep_days N`` does only this folding (no lock there: schedule it apart
+from batch jobs; stream windows writing meanwhile are not disturbed: they write only new
+files, and a fold deletes only the journal files it read).
 """
 from __future__ import annotations
 
@@ -56,9 +58,23 @@ def _days(text: str) -> int:
     return value
 
 
-def fold_manifests(output: str, now: dt.datetime, keep_days: int) -> None:
+def fold_records(output: str, now: dt.datetime, keep_days: int, run_id: str) -> None:
+    """Old manifests into day records, and the journals of streaming windows into the seen index and the validators.
+
+    A Dataflow streaming job's windows leave a seen-index and a validators journal file
+    each; batch runs and local polls fold them, but an output only a streaming job writes
+    to has none, so the daily compaction does it too.
+    """
+    from transforms import http_state, near_dup, seen_index, seen_journal
     from transforms.run_days import fold_old_manifests
 
+    journal, _docs = seen_journal.read_journal(seen_index.index_dir(output), seen_index.IO_THREADS)
+    if journal:
+        seen_index.apply_rows(output, run_id, [], near_dup.PARAMS.as_dict())
+    validators, _updates = http_state.read_journal(output)
+    http_state.commit_updates(output, [])
+    if journal or validators:
+        print(f"folded {len(journal)} seen-index and {len(validators)} validator journal files of streaming windows")
     folded = fold_old_manifests(output, now, keep_days)
     if folded["manifests_folded"]:
         days = folded["days"]
@@ -76,9 +92,12 @@ def run(argv=None) -> int:
                              "cannot swap a day's files atomically); warehouses load gs:// runs by manifest. "
                              "--keep_days N alone folds its old run manifests\n")
             return 2
+        from transforms.compaction import compaction_id
+
         print(f"{args.output}: an object store: data files are left as they are (warehouses load gs:// runs by "
-              "manifest); run manifests only are folded")
-        fold_manifests(args.output, dt.datetime.now(dt.timezone.utc), args.keep_days)
+              "manifest); run manifests and streaming windows' journals only are folded")
+        now = dt.datetime.now(dt.timezone.utc)
+        fold_records(args.output.rstrip("/"), now, args.keep_days, compaction_id(now))
         return 0
     output = args.output.removeprefix("file://")
     if not os.path.isdir(output):
@@ -92,7 +111,8 @@ def run(argv=None) -> int:
         with output_lock(output, compaction_id(started_at), command="compact",
                          wait_seconds=args.lock_wait):
             manifest = compact(output, before, started_at)
-            fold_manifests(output, started_at, KEEP_DAYS if args.keep_days is None else args.keep_days)
+            fold_records(output, started_at, KEEP_DAYS if args.keep_days is None else args.keep_days,
+                         compaction_id(started_at))
     except OutputLocked as error:
         sys.stderr.write(f"{PROG}: error: {error}\n")
         return EXIT_LOCKED

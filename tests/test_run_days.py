@@ -56,6 +56,15 @@ def test_folding_keeps_every_manifest_exactly_and_the_options_once():
     assert record["totals"]["counts"]["sources"] == 25
 
 
+def test_options_naming_another_run_or_none_come_back_as_they_were():
+    pane = manifest("job-20261202T100000Z", "2026-12-02T10:00:30+00:00")
+    pane["options"]["run_id"] = "job"  # a streaming window's options name its job
+    bare = manifest("r2", "2026-12-02T11:00:00+00:00")
+    del bare["options"]["run_id"]
+    record = run_days.fold(None, "2026-12-02", [pane, bare])
+    assert run_days.expand(json.loads(json.dumps(record))) == [pane, bare]
+
+
 def test_a_run_files_under_the_utc_day_it_finished():
     assert run_days.day_of(manifest("r", "2026-12-03T00:30:00+01:00")) == "2026-12-02"
 

@@ -14,7 +14,8 @@ files that every loader lists.  So:
 
 A day record keeps every run's manifest whole except ``inputs`` and ``options``, which are
 the same for most runs and are kept once per distinct value (``settings``; an entry's
-``settings`` is its index there, and ``options.run_id`` is the entry's own).  So
+``settings`` is its index there; ``options.run_id``, when it names the run itself, is the
+entry's own).  So
 ``expand`` gives back every manifest exactly as it was written, and a loader that lists
 runs (``transforms.run_catalog``) finds each run once, by the same ``run_id``, whether it
 is in a manifest or in a day record: a run already loaded is skipped, never loaded again.
@@ -39,6 +40,7 @@ DAYS_DIR = "days"
 FORMAT_VERSION = 1
 RECORD_MODE = "day"
 SHARED = ("inputs", "options")  # kept once per distinct value in a day record
+OWN_RUN_ID = "options_name_the_run"  # in a settings entry: put each run's own id back into its options
 BALANCE_SUMS = ("articles_read", "articles_written", "deduplicated", "rejected_after_read")
 
 
@@ -72,8 +74,11 @@ def empty_record(day: str) -> dict:
 
 def _settings_of(manifest: dict) -> dict:
     shared = {key: manifest[key] for key in SHARED if key in manifest}
-    if isinstance(shared.get("options"), dict):
-        shared["options"] = {k: v for k, v in shared["options"].items() if k != "run_id"}
+    options = shared.get("options")
+    # A batch run's options name the run itself; kept apart, the rest is the same run after run.
+    if isinstance(options, dict) and options.get("run_id") == manifest["run_id"]:
+        shared["options"] = {k: v for k, v in options.items() if k != "run_id"}
+        shared[OWN_RUN_ID] = True
     return shared
 
 
@@ -101,7 +106,8 @@ def expand(record: dict) -> list[dict]:
         shared = record["settings"][entry["settings"]] if "settings" in entry else {}
         for key in SHARED:
             if key in shared:
-                manifest[key] = dict(shared[key], run_id=entry["run_id"]) if key == "options" else shared[key]
+                own = key == "options" and shared.get(OWN_RUN_ID)
+                manifest[key] = dict(shared[key], run_id=entry["run_id"]) if own else shared[key]
         manifests.append(manifest)
     return manifests
 
