@@ -11,7 +11,6 @@ what a year of articles leaves.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import shutil
 import sys
@@ -28,12 +27,8 @@ def article(n: int) -> dict:
     return {"article_id": f"{n:032x}", "content_hash": f"{n:064x}", "duplicate_of": None, "body": body}
 
 
-def tree(folder: str) -> tuple[int, int]:
-    files = [os.path.join(d, name) for d, _, names in os.walk(folder) for name in names]
-    return len(files), sum(os.path.getsize(path) for path in files)
-
-
 def main(argv=None) -> int:
+    from bench.run_records import tree
     from transforms import near_dup, seen_index
     from transforms.dedup_plan import written_rows
 
@@ -53,7 +48,7 @@ def main(argv=None) -> int:
             run_rows = written_rows([article(n) for n in range(first, min(first + args.per_run, args.articles))])
             seen_index.apply_rows(out, f"run-{first}", run_rows, params)
             rows += len(run_rows)
-            files, size = tree(seen_index.index_dir(out))
+            files, size = tree(Path(seen_index.index_dir(out)))
             print(f"| {min(first + args.per_run, args.articles):,} | {rows:,} | {files:,} | {size / 2**20:.1f} | "
                   f"{rows / files:.1f} |")
     finally:
