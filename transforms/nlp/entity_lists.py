@@ -19,10 +19,22 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from transforms.nlp.doc_access import tokens_where
 from transforms.nlp.labels import ORG, PERSON
 from transforms.nlp.lexicon import COURTESY_TITLES
 
 MIN_ORG_MEMBERS = 2
+
+
+def _list_roots(doc: Doc) -> list[int]:
+    """Heads of the article's coordinations: climbing from each ``conj`` token (found in the
+    Doc's arrays, a few per article) to the first head that is no conj itself."""
+    roots = set()
+    for token in tokens_where(doc, deps=("conj",)):
+        while token.dep_ == "conj" and token.head.i != token.i:
+            token = token.head
+        roots.add(token.i)
+    return sorted(roots)
 
 
 def _members(doc: Doc, root: int) -> list[int]:
@@ -59,11 +71,9 @@ def list_member_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     tagged = set(ent_at)
     full_name_words = {word for ent in ents if ent.label_ == PERSON and len(ent) >= 2 for word in ent.text.split()}
     spans = []
-    for token in doc:
-        if token.dep_ == "conj" or not any(child.dep_ == "conj" for child in token.children):
-            continue
+    for root in _list_roots(doc):
         orgs, changes, mixed = 0, [], False
-        for i in _members(doc, token.i):
+        for i in _members(doc, root):
             ent = ent_at.get(i)
             if ent is None:
                 span = _untagged_name(doc, i, tagged)
