@@ -15,11 +15,11 @@ names of big cities).
 """
 from __future__ import annotations
 
-import gzip
-import json
 import re
 import sys
 from pathlib import Path
+
+from transforms.nlp import stored_tables
 
 DATA_FILE = Path(__file__).with_name("cities.json.gz")
 
@@ -72,28 +72,19 @@ def _keep_most_populous(index: dict[str, int], key: str, row: int, rows: list[li
         index[key] = row
 
 
-def encode(tables: dict) -> bytes:
-    # mtime=0: the same tables always give the same bytes, so the staleness test can compare.
-    text = json.dumps(tables, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return gzip.compress(text.encode("utf-8"), mtime=0)
+encode = stored_tables.encode
 
 
 def load(path: Path = DATA_FILE) -> dict:
     """The stored tables (raises FileNotFoundError when the package was installed without them)."""
-    with gzip.open(path, "rb") as handle:
-        tables = json.loads(handle.read())
+    tables = stored_tables.read(path)
     # Tuples: immutable like the Place rows they become, and untracked by the garbage collector.
     tables["cities"] = [tuple(row) for row in tables["cities"]]
     return tables
 
 
 def main(argv: list[str]) -> int:
-    from transforms.storage import write_bytes_atomic
-
-    path = Path(argv[1]) if len(argv) > 1 else DATA_FILE
-    write_bytes_atomic(str(path), encode(build()))
-    print(f"wrote {path}")
-    return 0
+    return stored_tables.generate(argv, DATA_FILE, build)
 
 
 if __name__ == "__main__":

@@ -26,13 +26,13 @@ A name is kept when
 """
 from __future__ import annotations
 
-import gzip
-import json
 import re
 import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from transforms.nlp import stored_tables
 
 DATA_FILE = Path(__file__).with_name("given_names.json.gz")
 
@@ -78,10 +78,7 @@ def build(first_names=None, english=None) -> dict:
     return {"max_rank": MAX_RANK, "given_names": sorted(kept), "also_words": sorted(also_words)}
 
 
-def encode(table: dict) -> bytes:
-    # mtime=0: the same table always gives the same bytes, so the staleness test can compare.
-    text = json.dumps(table, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return gzip.compress(text.encode("utf-8"), mtime=0)
+encode = stored_tables.encode
 
 
 class GivenNames:
@@ -120,8 +117,7 @@ _HYPHENS = re.compile(r"[-‐‑]")
 
 def load(path: Path = DATA_FILE) -> GivenNames:
     """The stored table (raises FileNotFoundError when the package was installed without it)."""
-    with gzip.open(path, "rb") as handle:
-        return GivenNames(json.loads(handle.read()))
+    return GivenNames(stored_tables.read(path))
 
 
 @lru_cache(maxsize=1)
@@ -136,12 +132,7 @@ def is_given_name(word: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    from transforms.storage import write_bytes_atomic
-
-    path = Path(argv[1]) if len(argv) > 1 else DATA_FILE
-    write_bytes_atomic(str(path), encode(build()))
-    print(f"wrote {path}")
-    return 0
+    return stored_tables.generate(argv, DATA_FILE, build)
 
 
 if __name__ == "__main__":
