@@ -307,3 +307,21 @@ def test_mixed_lists_and_people_named_in_full_are_left_alone(nlp):
     assert list_member_spans(doc, list(doc.ents)) == []
     doc.ents = [e for e in doc.ents if e.text != "Wayne Marbury"]      # no full name: the list decides
     assert [(s.text, s.label_) for s in list_member_spans(doc, list(doc.ents))] == [("Marbury", "ORG")]
+
+
+def test_a_name_before_a_role_only_a_company_has_is_an_organisation(nlp):
+    from transforms.nlp.entity_org_contexts import company_role_spans
+
+    doc = nlp("Quillbay CEO Dana Moor said sales rose. Vellmark's shareholders voted against the deal.")
+    doc.ents = [Span(doc, 0, 1, label="PERSON"), Span(doc, 2, 4, label="PERSON")]   # as the model may tag them
+    found = [(s.text, s.label_) for s in company_role_spans(doc, list(doc.ents))]
+    assert found == [("Quillbay", "ORG"), ("Vellmark", "ORG")]
+
+
+def test_people_places_and_titles_before_company_roles_are_left_alone(nlp):
+    from transforms.nlp.entity_org_contexts import company_role_spans
+
+    doc = nlp("Dana Moor met investors. Later Dana Moor's shareholders were angry. US shareholders sold. "
+              "Mr Quillan's founder spoke.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 6, 8, label="PERSON"), Span(doc, 13, 14, label="GPE")]
+    assert company_role_spans(doc, list(doc.ents)) == []

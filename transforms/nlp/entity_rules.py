@@ -19,7 +19,8 @@ own module:
    statement", :mod:`transforms.nlp.entity_org_cues`) win over them.
 6. **Full names that stay whole** (:mod:`transforms.nlp.entity_person_rules`).
 7. **Members of a list of organisations** (:mod:`transforms.nlp.entity_lists`): "Enter
-   Lugg, Instacart and DoorDash" makes "Lugg" an organisation.
+   Lugg, Instacart and DoorDash" makes "Lugg" an organisation; so does a role only a company
+   has after a name ("Quillbay CEO Dana Moor", :mod:`transforms.nlp.entity_org_contexts`).
 8. **Places** (:mod:`transforms.nlp.place_rules`): well-known places the model missed,
    datelines, and names the text shows to be places.
 
@@ -36,6 +37,7 @@ from transforms.nlp.entity_org_rules import (first_word_spans, known_organisatio
 from transforms.nlp.entity_org_cues import organisation_cue_spans
 from transforms.nlp.entity_given_names import given_name_person_spans
 from transforms.nlp.entity_lists import list_member_spans
+from transforms.nlp.entity_org_contexts import company_role_spans
 from transforms.nlp.entity_org_shapes import organisation_shape_spans
 from transforms.nlp.entity_person_rules import completed_person_spans, cued_person_spans
 from transforms.nlp.entity_spans import overlay
@@ -61,5 +63,6 @@ def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
     ents = overlay(overlay(ents, cued, replace_overlapping=True), named_again)
     ents = overlay(ents, completed_person_spans(doc, ents))
     ents = overlay(ents, list_member_spans(doc, ents))
+    ents = overlay(ents, company_role_spans(doc, ents))
     ents = [place_rules.relabelled_place(doc, ent) for ent in ents]
     return overlay(ents, place_rules.untagged_place_spans(doc, ents))

@@ -406,6 +406,12 @@ ORG_DESCRIPTOR_NOUNS = _words("""
     chain brand daily weekly side regulator watchdog union distributor wholesaler exporter
     importer
 """)
+# Roles only a company has, written after its name ("Acme CEO Jane Doe", "Acme's co-founder",
+# "Acme's shareholders"); a person's name before them is rare. Not "spokesman", "staff" or
+# "chairman", which people and parties have too ("Blair's spokesman").
+COMPANY_ROLE_WORDS = _words("""
+    ceo cto cfo coo co-founder cofounder founder shareholders stockholders subsidiary
+""")
 # Last words that head an organisation's name: a run of capitalised words ending in one is
 # an organisation whether the model tagged it or not ("London Metal Exchange", "Tequila
 # Works", "Mid-American Conference").  Kinds of body and company only: words that also end
