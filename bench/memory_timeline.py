@@ -34,19 +34,19 @@ def resident_mib() -> float:
         return int(handle.read().split()[1]) * _PAGE / 2**20
 
 
-def summarise(samples: list[tuple[float, float]], marks: list[tuple[float, str]]) -> dict:
+def summarise(samples: list[tuple[float, float]], marks: list[tuple[float, str, float]]) -> dict:
     """Levels after NLP batches, peaks per batch, write-stage and run peaks (MiB) from
-    (time, MiB) samples and (time, event) marks."""
+    (time, MiB) samples and (time, event, MiB) marks."""
     def peak(start, end):
         inside = [mib for t, mib in samples if start <= t < end]
         return round(max(inside)) if inside else None
 
-    batch_starts = [t for t, event in marks if event == "nlp_start"]
-    batch_ends = [t for t, event in marks if event == "nlp_end"]
-    writes = [t for t, event in marks if event == "write_start"]
-    levels = [next((round(mib) for t, mib in samples if t >= end), None) for end in batch_ends]
+    batch_starts = [t for t, event, _ in marks if event == "nlp_start"]
+    batch_ends = [t for t, event, _ in marks if event == "nlp_end"]
+    writes = [t for t, event, _ in marks if event == "write_start"]
     return {
-        "levels_after_nlp_batches": levels,
+        # Read as each batch ends: the next one starts at once, so a later sample is inside it.
+        "levels_after_nlp_batches": [round(mib) for _, event, mib in marks if event == "nlp_end"],
         "nlp_batch_peaks": [peak(start, end) for start, end in zip(batch_starts, batch_ends)],
         "write_stage_peak": peak(writes[0], float("inf")) if writes else None,
         "run_peak": round(max(mib for _, mib in samples)),
@@ -63,7 +63,7 @@ def measure(input_dir: Path) -> dict:
     started = time.monotonic()
 
     def mark(event):
-        marks.append((time.monotonic() - started, event))
+        marks.append((time.monotonic() - started, event, resident_mib()))
 
     def sample():
         while not stop.is_set():

@@ -4,9 +4,10 @@ from bench.memory_timeline import summarise
 
 def test_levels_peaks_and_the_write_stage_are_read_from_the_marks():
     samples = [(0.0, 100.0), (1.0, 300.0), (2.0, 250.0), (3.0, 320.0), (4.0, 260.0), (5.0, 400.0), (6.0, 280.0)]
-    marks = [(0.5, "nlp_start"), (1.5, "nlp_end"), (2.5, "nlp_start"), (3.5, "nlp_end"), (4.5, "write_start")]
+    marks = [(0.5, "nlp_start", 120.0), (1.5, "nlp_end", 240.0), (2.5, "nlp_start", 250.0), (3.5, "nlp_end", 262.0),
+             (4.5, "write_start", 261.0)]
     assert summarise(samples, marks) == {
-        "levels_after_nlp_batches": [250, 260],  # the first sample after each batch
+        "levels_after_nlp_batches": [240, 262],  # read as each batch ended
         "nlp_batch_peaks": [300, 320],
         "write_stage_peak": 400,
         "run_peak": 400,

@@ -6,7 +6,7 @@ frees ~100 MiB of spaCy working memory and Python objects, and the next batch's
 allocations land elsewhere, so a worker's resident size kept rising with the number of
 articles: from 411 to 460 MiB over the 24 batches of a 1,500-article run, with 20-65 MiB
 of it free heap (issue 10, round 4, docs/benchmarks.md).  ``malloc_trim(0)`` returns every
-whole free page of every arena; after each batch, the same run's level went 400 -> 412 MiB.
+whole free page of every arena; after each batch, the same run's level went 400 -> 412-427 MiB.
 It costs a few ms per batch (the pages are faulted in again when the next batch needs them).
 
 Elsewhere than glibc (musl, macOS) there is no such call and nothing is done.
