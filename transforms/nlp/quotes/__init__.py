@@ -1,10 +1,12 @@
 """Direct quotations in news text, with who said them and how we know.
 
-Three steps, one module each, every step a pure function of its inputs:
+Three steps, each in modules of its own, every step a pure function of its inputs:
 
 1. ``marks`` -- quotations found by their quote marks on the raw text;
-2. ``attribution`` -- the cue of each quotation and the token naming who spoke;
-3. ``resolution`` -- that token resolved to a canonical name and label.
+2. attribution -- the cue of each quotation (``cues``, ``frames``, ``cue_choice``) and the
+   token naming who spoke (``speaker_tokens``, with ``cue_subjects``);
+3. ``resolution`` -- that token resolved to a canonical name and label (with ``references``
+   and ``speaker_names``).
 
 ``extract`` puts them together, with the ordered attribution rules; ``names``,
 ``titles`` and ``doc_view`` hold what steps 2 and 3 share.  The conventions, with

@@ -18,8 +18,11 @@ from transforms.nlp.quotes.doc_view import (DocView, Quote, Speaker, entity_inde
                                             is_terminator)
 from transforms.nlp.quotes.marks import (SENTENCE_END, find_quote_spans, is_scare_quote, paragraph_spans,
                                          quote_text)
-from transforms.nlp.quotes.attribution import (after_window, before_window, choose_cues, cue_of, cue_subject,
-                                               find_speaker_token)
+from transforms.nlp.quotes.cues import cue_of
+from transforms.nlp.quotes.frames import after_window, before_window
+from transforms.nlp.quotes.cue_choice import choose_cues
+from transforms.nlp.quotes.cue_subjects import cue_subject
+from transforms.nlp.quotes.speaker_tokens import find_speaker_token
 from transforms.nlp.quotes.titles import appositive_titles, title_before
 from transforms.nlp.quotes.references import latest_named_subject
 from transforms.nlp.quotes.resolution import collect_subjects, resolve_token
@@ -147,7 +150,7 @@ class Frame(NamedTuple):
 
     before: list                 # tokens of the sentence before it, outside quotations
     after: list                  # tokens after it up to the sentence end or next quotation
-    cues: list                   # candidate cue tokens, best first (attribution.choose_cues)
+    cues: list                   # candidate cue tokens, best first (cue_choice.choose_cues)
     introduced: bool             # introduced by a colon or a cue
     starts_sentence: bool        # nothing but punctuation before it
 
