@@ -61,14 +61,14 @@ DEFAULT_GOLD = REPO_ROOT / "tests" / "gold" / "bbc_gold.json"
 HELDOUT_GOLD = REPO_ROOT / "tests" / "gold" / "bbc_heldout.json"
 # Modern (2019) web news and articles written for the set; the held-out one is looked at once.
 # A held-out set that has been looked at is retired into development (tests/gold/README.md):
-# modern_dev2 was the first modern held-out set, modern_dev4a/4b the second and modern_dev5a/5b
-# the third (first looks 2026-12-03); modern_heldout4a/4b are the fourth, labelled apart from all
-# of them from feed items (2011-17 news no other set uses).
+# modern_dev2 was the first modern held-out set, modern_dev4a/4b the second, modern_dev5a/5b the
+# third and modern_dev6a/6b (feed items) the fourth (first looks 2026-12-03); modern_heldout5a/5b
+# are the slot for a fifth pair, to be labelled apart from all of them before any tuning on it.
 MODERN_DEV_GOLDS = tuple(REPO_ROOT / "tests" / "gold" / f"modern_{name}.json"
-                         for name in ("dev", "dev2", "dev3", "dev4a", "dev4b", "dev5a", "dev5b"))
+                         for name in ("dev", "dev2", "dev3", "dev4a", "dev4b", "dev5a", "dev5b", "dev6a", "dev6b"))
 MODERN_DEV_GOLD = MODERN_DEV_GOLDS[0]
 MODERN_HELDOUT_GOLDS = tuple(REPO_ROOT / "tests" / "gold" / f"modern_{name}.json"
-                             for name in ("heldout4a", "heldout4b"))
+                             for name in ("heldout5a", "heldout5b"))
 CORPUS_ENV = "NEWS_INGEST_CORPUS"
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 

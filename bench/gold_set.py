@@ -58,6 +58,10 @@ class GoldArticle:
     organisations: tuple[GoldOrganisation, ...] | None = None   # None: not labelled in this set
     text: str | None = None          # an article written for the gold set, stored in it
     title: str | None = None
+    # Where its corpus text comes from, when not from its set's: articles of files that read
+    # their texts from different places, scored as one set (``load_golds``).
+    corpus_subdir: str | None = None
+    texts: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,19 +170,18 @@ def load_gold(path: Path | str) -> GoldSet:
 def load_golds(paths: Iterable[Path | str]) -> GoldSet:
     """Several gold files scored as one set (e.g. a held-out set labelled in two parts).
 
-    The files must take their texts from the same place; an article named twice is refused,
-    since it would count twice.
+    The files may take their texts from different places (HTML pages' ground truth, feed
+    items): each article then carries its own file's ``corpus_subdir`` and ``texts``.  An
+    article named twice is refused, since it would count twice.
     """
     paths = list(paths)
     sets = [load_gold(path) for path in paths]
     if not sets:
         raise GoldError("no gold file given")
     first = sets[0]
-    for path, gold in zip(paths, sets):
-        if (gold.corpus_subdir, gold.texts) != (first.corpus_subdir, first.texts):
-            raise GoldError(f"{path}: texts from {gold.corpus_subdir!r}/{gold.texts!r}, "
-                            f"not {first.corpus_subdir!r}/{first.texts!r} like the first file")
-    articles = tuple(a for gold in sets for a in gold.articles)
+    mixed = any((gold.corpus_subdir, gold.texts) != (first.corpus_subdir, first.texts) for gold in sets)
+    articles = tuple(dataclasses.replace(a, corpus_subdir=gold.corpus_subdir, texts=gold.texts) if mixed else a
+                     for gold in sets for a in gold.articles)
     repeated = sorted({a.path for a in articles if sum(b.path == a.path for b in articles) > 1})
     if repeated:
         raise GoldError(f"articles named in more than one gold file: {', '.join(repeated)}")

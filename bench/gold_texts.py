@@ -64,8 +64,15 @@ def _ground_truth(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def source_of(gold, article) -> tuple[str, str]:
+    """(corpus_subdir, texts) the article's corpus text comes from: its own, else its set's."""
+    if article.texts is not None:
+        return article.corpus_subdir or "", article.texts
+    return gold.corpus_subdir, gold.texts
+
+
 def corpus_uri(gold, article, corpus_dir: Path) -> str:
-    return str(corpus_dir / gold.corpus_subdir / article.path)
+    return str(corpus_dir / source_of(gold, article)[0] / article.path)
 
 
 def _checked(data: bytes, article, where) -> bytes:
@@ -77,7 +84,7 @@ def _checked(data: bytes, article, where) -> bytes:
 
 def load_article_bytes(gold, article, corpus_dir: Path) -> bytes:
     """An article file's bytes, checked against the digest it was labelled on."""
-    path = corpus_dir / gold.corpus_subdir / article.path
+    path = corpus_dir / source_of(gold, article)[0] / article.path
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -87,7 +94,7 @@ def load_article_bytes(gold, article, corpus_dir: Path) -> bytes:
 
 def load_ground_truth_body(gold, article, corpus_dir: Path) -> str:
     """A benchmark page's hand-extracted article body, checked against its digest."""
-    path = corpus_dir / gold.corpus_subdir / GROUND_TRUTH_FILE
+    path = corpus_dir / source_of(gold, article)[0] / GROUND_TRUTH_FILE
     try:
         truth = _ground_truth(str(path))
     except (OSError, ValueError) as error:
@@ -129,7 +136,7 @@ def feed_items(data: bytes, source_uri: str) -> dict[str, tuple[str | None, str]
 def load_feed_item(gold, article, corpus_dir: Path) -> tuple[str | None, str]:
     """(title, body) of one feed item, checked against the digest of the body it was labelled on."""
     feed, guid = split_item_path(article.path)
-    path = corpus_dir / gold.corpus_subdir / feed
+    path = corpus_dir / source_of(gold, article)[0] / feed
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -150,9 +157,10 @@ def article_text(gold, article, corpus_dir: Path, read: Reader = read_with_pipel
     """
     if article.text is not None:
         return article.title, plain_to_text(article.text)
-    if gold.texts == FEED_ITEMS:
+    texts = source_of(gold, article)[1]
+    if texts == FEED_ITEMS:
         return load_feed_item(gold, article, corpus_dir)
-    if gold.texts == HTML_GROUND_TRUTH:
+    if texts == HTML_GROUND_TRUTH:
         # Paragraphs are separated by blank lines there, as in the pipeline's bodies.
         return None, plain_to_text(load_ground_truth_body(gold, article, corpus_dir))
     data = load_article_bytes(gold, article, corpus_dir)

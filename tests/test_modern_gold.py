@@ -145,6 +145,12 @@ def test_gold_files_are_scored_together_and_an_article_counts_once(tmp_path):
              "articles": articles}))
     pooled = gs.load_golds([tmp_path / "one.json", tmp_path / "two.json"])
     assert [a.path for a in pooled.articles] == ["pages/a.html.gz", "pages/b.html.gz"]
+    (tmp_path / "feed.json").write_text(json.dumps(
+        {"name": "feed", "version": 1, "corpus_subdir": "feeds", "texts": gold_texts.FEED_ITEMS,
+         "articles": [{**page, "path": "wire.rss#g1"}]}))
+    mixed = gs.load_golds([tmp_path / "one.json", tmp_path / "feed.json"])
+    assert [gold_texts.source_of(mixed, a) for a in mixed.articles] == [
+        ("html", gold_texts.HTML_GROUND_TRUTH), ("feeds", gold_texts.FEED_ITEMS)]
     with pytest.raises(gs.GoldError, match="more than one gold file: pages/a.html.gz"):
         gs.load_golds([tmp_path / "one.json", tmp_path / "dup.json"])
 
