@@ -171,7 +171,7 @@ def load_golds(paths: Iterable[Path | str]) -> GoldSet:
     """Several gold files scored as one set (e.g. a held-out set labelled in two parts).
 
     The files may take their texts from different places (HTML pages' ground truth, feed
-    items): each article then carries its own file's ``corpus_subdir`` and ``texts``.  An
+    items): each article carries its own file's ``corpus_subdir`` and ``texts``.  An
     article named twice is refused, since it would count twice.
     """
     paths = list(paths)
@@ -179,8 +179,7 @@ def load_golds(paths: Iterable[Path | str]) -> GoldSet:
     if not sets:
         raise GoldError("no gold file given")
     first = sets[0]
-    mixed = any((gold.corpus_subdir, gold.texts) != (first.corpus_subdir, first.texts) for gold in sets)
-    articles = tuple(dataclasses.replace(a, corpus_subdir=gold.corpus_subdir, texts=gold.texts) if mixed else a
+    articles = tuple(dataclasses.replace(a, corpus_subdir=gold.corpus_subdir, texts=gold.texts)
                      for gold in sets for a in gold.articles)
     repeated = sorted({a.path for a in articles if sum(b.path == a.path for b in articles) > 1})
     if repeated:

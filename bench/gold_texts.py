@@ -133,15 +133,21 @@ def feed_items(data: bytes, source_uri: str) -> dict[str, tuple[str | None, str]
     return items
 
 
+@functools.lru_cache(maxsize=8)
+def _feed_file_items(path: str) -> dict[str, tuple[str | None, str]]:
+    """``feed_items`` of a feed file, parsed once for all the gold articles it holds."""
+    return feed_items(Path(path).read_bytes(), path)
+
+
 def load_feed_item(gold, article, corpus_dir: Path) -> tuple[str | None, str]:
     """(title, body) of one feed item, checked against the digest of the body it was labelled on."""
     feed, guid = split_item_path(article.path)
     path = corpus_dir / source_of(gold, article)[0] / feed
     try:
-        data = path.read_bytes()
+        items = _feed_file_items(str(path))
     except OSError as error:
         raise TextUnavailable(f"cannot read {path}: {error.strerror or error}") from error
-    item = feed_items(data, str(path)).get(guid)
+    item = items.get(guid)
     if item is None:
         raise TextUnavailable(f"{path} has no item with guid {guid!r}")
     _checked(item[1].encode("utf-8"), article, f"the body of {article.path}")
