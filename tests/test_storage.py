@@ -41,3 +41,18 @@ def test_parquet_is_zstd_with_the_schema(tmp_path):
     parquet = pq.ParquetFile(path)
     assert parquet.read().to_pylist() == [{"a": 1, "tags": ["x"]}]
     assert parquet.metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_read_json_of_a_file_removed_after_the_existence_check_is_none_and_other_errors_raise(tmp_path, monkeypatch):
+    from apache_beam.io.filesystems import FileSystems
+
+    path = str(tmp_path / "folded.json")
+    checks = iter([True])  # the first check sees the file; it is gone when opened (a fold deleted it)
+    real_exists = FileSystems.exists
+    monkeypatch.setattr(FileSystems, "exists", staticmethod(lambda p: next(checks, None) or real_exists(p)))
+    assert read_json(path) is None
+
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()  # exists, but cannot be opened as a file: raised, not taken for absent
+    with pytest.raises(OSError):
+        read_json(str(folder))

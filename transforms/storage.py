@@ -75,7 +75,15 @@ def read_json(path: str):
     """The JSON document at ``path``, or None when there is no such file."""
     if not FileSystems.exists(path):
         return None
-    with FileSystems.open(path, compression_type="uncompressed") as handle:
+    try:
+        handle = FileSystems.open(path, compression_type="uncompressed")
+    except OSError:
+        # Removed between the check and the open (a journal file folded by a commit, say):
+        # that is no such file too.  Any other failure to open is raised as it was.
+        if not FileSystems.exists(path):
+            return None
+        raise
+    with handle:
         return json.loads(handle.read().decode("utf-8"))
 
 
