@@ -140,8 +140,9 @@ def state_dir(output_dir: str) -> str:
 def read_journal(output_dir: str) -> tuple[list[str], list[ValidatorUpdate]]:
     """(journal names relative to ``_state``, their updates in name order: oldest window first)."""
     from transforms import seen_journal
+    from transforms.seen_index import IO_THREADS
 
-    names, documents = seen_journal.read_journal(state_dir(output_dir), 16, subdir=JOURNAL_SUBDIR)
+    names, documents = seen_journal.read_journal(state_dir(output_dir), IO_THREADS, subdir=JOURNAL_SUBDIR)
     return names, [tuple(update) for doc in documents for update in doc.get("updates") or []]
 
 

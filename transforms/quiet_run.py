@@ -111,10 +111,10 @@ def verdict(reads: list[SourceRead], ids: list[str], seen_ids: set[str]) -> Quie
     new = [i for i in ids if i not in seen_ids]
     if new:
         raise NotQuiet(f"{len(new)} new articles")
-    counts = {"sources": len(reads), "sources_not_modified": sum(r.unchanged for r in reads),
-              "articles_read": len(ids), "rejected_normalize": 0, "rejected_nlp": 0, "deduplicated": len(ids),
-              "articles_written": 0, "near_duplicates_marked": 0, "entity_rows_written": 0,
-              "quote_rows_written": 0, "rejects_written": 0}
+    from transforms.run_manifest import COUNTED
+
+    counts = dict.fromkeys(COUNTED, 0) | {"sources": len(reads), "sources_not_modified": sum(r.unchanged for r in reads),
+                                          "articles_read": len(ids), "deduplicated": len(ids)}
     return QuietRun(counts, [("article_id", len(ids))] if ids else [],
                     [list(r.validator_update) for r in reads if r.validator_update is not None])
 

@@ -24,13 +24,13 @@ import glob
 import os
 from dataclasses import dataclass
 
+from transforms.run_days import COMPACT_MODE
 from transforms.run_manifest import read_manifest
 
 ARTICLE_KEYED = ("articles", "entities", "quotes")
 ARTICLE_KEY = "article_id"
 VERSION_COLUMN = "ingested_at"  # of articles: the newer version of an article wins
 RUN_KEY = ("run_id", "ingest_date")
-COMPACT_MODE = "compact"
 
 
 def replace_key(dataset: str, columns) -> tuple[str, ...]:

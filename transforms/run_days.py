@@ -39,6 +39,7 @@ RUNS_DIR = "_runs"
 DAYS_DIR = "days"
 FORMAT_VERSION = 1
 RECORD_MODE = "day"
+COMPACT_MODE = "compact"  # the mode of a compaction's manifest: not a run
 SHARED = ("inputs", "options")  # kept once per distinct value in a day record
 OWN_RUN_ID = "options_name_the_run"  # in a settings entry: put each run's own id back into its options
 BALANCE_SUMS = ("articles_read", "articles_written", "deduplicated", "rejected_after_read")
@@ -63,7 +64,7 @@ def day_of(manifest: dict) -> str:
 
 def is_quiet(manifest: dict) -> bool:
     """A run with nothing for a loader (no file in any dataset) whose books balance."""
-    return (manifest.get("mode") != "compact" and not any(manifest.get("files", {}).values())
+    return (manifest.get("mode") != COMPACT_MODE and not any(manifest.get("files", {}).values())
             and bool(manifest.get("balance", {}).get("ok")))
 
 
@@ -114,7 +115,7 @@ def expand(record: dict) -> list[dict]:
 
 def totals(manifests: list[dict]) -> dict:
     """A day's runs, quiet runs, summed counts and summed balance (compactions apart)."""
-    runs = [m for m in manifests if m.get("mode") != "compact" and "balance" in m]
+    runs = [m for m in manifests if m.get("mode") != COMPACT_MODE and "balance" in m]
     counts: dict[str, int] = {}
     for manifest in runs:
         for name, value in (manifest.get("counts") or {}).items():
@@ -122,7 +123,7 @@ def totals(manifests: list[dict]) -> dict:
     balance = {name: sum(m["balance"].get(name, 0) for m in runs) for name in BALANCE_SUMS}
     balance["ok"] = all(m["balance"].get("ok") for m in runs)
     return {"runs": len(runs), "quiet_runs": sum(is_quiet(m) for m in runs),
-            "compactions": sum(m.get("mode") == "compact" for m in manifests), "counts": counts, "balance": balance}
+            "compactions": sum(m.get("mode") == COMPACT_MODE for m in manifests), "counts": counts, "balance": balance}
 
 
 def publish(output_dir: str, manifest: dict) -> str:
