@@ -141,10 +141,9 @@ def _name_parts(ents: list[Span]) -> set[str]:
             for t in ent if is_name_word(t)}
 
 
-def _statement_makers(doc: Doc, ents: list[Span]) -> list[tuple[int, int]]:
+def _statement_makers(doc: Doc, ents: list[Span], person_words: set[str]) -> list[tuple[int, int]]:
     """(start, end) of names that speak "in a statement" or that a statement is "from"."""
     ent_at = {i: ent for ent in ents for i in range(ent.start, ent.end)}
-    person_words = _name_parts(ents)
     found = []
     for i in token_indexes(doc, LOWER, STATEMENT_NOUNS):
         noun = doc[i]
@@ -185,7 +184,7 @@ def organisation_cue_spans(doc: Doc, ents: list[Span]) -> tuple[list[Span], list
     person_words = _name_parts(ents)
     shown = [(start, end) for start, end in _result_sides(doc)
              if not _reads_as_person(doc, start, end, ents, person_words)]
-    shown += _statement_makers(doc, ents)
+    shown += _statement_makers(doc, ents, person_words)
     if not shown:
         return [], []
     names = {tuple(t.text for t in doc[start:end]) for start, end in shown}

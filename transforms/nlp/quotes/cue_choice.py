@@ -11,6 +11,7 @@ from transforms.nlp.lexicon import FRAME_ONLY_SPEECH_VERBS, LABELLING_VERBS, PRO
 from transforms.nlp.quotes.cues import ACCORDING_TO, cue_of
 from transforms.nlp.quotes.doc_view import Quote
 from transforms.nlp.quotes.frames import CLAUSE_POS
+from transforms.nlp.quotes.marks import DOUBLE_MARKS, SINGLE_MARKS
 
 
 def _ancestor_cues(quote: Quote, cues: list) -> list:
@@ -70,7 +71,7 @@ def _frames_after(quote: Quote, after: list, cue_token) -> bool:
 
 
 # Marks that close a quotation inside a quotation, at its very end.
-_INNER_CLOSING_MARKS = "’'”\"»›"
+_INNER_CLOSING_MARKS = "".join(family.closers + family.ambiguous for family in (DOUBLE_MARKS, SINGLE_MARKS))
 
 
 def sentence_final_inverted_cue(after: list):
