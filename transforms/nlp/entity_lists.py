@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.nlp.doc_access import tokens_where
 from transforms.nlp.labels import ORG, PERSON
-from transforms.nlp.lexicon import COURTESY_TITLES
+from transforms.nlp.person_names import is_courtesy_title
 
 MIN_ORG_MEMBERS = 2
 
@@ -84,7 +84,7 @@ def list_member_spans(doc: Doc, ents: list[Span]) -> list[Span]:
                 orgs += 1
             elif ent.label_ == PERSON and len(ent) == 1 and ent.text not in full_name_words \
                     and _could_be_a_company(doc[ent.start]) \
-                    and not (ent.start > 0 and doc[ent.start - 1].text.rstrip(".").casefold() in COURTESY_TITLES):
+                    and not (ent.start > 0 and is_courtesy_title(doc[ent.start - 1].text)):
                 changes.append(Span(doc, ent.start, ent.end, label=ORG))
             else:
                 mixed = True

@@ -15,7 +15,8 @@ from spacy.tokens import Doc, Span
 from transforms.nlp.entity_spans import POSSESSIVE_MARKS, token_indexes
 from transforms.nlp.entity_repairs import known_place_by_its_own_name
 from transforms.nlp.labels import NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS, NORP
-from transforms.nlp.lexicon import COMPANY_ROLE_WORDS, COURTESY_TITLES, TITLE_WORDS
+from transforms.nlp.lexicon import COMPANY_ROLE_WORDS, TITLE_WORDS
+from transforms.nlp.person_names import is_courtesy_title
 
 _MAX_WORDS = 4
 
@@ -42,7 +43,7 @@ def company_role_spans(doc: Doc, ents: list[Span]) -> list[Span]:
             start -= 1
         if start == end or (start > 0 and _name_word(doc[start - 1])):
             continue                  # no name, or a longer run than a name
-        if start > 0 and doc[start - 1].text.rstrip(".").casefold() in COURTESY_TITLES:
+        if start > 0 and is_courtesy_title(doc[start - 1].text):
             continue
         span = Span(doc, start, end, label=ORG)
         if span.text in full_names or known_place_by_its_own_name(span.text) is not None:

@@ -27,8 +27,9 @@ from spacy.tokens import Doc, Span
 from transforms.nlp.entity_repairs import is_name_word, known_place_by_its_own_name, name_run, reads_as_person_name
 from transforms.nlp.entity_spans import token_indexes
 from transforms.nlp.labels import ORG, PERSON
-from transforms.nlp.lexicon import (CLUB_NAME_PARTICLES, COURTESY_TITLES, PERSON_SUBJECT_VERBS, RESULT_VERBS,
+from transforms.nlp.lexicon import (CLUB_NAME_PARTICLES, PERSON_SUBJECT_VERBS, RESULT_VERBS,
                                     STATEMENT_NOUNS)
+from transforms.nlp.person_names import is_courtesy_title
 
 # A score after the losing side; set scores after it ("6-4, 6-3") are an individual sport's.
 _SCORE_AFTER = re.compile(r"[^\S\n]*\d{1,3}[-–]\d{1,3}\b(?![^\S\n]*,[^\S\n]*\d{1,3}[-–]\d)")
@@ -124,7 +125,7 @@ def _reads_as_person(doc: Doc, start: int, end: int, ents: list[Span], person_wo
         return True
     if end - start == 1 and (doc[start].text in person_words or _after_a_first_name_elsewhere(doc, start)):
         return True
-    return start > 0 and doc[start - 1].text.rstrip(".").casefold() in COURTESY_TITLES
+    return start > 0 and is_courtesy_title(doc[start - 1].text)
 
 
 def _after_a_first_name_elsewhere(doc: Doc, i: int) -> bool:
@@ -160,7 +161,7 @@ def _statement_makers(doc: Doc, ents: list[Span], person_words: set[str]) -> lis
             start, end = (ent.start, ent.end) if ent is not None else (subject.i, subject.i + 1)
             if doc[start].lower_ == "the":
                 start += 1
-            if start > 0 and doc[start - 1].text.rstrip(".").casefold() in COURTESY_TITLES:
+            if start > 0 and is_courtesy_title(doc[start - 1].text):
                 continue
             run_start = start
             while run_start > 0 and is_name_word(doc[run_start - 1]):

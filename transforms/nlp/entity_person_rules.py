@@ -23,7 +23,7 @@ from transforms.nlp.entity_spans import token_indexes
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS
 from transforms.nlp.labels import ORG, PERSON
 from transforms.nlp.lexicon import CALENDAR_WORDS, COURTESY_TITLES, PERSON_SUBJECT_VERBS
-from transforms.nlp.person_names import NAME_SHAPE
+from transforms.nlp.person_names import NAME_SHAPE, is_courtesy_title
 
 
 def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -37,7 +37,7 @@ def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     for span in spans:
         tagged.update(range(span.start, span.end))
     surnames = {ent[-1].text for ent in list(ents) + spans if NAME_SHAPE.fullmatch(ent[-1].text) and (
-        ent.label_ == PERSON or (ent.start > 0 and doc[ent.start - 1].text.rstrip(".").casefold() in COURTESY_TITLES))}
+        ent.label_ == PERSON or (ent.start > 0 and is_courtesy_title(doc[ent.start - 1].text)))}
     if not surnames:
         return spans
     full_name_surnames = {ent[-1].text for ent in list(ents) + spans if ent.label_ == PERSON and len(ent) >= 2}

@@ -71,6 +71,7 @@ from transforms.nlp.lexicon import (CALENDAR_WORDS, COURTESY_TITLES, FAMILY_NOUN
                                     LOCATIVE_PREPOSITIONS,
                                     ORG_NAME_FINAL_WORDS, ORG_NAME_FIRST_WORDS, ORGANISATION_WORDS,
                                     ROLE_NOUNS_BEFORE_NAMES, TITLE_WORDS, UPPER_CASE_ROLES)
+from transforms.nlp.person_names import is_courtesy_title
 from transforms.nlp.places import (CITY, COUNTRY, is_broad_place, lookup_place, place_key,
                                    strip_leading_the)
 
@@ -131,7 +132,7 @@ def name_run(doc: Doc, start: int) -> tuple[int, list[str]]:
 
 def _courtesy_title_at(doc: Doc, i: int) -> int | None:
     """Index of the first name word after a courtesy title at ``i`` ("Mr", "Dr."), or None."""
-    if doc[i].text.rstrip(".").casefold() not in COURTESY_TITLES or not doc[i].text[:1].isupper():
+    if not is_courtesy_title(doc[i].text) or not doc[i].text[:1].isupper():
         return None
     j = i + 1
     if j < len(doc) and doc[j].text == ".":
@@ -172,7 +173,7 @@ def _may_open_person_repair(text: str) -> bool:
     """Whether a token with this text can start one of person_spans' repairs: an opening
     bracket, a courtesy title, a family noun or a role noun (a superset of their tests)."""
     lower = text.lower()
-    return (text == "(" or text.rstrip(".").casefold() in COURTESY_TITLES or lower in FAMILY_NOUNS
+    return (text == "(" or is_courtesy_title(text) or lower in FAMILY_NOUNS
             or text in UPPER_CASE_ROLES or lower in ROLE_NOUNS_BEFORE_NAMES)
 
 

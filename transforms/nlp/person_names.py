@@ -136,6 +136,11 @@ def title_before(text: str, start: int) -> int:
     return start
 
 
+def is_courtesy_title(word: str) -> bool:
+    """"Mr", "Dr.", "mrs": a courtesy title, with or without its full stop."""
+    return word.rstrip(".").casefold() in COURTESY_TITLES
+
+
 def starts_with_courtesy_title(text: str) -> bool:
     """``Mr Campbell``, ``Lord Butler``: a courtesy title and one more word."""
     words = text.split()

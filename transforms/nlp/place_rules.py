@@ -29,7 +29,8 @@ from transforms.nlp.doc_access import tokens_where
 from transforms.nlp.entity_repairs import (is_country_or_inside_one, is_name_word, known_place_by_its_own_name,
                                            name_run)
 from transforms.nlp.labels import GPE, LOC, NORP, PERSON
-from transforms.nlp.lexicon import COMPASS_WORDS, COURTESY_TITLES, NATIONALITY_WORDS, PLACE_NOUNS
+from transforms.nlp.lexicon import COMPASS_WORDS, NATIONALITY_WORDS, PLACE_NOUNS
+from transforms.nlp.person_names import is_courtesy_title
 from transforms.nlp.places import CITY, COUNTRY, lookup_place, place_key
 
 # Cities this big are places wherever the model left them untagged (rule 2).
@@ -104,7 +105,7 @@ def untagged_place_spans(doc: Doc, ents: list[Span]) -> list[Span]:
             continue                       # inside a longer name
         if _ends_longer_name(doc, i):
             continue
-        if i > 0 and doc[i - 1].text.rstrip(".").casefold() in COURTESY_TITLES:
+        if i > 0 and is_courtesy_title(doc[i - 1].text):
             continue
         end, words = name_run(doc, i)
         if not words or len(words) > 3 or any(k in tagged for k in range(i, end)):
