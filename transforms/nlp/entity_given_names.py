@@ -29,13 +29,12 @@ import re
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
-from transforms.nlp.entity_repairs import known_place_by_its_own_name
+from transforms.nlp.entity_repairs import has_word_of_no_name, known_place_by_its_own_name
+from transforms.nlp.entity_spans import entity_at
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS
 from transforms.nlp.given_names import stored
 from transforms.nlp.labels import NUMERIC_LABELS, PERSON
-from transforms.nlp.lexicon import (CALENDAR_WORDS, NAME_PARTICLES, ORG_LEGAL_SUFFIXES, ORG_NAME_FINAL_WORDS,
-                                    ORGANISATION_WORDS, TITLE_WORDS)
-from transforms.nlp.places import is_broad_place
+from transforms.nlp.lexicon import CALENDAR_WORDS, NAME_PARTICLES, ORG_LEGAL_SUFFIXES
 
 # A capitalised word of any alphabet's letters ("Veldkamp", "Ñúñez", "O'Neill" is three tokens).
 _CAPITALISED = re.compile(r"[^\W\d_][^\W\d_]*")
@@ -110,7 +109,7 @@ def given_name_person_spans(doc: Doc, ents: list[Span], protected: list[Span]) -
     """PERSON spans for full names that open with a given name (module docstring); ``ents``
     are the spans so far, ``protected`` the ones other rules labelled on purpose."""
     names = stored()
-    label_at = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    label_at = entity_at(ents)
     kept_off = {i for span in protected for i in range(span.start, span.end)}
     spans = []
     # Only capitalised tokens can open a name: jump from one to the next instead of making a
@@ -143,11 +142,7 @@ def _person_span(doc: Doc, words, names, label_at, kept_off) -> Span | None:
     if any(k in kept_off for k in range(start, end)):
         return None
     texts = [doc[a:b].text for a, b in words]
-    keys = [text.casefold() for text in texts]
-    if any(key in ORGANISATION_WORDS or key in ORG_NAME_FINAL_WORDS or key in TITLE_WORDS or key in CALENDAR_WORDS
-           for key in keys):
-        return None
-    if any(is_broad_place(text) for text in texts):
+    if any(text.casefold() in CALENDAR_WORDS for text in texts) or has_word_of_no_name(texts):
         return None
     span_text = doc[start:end].text
     if span_text in KNOWN_ORGANISATIONS or known_place_by_its_own_name(span_text) is not None:

@@ -20,6 +20,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from transforms.nlp.doc_access import tokens_where
+from transforms.nlp.entity_repairs import full_name_words
+from transforms.nlp.entity_spans import entity_at
 from transforms.nlp.labels import ORG, PERSON
 from transforms.nlp.person_names import is_courtesy_title
 
@@ -67,9 +69,9 @@ def _untagged_name(doc: Doc, i: int, tagged: set[int]) -> Span | None:
 
 def list_member_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     """ORG spans for the members of lists of organisations (module docstring)."""
-    ent_at = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    ent_at = entity_at(ents)
     tagged = set(ent_at)
-    full_name_words = {word for ent in ents if ent.label_ == PERSON and len(ent) >= 2 for word in ent.text.split()}
+    person_words = full_name_words(ents, with_initials=True)
     spans = []
     for root in _list_roots(doc):
         orgs, changes, mixed = 0, [], False
@@ -82,7 +84,7 @@ def list_member_spans(doc: Doc, ents: list[Span]) -> list[Span]:
                 changes.append(span)
             elif ent.label_ == ORG:
                 orgs += 1
-            elif ent.label_ == PERSON and len(ent) == 1 and ent.text not in full_name_words \
+            elif ent.label_ == PERSON and len(ent) == 1 and ent.text not in person_words \
                     and _could_be_a_company(doc[ent.start]) \
                     and not (ent.start > 0 and is_courtesy_title(doc[ent.start - 1].text)):
                 changes.append(Span(doc, ent.start, ent.end, label=ORG))

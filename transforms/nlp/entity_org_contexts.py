@@ -12,8 +12,9 @@ from __future__ import annotations
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
 
-from transforms.nlp.entity_spans import POSSESSIVE_MARKS, token_indexes
+from transforms.nlp.entity_spans import POSSESSIVE_MARKS, entity_at, token_indexes
 from transforms.nlp.entity_repairs import known_place_by_its_own_name
+from transforms.nlp.entity_org_rules import is_org_name_token
 from transforms.nlp.labels import NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS, NORP
 from transforms.nlp.lexicon import COMPANY_ROLE_WORDS, TITLE_WORDS
 from transforms.nlp.person_names import is_courtesy_title
@@ -22,14 +23,13 @@ _MAX_WORDS = 4
 
 
 def _name_word(token) -> bool:
-    text = token.text
-    return text[:1].isupper() and any(ch.isalpha() for ch in text) and token.pos_ in ("PROPN", "NOUN", "X") \
-        and text.casefold() not in TITLE_WORDS
+    """A word of an organisation's name that is no title ("Quillbay", not "Chief")."""
+    return is_org_name_token(token) and token.text.casefold() not in TITLE_WORDS
 
 
 def company_role_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     """ORG spans for the names before company role words (module docstring)."""
-    ent_at = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    ent_at = entity_at(ents)
     full_names = {ent.text for ent in ents if ent.label_ == PERSON and len(ent) >= 2}
     spans = []
     for role in token_indexes(doc, LOWER, COMPANY_ROLE_WORDS):

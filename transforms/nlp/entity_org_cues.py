@@ -24,8 +24,8 @@ import re
 from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc, Span
 
-from transforms.nlp.entity_repairs import is_name_word, known_place_by_its_own_name, name_run, reads_as_person_name
-from transforms.nlp.entity_spans import token_indexes
+from transforms.nlp.entity_repairs import full_name_words, is_name_word, known_place_by_its_own_name, name_run, reads_as_person_name
+from transforms.nlp.entity_spans import entity_at, token_indexes
 from transforms.nlp.labels import ORG, PERSON
 from transforms.nlp.lexicon import (CLUB_NAME_PARTICLES, PERSON_SUBJECT_VERBS, RESULT_VERBS,
                                     STATEMENT_NOUNS)
@@ -136,15 +136,9 @@ def _after_a_first_name_elsewhere(doc: Doc, i: int) -> bool:
                for k in token_indexes(doc, ORTH, (word,)))
 
 
-def _name_parts(ents: list[Span]) -> set[str]:
-    """Words of the article's full names: a one-word speaker that is one of them is a person."""
-    return {t.text for ent in ents if ent.label_ == PERSON and sum(is_name_word(t) for t in ent) >= 2
-            for t in ent if is_name_word(t)}
-
-
 def _statement_makers(doc: Doc, ents: list[Span], person_words: set[str]) -> list[tuple[int, int]]:
     """(start, end) of names that speak "in a statement" or that a statement is "from"."""
-    ent_at = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    ent_at = entity_at(ents)
     found = []
     for i in token_indexes(doc, LOWER, STATEMENT_NOUNS):
         noun = doc[i]
@@ -182,7 +176,7 @@ def organisation_cue_spans(doc: Doc, ents: list[Span]) -> tuple[list[Span], list
 
     The first list replaces every span it touches (the model often runs a side into the score:
     "Norte 2-1" as a PERSON); the second, the other mentions, only spans inside it."""
-    person_words = _name_parts(ents)
+    person_words = full_name_words(ents)
     shown = [(start, end) for start, end in _result_sides(doc)
              if not _reads_as_person(doc, start, end, ents, person_words)]
     shown += _statement_makers(doc, ents, person_words)

@@ -70,7 +70,7 @@ def known_organisation_spans(doc: Doc) -> list[Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
-def _is_name_token(token) -> bool:
+def is_org_name_token(token) -> bool:
     """A capitalised word or an acronym that can be part of an organisation's name."""
     text = token.text
     return text[:1].isupper() and any(ch.isalpha() for ch in text) and token.pos_ in ("PROPN", "NOUN", "X")
@@ -85,11 +85,11 @@ def organisation_after_descriptor_spans(doc: Doc) -> list[Span]:
             continue
         start = end = token.i + 1
         while end < len(doc) and end - start < _MAX_DESCRIBED_NAME_WORDS and (
-                _is_name_token(doc[end]) or (doc[end].text in ("&", "-") and end > start)):
+                is_org_name_token(doc[end]) or (doc[end].text in ("&", "-") and end > start)):
             end += 1
-        while end > start and not _is_name_token(doc[end - 1]):
+        while end > start and not is_org_name_token(doc[end - 1]):
             end -= 1
-        if end == start or (end < len(doc) and _is_name_token(doc[end])):
+        if end == start or (end < len(doc) and is_org_name_token(doc[end])):
             continue  # no name, or a longer run than a name
         first = doc[start].text.rstrip(".").casefold()
         if first in TITLE_WORDS or first in COURTESY_TITLES or first in CALENDAR_WORDS:
@@ -103,9 +103,9 @@ def _capitalised_run(doc: Doc, start: int, joiners=frozenset({"of", "for", "and"
     end = start
     while end < len(doc) and end - start < _MAX_DESCRIBED_NAME_WORDS + 2:
         token = doc[end]
-        if _is_name_token(token) and token.lower_ not in CALENDAR_WORDS:   # "the Argus Leader Monday"
+        if is_org_name_token(token) and token.lower_ not in CALENDAR_WORDS:   # "the Argus Leader Monday"
             end += 1
-        elif token.lower_ in joiners and token.is_lower and end + 1 < len(doc) and _is_name_token(doc[end + 1]):
+        elif token.lower_ in joiners and token.is_lower and end + 1 < len(doc) and is_org_name_token(doc[end + 1]):
             end += 1
         else:
             break

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from transforms.nlp.doc_access import tokens_where
 from transforms.nlp.entity_repairs import (is_name_word, known_place_by_its_own_name, name_run,
                                            reads_as_first_name, reads_as_person_name)
-from transforms.nlp.entity_spans import token_indexes
+from transforms.nlp.entity_spans import entity_at, token_indexes
 from transforms.nlp.gazetteers import KNOWN_ORGANISATIONS
 from transforms.nlp.labels import ORG, PERSON
 from transforms.nlp.lexicon import CALENDAR_WORDS, COURTESY_TITLES, PERSON_SUBJECT_VERBS
@@ -32,7 +32,7 @@ def completed_person_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     says something ("said Alasdair Kinnear-Mowbray"); and the untagged surname of a full
     name of the article standing alone as a proper noun, or next to a speech verb ('says
     Early', which the parser may read as an adverb)."""
-    tagged = {i for ent in ents for i in range(ent.start, ent.end)}
+    tagged = set(entity_at(ents))
     spans = _speaking_full_names(doc, tagged)
     for span in spans:
         tagged.update(range(span.start, span.end))

@@ -102,14 +102,35 @@ def reads_as_person_name(words: list[str]) -> bool:
     "Foods") or
     a place on its own, and the whole not a known place ("New Zealand").
     """
-    if not 2 <= len(words) <= MAX_NAME_WORDS:
+    if not 2 <= len(words) <= MAX_NAME_WORDS or has_word_of_no_name(words):
         return False
-    keys = [word.casefold() for word in words]
-    if any(key in ORGANISATION_WORDS or key in ORG_NAME_FINAL_WORDS or key in TITLE_WORDS for key in keys):
-        return False
-    if lookup_place(" ".join(words)) is not None:
-        return False
-    return not any(is_broad_place(word) for word in words)
+    return lookup_place(" ".join(words)) is None
+
+
+def has_word_of_no_name(words: list[str]) -> bool:
+    """Whether one of a run's words is a title, an organisation word ("Party", "Bank",
+    "Foods") or a place on its own: the run is then no person's name."""
+    if any(key in ORGANISATION_WORDS or key in ORG_NAME_FINAL_WORDS or key in TITLE_WORDS
+           for key in (word.casefold() for word in words)):
+        return True
+    return any(is_broad_place(word) for word in words)
+
+
+def full_name_words(ents, *, with_initials: bool = False) -> set[str]:
+    """The words of the article's persons named in full: a one-word name that is one of them
+    is a person, not a company or club.
+
+    A full name has two name words or more ("Rafael Nadal"); ``with_initials`` also counts a
+    PERSON span of a surname after an initial and its words ("I Balshaw" in a team sheet, so
+    that a list of such surnames stays persons).  The two readings were measured apart: the
+    list rule needs the initials (without them a BBC team sheet's eleven surnames became
+    organisations), the statement rule must not have them (with them a club's one-word name
+    stayed a place on modern_dev4b).
+    """
+    if with_initials:
+        return {word for ent in ents if ent.label_ == PERSON and len(ent) >= 2 for word in ent.text.split()}
+    return {t.text for ent in ents if ent.label_ == PERSON and sum(is_name_word(t) for t in ent) >= 2
+            for t in ent if is_name_word(t)}
 
 
 def name_run(doc: Doc, start: int) -> tuple[int, list[str]]:

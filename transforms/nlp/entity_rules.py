@@ -40,7 +40,7 @@ from transforms.nlp.entity_lists import list_member_spans
 from transforms.nlp.entity_org_contexts import company_role_spans
 from transforms.nlp.entity_org_shapes import organisation_shape_spans
 from transforms.nlp.entity_person_rules import completed_person_spans, cued_person_spans
-from transforms.nlp.entity_spans import overlay
+from transforms.nlp.entity_spans import entity_at, overlay
 from transforms.nlp.entity_splits import split_span
 from transforms.nlp.entity_teams import team_spans
 
@@ -51,7 +51,7 @@ def apply_rules(doc: Doc, ents: list[Span]) -> list[Span]:
     added = known_organisation_spans(doc)
     added += organisation_after_descriptor_spans(doc)
     added += team_spans(doc)
-    label_at = {i: ent.label_ for ent in ents for i in range(ent.start, ent.end)}
+    label_at = {i: ent.label_ for i, ent in entity_at(ents).items()}
     added += newspaper_spans(doc, label_at)
     added += owned_institution_spans(doc, label_at)
     added += first_word_spans(doc, label_at)

@@ -63,6 +63,12 @@ def _id_array(strings, texts):
     return numpy.unique(numpy.fromiter((strings.add(text) for text in texts), dtype=numpy.uint64))
 
 
+def entity_at(ents: list[Span]) -> dict[int, Span]:
+    """Token index -> the entity span covering it: the map every entity rule reads its
+    spans through (its keys are the tagged tokens)."""
+    return {i: ent for ent in ents for i in range(ent.start, ent.end)}
+
+
 def overlay(ents: list[Span], added: list[Span], replace_overlapping: bool = False) -> list[Span]:
     """``ents`` with each added span in, replacing the spans it covers; an added span that
     would cut a span sticking out of it (or an earlier added one) is dropped, unless

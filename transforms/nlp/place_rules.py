@@ -26,6 +26,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from transforms.nlp.doc_access import tokens_where
+from transforms.nlp.entity_spans import entity_at
 from transforms.nlp.entity_repairs import (is_country_or_inside_one, is_name_word, known_place_by_its_own_name,
                                            name_run)
 from transforms.nlp.labels import GPE, LOC, NORP, PERSON
@@ -94,7 +95,7 @@ def _before_place_noun(doc: Doc, end: int) -> bool:
 def untagged_place_spans(doc: Doc, ents: list[Span]) -> list[Span]:
     """Rule 2: untagged places -- a dateline's, well-known ones standing alone, and names the
     text shows to be places."""
-    tagged = {i for ent in ents for i in range(ent.start, ent.end)}
+    tagged = set(entity_at(ents))
     person_words = {token.text for ent in ents if ent.label_ == PERSON for token in ent}
     spans = _dateline_place(doc)
     for token in tokens_where(doc, pos=("PROPN",)):
