@@ -19,6 +19,16 @@ import sys
 from transforms.near_dup import DEFAULT_THRESHOLD, LSH_FLOOR
 
 MB = 1024 * 1024
+# --stale_staging_hours: how long a window's staging folder without COMMIT.json must have
+# gone unwritten before a streaming job's start deletes it (commit.recover(locked=False)).
+# A live window writes its staged files one after another, then its COMMIT.json, within
+# one attempt: a file every few seconds (at most one Parquet file of
+# stream_sink.ROWS_PER_FILE rows at a time), and a failed attempt's retry rewrites every
+# file.  So a folder untouched for hours has no attempt writing it, and deleting it loses
+# nothing (its articles are in no index and are read again).  Deleting a live one would
+# fail that attempt (Dataflow retries it), so the margin is wide: an abandoned folder
+# costs only storage until a later start (or any locked batch run) removes it.
+STALE_STAGING_HOURS = 24.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +58,7 @@ class RunConfig:
     window_seconds: int = 300
     stop_after_polls: int | None = None
     input_subscription: str | None = None
+    stale_staging_hours: float = STALE_STAGING_HOURS
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -161,6 +172,9 @@ def build_parser(mode: str) -> argparse.ArgumentParser:
         _flag(stream, "input_subscription", default=None, metavar="SUBSCRIPTION",
               help="Also read sources from this Pub/Sub subscription (projects/P/subscriptions/S): each message "
                    "a feed URL or one article as a JSON object. Needs --runner DataflowRunner.")
+        _flag(stream, "stale_staging_hours", type=_positive_float, default=STALE_STAGING_HOURS,
+              help="On Dataflow, a starting job deletes a window's staged files left without a commit only "
+                   "when nothing was written to them for this many hours (a live window may be writing them).")
     return parser
 
 
@@ -212,6 +226,7 @@ def parse_args(argv: list[str] | None, mode: str = "batch") -> tuple[RunConfig, 
         nlp_batch_size=args.nlp_batch_size, reprocess=args.reprocess, log_level=args.log_level,
         lock_wait=args.lock_wait, near_duplicates=args.near_duplicates, near_dup_threshold=args.near_dup_threshold,
         **({"poll_interval": args.poll_interval, "window_seconds": args.window_seconds,
-            "stop_after_polls": args.stop_after_polls, "input_subscription": args.input_subscription}
+            "stop_after_polls": args.stop_after_polls, "input_subscription": args.input_subscription,
+            "stale_staging_hours": args.stale_staging_hours}
            if mode == "stream" else {}))
     return config, beam_args

@@ -37,20 +37,24 @@ def run(argv=None, save_main_session=True) -> int:
     return submit_streaming_job(launch)
 
 
-def recover_windows(output: str) -> None:
-    """Finish or discard the window commits a cancelled job left in ``DIR/_staging`` (before the dedup state is seeded).
+def recover_windows(output: str, stale_staging_hours: float) -> None:
+    """Finish the window commits an earlier job left in ``DIR/_staging`` (before the dedup state is seeded).
 
-    Best effort: a job being replaced (``run_stream.sh update``) may be committing a window
-    right now; if that makes recovery fail here, the window's own retry finishes it.
+    Without the output lock (a Dataflow job cannot take it), since the job this one replaces
+    (``run_stream.sh update``) may still be committing windows: a commit with a
+    ``COMMIT.json`` is finished the lock-free way (``commit.recover(locked=False)``), and a
+    staging folder without one is deleted only when nothing was written to it for
+    ``stale_staging_hours`` (``--stale_staging_hours``; ``pipelines.options.STALE_STAGING_HOURS``).
+    Best effort: what cannot be finished now is logged, and the job starts anyway.
     """
     from transforms import commit
 
     try:
-        for run_id, action in commit.recover(output):
-            LOG.warning("window commit %s left by an earlier job: %s", run_id, action)
+        for run_id, action in commit.recover(output, locked=False, stale_after_seconds=stale_staging_hours * 3600):
+            if action != "kept":
+                LOG.warning("window commit %s left by an earlier job: %s", run_id, action)
     except Exception as error:  # noqa: BLE001 - see the docstring; the job must still start
-        LOG.warning("could not finish the window commits left in %s/_staging (%s); the next batch run will", output,
-                    error)
+        LOG.warning("could not look at the window commits left in %s/_staging (%s)", output, error)
 
 
 def build_streaming_job(p, launch, *, start: float, stop: float | None = None, polls=None):
@@ -71,7 +75,7 @@ def build_streaming_job(p, launch, *, start: float, stop: float | None = None, p
     config = launch.config
     subscription = config.input_subscription
     seen = {}
-    recover_windows(config.output)
+    recover_windows(config.output, config.stale_staging_hours)
     if not config.reprocess:  # a (re)started job must not write again what DIR already holds
         seen = {"seen_ids": ingested_keys(p, config.output, "article_id", "SeenIds"),
                 "seen_hashes": ingested_keys(p, config.output, "content_hash", "SeenHashes")}

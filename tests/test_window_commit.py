@@ -142,3 +142,86 @@ def test_pane_rows_carry_the_pane_run_id_their_manifest_has(tmp_path):
     (manifest,) = fn.process(("window", pane_items(0, 5)), win=window.IntervalWindow(0, 10), pane=pane)
     (path,) = manifest["files"]["articles"]
     assert pq.read_table(path, partitioning=None).column("run_id").to_pylist() == [manifest["run_id"]] == [pane_id(0)]
+
+
+def _newer_window_committed(out, start):
+    """A later window of the same job finished: its manifest, and _SUCCESS naming it."""
+    newer = pane_id(start)
+    write_json_atomic(commit.manifest_path(str(out), newer), {"run_id": newer, "finished_at": "1970-01-01T00:01:00"})
+    write_json_atomic(commit.success_path(str(out)), {"run_id": newer, "manifest": commit.manifest_path(str(out), newer)})
+    return newer
+
+
+@pytest.mark.slow
+def test_a_starting_job_finishes_a_leftover_window_commit_the_lock_free_way(tmp_path):
+    """SIGKILL after the first move; a new job's start (no lock) rolls it forward with journals, newest-wins."""
+    out = tmp_path / "out"
+    _kill_at(out, tmp_path, "commit:moved", article=7)
+    newer = _newer_window_committed(out, 60)
+    assert commit.recover(str(out), locked=False, stale_after_seconds=3600) == [(pane_id(0), "rolled forward")]
+    assert _article_rows(out) == 1 and _seen(out, 7)
+    seen_dir = out / "_state" / "seen"
+    assert [p.name for p in (seen_dir / "journal").iterdir()] == [f"{pane_id(0)}.json"]
+    assert not list(seen_dir.glob("shard-*")) and not (seen_dir / "INDEX.json").exists(), "no shard rewritten"
+    assert not (out / "_state" / "http_validators.json").exists(), "the validators went to the journal"
+    assert set(http_state.current_validators(str(out))) == {"http://127.0.0.1/feed/0"}
+    assert json.loads((out / "_runs" / f"{pane_id(0)}.json").read_text())["balance"]["articles_written"] == 1
+    assert json.loads((out / "_SUCCESS").read_text())["run_id"] == newer, "an older window never replaces a newer one"
+    assert not (out / "_staging" / pane_id(0)).exists()
+
+
+@pytest.mark.slow
+def test_a_starting_job_keeps_the_staged_files_of_a_window_a_live_job_is_writing(tmp_path):
+    """A real committer holds a staged window (files, no COMMIT.json) while a new job starts: nothing is deleted."""
+    from pipelines.stream import recover_windows
+
+    out = tmp_path / "out"
+    marker, go = tmp_path / "paused", tmp_path / "go"
+    go.write_text("go")
+    proc = committer(out, go, [0], article=7,
+                     env={"NEWS_INGEST_PAUSE_AT": "window:staged", "NEWS_INGEST_PAUSE_MARKER": str(marker)})
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists():
+            assert proc.poll() is None, proc.stderr.read()[-3000:]
+            assert time.monotonic() < deadline, "the committer never staged its window"
+            time.sleep(0.05)
+        staged = sorted(p.relative_to(out) for p in (out / "_staging").rglob("*") if p.is_file())
+        assert staged, "the live window has staged files"
+        recover_windows(str(out), stale_staging_hours=1.0)  # what build_streaming_job does at a job's start
+        assert proc.poll() is None, "the live window is still running"
+        assert sorted(p.relative_to(out) for p in (out / "_staging").rglob("*") if p.is_file()) == staged
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+
+
+def test_a_lock_free_recovery_deletes_only_staging_folders_left_alone_long_enough(tmp_path):
+    from tests.test_commit import _stage
+
+    out = str(tmp_path)
+    _stage(out, run_id="job-19700101T000000Z")
+    _stage(out, run_id="job-19700101T000010Z")
+    old = time.time() - 7200
+    for path in (tmp_path / "_staging" / "job-19700101T000000Z").rglob("*"):
+        os.utime(path, (old, old))
+    actions = commit.recover(out, locked=False, stale_after_seconds=3600)
+    assert actions == [("job-19700101T000000Z", "discarded"), ("job-19700101T000010Z", "kept")]
+    assert sorted(p.name for p in (tmp_path / "_staging").iterdir()) == ["job-19700101T000010Z"]
+    with pytest.raises(ValueError):
+        commit.recover(out, locked=False)
+
+
+def test_a_lock_free_recovery_reports_a_folder_it_cannot_finish_and_handles_the_others(tmp_path):
+    from tests.test_commit import _stage
+
+    out = str(tmp_path)
+    staged = _stage(out, run_id="job-19700101T000000Z")
+    commit.write_draft(out, "job-19700101T000000Z", {"manifest": {"run_id": "x", "files": staged}})
+    (tmp_path / "_staging" / "job-19700101T000000Z" / "COMMIT.json").write_text(json.dumps(
+        {"run_id": "job-19700101T000000Z", "moves": [[staged["articles"][0] + ".gone", "/nowhere.parquet"]],
+         "manifest": {}, "seen_articles": [], "validator_updates": []}))
+    _stage(out, run_id="job-19700101T000010Z")
+    (action_a, action_b) = commit.recover(out, locked=False, stale_after_seconds=0)
+    assert action_a[1].startswith("failed: ") and "missing" in action_a[1]
+    assert action_b == ("job-19700101T000010Z", "discarded")

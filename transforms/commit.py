@@ -19,12 +19,19 @@ forward every staged run that has a ``COMMIT.json`` and deletes every one that h
 run killed before its commit leaves nothing a reader sees, and its articles are not in
 the seen index, so the next run ingests them.  A failed run writes no manifest and no
 ``_SUCCESS``.
+
+A Dataflow streaming job starting (or replacing a draining one, ``run_stream.sh update``)
+cannot take the lock, and another job's windows may be committing beside it:
+``recover(locked=False)`` finishes leftover commits the lock-free way and deletes only
+staging folders nobody has written to for ``--stale_staging_hours`` (why that is safe:
+``pipelines.options.STALE_STAGING_HOURS``).
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
+import time
 
 from apache_beam.io.filesystems import FileSystems
 
@@ -89,6 +96,8 @@ def commit_staged(output_dir: str, run_id: str, *, locked: bool = True, peers: l
     if draft is None:
         raise CommitError(f"run {run_id} left no draft in {staging_dir(output_dir, run_id)}; nothing to commit")
     document = commit_document(output_dir, run_id, draft)
+    if not locked:  # so that whoever rolls it forward later moves _SUCCESS among the same windows
+        document["peers"] = list(peers)
     write_json_atomic(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE), document)
     pause_point("commit:intent")
     return roll_forward(output_dir, run_id, locked=locked, peers=peers)
@@ -101,11 +110,16 @@ def roll_forward(output_dir: str, run_id: str, *, locked: bool = True, peers: li
     output lock) changes each shared file's step into one that needs no lock: the seen
     index and the HTTP validators get a journal file of the commit's own (folded by the
     next locked commit), the manifest always a file of its own, and ``_SUCCESS`` is moved
-    by ``mark_success_unlocked``.  ``recover`` rolls such a commit forward the locked way.
+    by ``mark_success_unlocked`` among ``peers`` (default: those COMMIT.json names).
+    ``recover`` rolls a commit forward the way it is told to (``locked``), whoever began it.
     """
     from transforms import http_state
 
     document = read_json(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE))
+    if document is None:
+        raise CommitError(f"run {run_id} has no {COMMIT_FILE} in {staging_dir(output_dir, run_id)} (already "
+                          "finished by another committer, or never committed)")
+    peers = list(peers) or document.get("peers") or [manifest_path(output_dir, run_id)]
     for source, target in document["moves"]:
         _move(source, target)
         pause_point("commit:moved")
@@ -128,7 +142,7 @@ def roll_forward(output_dir: str, run_id: str, *, locked: bool = True, peers: li
                                                      "manifest": published})
     else:
         write_json_atomic(manifest_path(output_dir, run_id), manifest)
-        mark_success_unlocked(output_dir, list(peers) or [manifest_path(output_dir, run_id)])
+        mark_success_unlocked(output_dir, peers)
     pause_point("commit:succeeded")
     FileSystems.delete([staging_dir(output_dir, run_id)])
     if locked:  # without the lock another window may be creating the staging root right now
@@ -186,29 +200,68 @@ def _move(source: str, target: str) -> None:
                           f"cannot be completed; COMMIT.json next to it lists every file of the run")
 
 
-def recover(output_dir: str) -> list[tuple[str, str]]:
+def recover(output_dir: str, *, locked: bool = True, stale_after_seconds: float | None = None,
+            now: float | None = None) -> list[tuple[str, str]]:
     """Finish or discard what crashed runs left in ``_staging``; returns (run_id, action) pairs.
 
-    Call under the output lock, before a run starts writing.
+    ``locked`` (default): call under the output lock, before a run starts writing; every
+    folder with a ``COMMIT.json`` is rolled forward, every other one deleted.
+
+    ``locked=False`` (a Dataflow streaming job starting, possibly beside the windows of a
+    job it replaces): a folder with a ``COMMIT.json`` is rolled forward the lock-free way
+    (journals, its own manifest, ``_SUCCESS`` newest-wins among the peers named in
+    COMMIT.json); one without is deleted only when its newest file is older than
+    ``stale_after_seconds`` (required then; ``pipelines.options.STALE_STAGING_HOURS`` says
+    why hours are safe) before ``now`` (epoch seconds; default: the clock), else kept
+    (``"kept"``), as a window may be staging it.
+    A folder that fails (e.g. a live window finished it meanwhile) is logged and reported
+    as ``"failed: <error>"``; the others are still handled.
     """
+    if not locked and stale_after_seconds is None:
+        raise ValueError("a recovery without the lock needs stale_after_seconds")
     root = FileSystems.join(output_dir, STAGING_DIR)
     if not FileSystems.exists(root):
         return []
-    run_ids = sorted({_child_name(root, meta.path)
-                      for meta in FileSystems.match([FileSystems.join(root, "*", "**")])[0].metadata_list}
-                     | _empty_children(root))
+    written = _last_written(root)
     actions = []
-    for run_id in run_ids:
-        if FileSystems.exists(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE)):
-            roll_forward(output_dir, run_id)
-            actions.append((run_id, "rolled forward"))
-            LOG.warning("run %s had crashed while committing; its commit was finished now", run_id)
-        else:
-            discard(output_dir, run_id)
-            actions.append((run_id, "discarded"))
-            LOG.warning("run %s had crashed before committing; its staged files were deleted "
-                        "(its articles are read again by this run)", run_id)
+    for run_id in sorted(written):
+        if locked:
+            actions.append((run_id, _recover_locked(output_dir, run_id)))
+            continue
+        try:
+            action = _recover_unlocked(output_dir, run_id, written[run_id], stale_after_seconds, now)
+        except Exception as error:  # noqa: BLE001 - one folder must not stop the others; see the docstring
+            LOG.warning("window commit %s left in %s could not be finished now (%s); a live window or the "
+                        "next start will", run_id, root, error)
+            action = f"failed: {error}"
+        actions.append((run_id, action))
     return actions
+
+
+def _recover_locked(output_dir: str, run_id: str) -> str:
+    if FileSystems.exists(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE)):
+        roll_forward(output_dir, run_id)
+        LOG.warning("run %s had crashed while committing; its commit was finished now", run_id)
+        return "rolled forward"
+    discard(output_dir, run_id)
+    LOG.warning("run %s had crashed before committing; its staged files were deleted "
+                "(its articles are read again by this run)", run_id)
+    return "discarded"
+
+
+def _recover_unlocked(output_dir: str, run_id: str, last_written: float, stale_after_seconds: float,
+                      now: float | None) -> str:
+    if FileSystems.exists(FileSystems.join(staging_dir(output_dir, run_id), COMMIT_FILE)):
+        roll_forward(output_dir, run_id, locked=False)
+        LOG.warning("window commit %s had stopped while committing; its commit was finished now", run_id)
+        return "rolled forward"
+    idle = (time.time() if now is None else now) - last_written
+    if idle < stale_after_seconds:
+        return "kept"
+    FileSystems.delete([staging_dir(output_dir, run_id)])  # not the root: a window may be creating a folder in it
+    LOG.warning("window commit %s was abandoned before committing (nothing written to it for %.1f h); its "
+                "staged files were deleted (its articles are read again)", run_id, idle / 3600)
+    return "discarded"
 
 
 def discard(output_dir: str, run_id: str) -> None:
@@ -235,8 +288,15 @@ def _child_name(root: str, path: str) -> str:
     return path[len(root.rstrip("/")) + 1:].split("/", 1)[0]
 
 
-def _empty_children(root: str) -> set[str]:
-    # Local staging folders with no files yet (a run killed right after creating one).
-    if not is_local(root):
-        return set()
-    return {name for name in os.listdir(local_path(root)) if os.path.isdir(os.path.join(local_path(root), name))}
+def _last_written(root: str) -> dict[str, float]:
+    """Run id -> when a file of its staging folder was last written (epoch seconds)."""
+    written: dict[str, float] = {}
+    for meta in FileSystems.match([FileSystems.join(root, "*", "**")])[0].metadata_list:
+        run_id = _child_name(root, meta.path)
+        written[run_id] = max(written.get(run_id, 0.0), meta.last_updated_in_seconds)
+    if is_local(root):  # local staging folders with no files yet (a run killed right after creating one)
+        for name in os.listdir(local_path(root)):
+            path = os.path.join(local_path(root), name)
+            if name not in written and os.path.isdir(path):
+                written[name] = os.stat(path).st_mtime
+    return written

@@ -16,10 +16,11 @@ manifest of its own, and ``_SUCCESS`` moved to the newest manifest by
 exactly the same elements.
 
 A job cancelled (or a worker lost) in the middle of a pane's commit leaves either a
-staging folder without ``COMMIT.json`` (nothing a reader sees, nothing in the index: the
-next start discards it and reads those articles again) or one with it, which the next
-start (a restarted job, any batch run or local poll: ``commit.recover``) finishes.  Either
-way each article ends up in the datasets once.
+staging folder without ``COMMIT.json`` (nothing a reader sees, nothing in the index: a
+batch run or local poll discards it, a starting job only once it has been left alone for
+``--stale_staging_hours``, and those articles are read again) or one with it, which the
+next start (a restarted job without the lock, any batch run or local poll under it:
+``commit.recover``) finishes.  Either way each article ends up in the datasets once.
 
 Names are a pure function of (run id, window, pane, dataset, partition, shard)::
 
