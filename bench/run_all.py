@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from bench import (compaction_files, eval_nlp, html_f1, near_dup_threshold, pipeline_throughput, quiet_runs,
-                   run_records, seen_index_history, stream_latency, stream_soak)
+                   quiet_windows, run_records, seen_index_history, stream_latency, stream_soak)
 
 STEPS = [
     ("HTML main-text extraction, token F1 (target >= 0.96)", html_f1.main, ["--quiet"]),
@@ -24,6 +24,7 @@ STEPS = [
     ("Streaming latency (feed entry -> readable Parquet)", stream_latency.main, []),
     ("Runs with nothing new: a no-op batch rerun and no-op streaming polls", quiet_runs.main, []),
     ("Files a year of 15-minute runs leaves under _runs/ and _state/", run_records.main, []),
+    ("Files a day of quiet Dataflow streaming windows leaves under _runs/ and _state/", quiet_windows.main, []),
     ("A stream over 150 polls: memory and open files", stream_soak.main, []),
 ]
 

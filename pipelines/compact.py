@@ -9,7 +9,8 @@ so it waits for (``--lock_wait``) or refuses to run beside a batch run.  Run it 
 Then it folds the run manifests ``_runs/<run_id>.json`` last written more than
 ``--keep_days`` days ago into one record per day (``transforms/run_days.py``), so ``_runs/``
 holds a few weeks of manifests and one file per older day.  It also folds the
-seen-index and validator journal files streaming windows leave (``fold_records``).  On a
+seen-index and validator journal files streaming windows leave, and the manifests of the
+windows that wrote nothing (``fold_records``).  On a
 ``gs://`` output ``--keep_days N`` does only this folding (no lock there: schedule it apart
 from batch jobs; stream windows writing meanwhile are not disturbed: they write only new
 files, and a fold deletes only the journal files it read).
@@ -59,14 +60,16 @@ def _days(text: str) -> int:
 
 
 def fold_records(output: str, now: dt.datetime, keep_days: int, run_id: str) -> None:
-    """Old manifests into day records, and the journals of streaming windows into the seen index and the validators.
+    """Old manifests into day records, and the journals of streaming windows into the seen index, the validators
+    and the day records.
 
     A Dataflow streaming job's windows leave a seen-index and a validators journal file
     each; batch runs and local polls fold them, but an output only a streaming job writes
-    to has none, so the daily compaction does it too.
+    to has none, so the daily compaction does it too.  Windows that wrote nothing leave
+    their manifest in the day records' journal, which only this folds (``run_days.fold_journal``).
     """
     from transforms import http_state, near_dup, seen_index, seen_journal
-    from transforms.run_days import fold_old_manifests
+    from transforms.run_days import fold_journal, fold_old_manifests
 
     journal, _docs = seen_journal.read_journal(seen_index.index_dir(output), seen_index.IO_THREADS)
     if journal:
@@ -75,12 +78,16 @@ def fold_records(output: str, now: dt.datetime, keep_days: int, run_id: str) -> 
     http_state.commit_updates(output, [])
     if journal or validators:
         print(f"folded {len(journal)} seen-index and {len(validators)} validator journal files of streaming windows")
+    quiet = fold_journal(output)
+    if quiet["manifests_folded"]:
+        print(f"folded {quiet['manifests_folded']} manifests of streaming windows that wrote nothing into "
+              f"{len(quiet['days'])} day records")
     folded = fold_old_manifests(output, now, keep_days)
     if folded["manifests_folded"]:
         days = folded["days"]
         print(f"folded {folded['manifests_folded']} run manifests older than {keep_days} days into "
               f"{len(days)} day records ({days[0]} .. {days[-1]}) in {output.rstrip('/')}/_runs/days/")
-    for path in folded["unreadable"]:
+    for path in quiet["unreadable"] + folded["unreadable"]:
         sys.stderr.write(f"{PROG}: warning: {path} is not a readable run manifest; left in place\n")
 
 

@@ -65,7 +65,9 @@ def test_two_processes_committing_windows_at_once_lose_no_validators(tmp_path):
     assert set(http_state.current_validators(str(out))) == urls
     assert not (out / "_state" / "http_validators.json").exists(), "windows never rewrite the shared store"
     assert json.loads((out / "_SUCCESS").read_text())["run_id"] == pane_id(windows[-1])
-    assert sorted(p.stem for p in (out / "_runs").glob("*.json")) == sorted(pane_id(w) for w in windows)
+    assert sorted(p.stem for p in (out / "_runs" / "days" / "journal").glob("*.json")) == \
+        sorted(pane_id(w) for w in windows), "quiet windows: each its own journal file, none lost"
+    assert not list((out / "_runs").glob("*.json")) and not list((out / "_runs" / "days").glob("*.json"))
     assert not (out / "_staging").exists() or not any((out / "_staging").iterdir())
 
     with output_lock(str(out), "batch-1"):  # the next locked commit folds the journal into the store

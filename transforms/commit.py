@@ -109,7 +109,8 @@ def roll_forward(output_dir: str, run_id: str, *, locked: bool = True, peers: li
     ``locked=False`` (a streaming window, which commits beside other windows without the
     output lock) changes each shared file's step into one that needs no lock: the seen
     index and the HTTP validators get a journal file of the commit's own (folded by the
-    next locked commit), the manifest always a file of its own, and ``_SUCCESS`` is moved
+    next locked commit), the manifest a file of its own (a quiet one: in the day records'
+    journal, ``run_days.publish_unlocked``), and ``_SUCCESS`` is moved
     by ``mark_success_unlocked`` among ``peers`` (default: those COMMIT.json names).
     ``recover`` rolls a commit forward the way it is told to (``locked``), whoever began it.
     """
@@ -119,7 +120,8 @@ def roll_forward(output_dir: str, run_id: str, *, locked: bool = True, peers: li
     if document is None:
         raise CommitError(f"run {run_id} has no {COMMIT_FILE} in {staging_dir(output_dir, run_id)} (already "
                           "finished by another committer, or never committed)")
-    peers = list(peers) or document.get("peers") or [manifest_path(output_dir, run_id)]
+    peers = list(peers) or document.get("peers") or [manifest_path(output_dir, run_id),
+                                                      run_days.journal_path(output_dir, run_id)]
     for source, target in document["moves"]:
         _move(source, target)
         pause_point("commit:moved")
@@ -141,7 +143,7 @@ def roll_forward(output_dir: str, run_id: str, *, locked: bool = True, peers: li
         write_json_atomic(success_path(output_dir), {"run_id": run_id, "finished_at": finished_at,
                                                      "manifest": published})
     else:
-        write_json_atomic(manifest_path(output_dir, run_id), manifest)
+        run_days.publish_unlocked(output_dir, manifest)
         mark_success_unlocked(output_dir, peers)
     pause_point("commit:succeeded")
     FileSystems.delete([staging_dir(output_dir, run_id)])
@@ -169,7 +171,8 @@ def mark_success_unlocked(output_dir: str, peers: list[str]) -> None:
     """Point ``_SUCCESS`` at the newest manifest matched by ``peers``, without a lock, beside other committers.
 
     Each committer writes its manifest first, then repeats: read ``_SUCCESS``, list the
-    peers' manifests, write ``_SUCCESS`` if it names an older one.  A committer that
+    peers' manifests (globs of per-run manifests and of the day records' journal), write
+    ``_SUCCESS`` if it names an older one.  A committer that
     overwrites a newer ``_SUCCESS`` with an older run (it read before the other wrote) sees
     the newer manifest on its next round and puts it back, so once the last committer
     stops ``_SUCCESS`` names the newest manifest; each round reads one small file and lists
@@ -184,8 +187,9 @@ def mark_success_unlocked(output_dir: str, peers: list[str]) -> None:
         if target is None:
             return
         manifest = read_json(found[target]) or {}
-        write_json_atomic(success, {"run_id": target, "finished_at": manifest.get("finished_at"),
-                                    "manifest": found[target]})
+        # A quiet window's manifest is in the day records' journal: name its day record, as a locked commit does.
+        named = run_days.published_path(output_dir, manifest) if manifest.get("finished_at") else found[target]
+        write_json_atomic(success, {"run_id": target, "finished_at": manifest.get("finished_at"), "manifest": named})
         pause_point("success:written")
     LOG.warning("_SUCCESS kept changing under %d rounds of windows committing; the next window fixes it",
                 MAX_SUCCESS_ROUNDS)

@@ -3,7 +3,8 @@
 A run is finished when its manifest ``DIR/_runs/<run_id>.json`` exists (it is written
 after the run's files are committed), or its entry in a day record
 ``DIR/_runs/days/<day>.json`` (runs that wrote nothing, and manifests folded by
-``news-ingest compact --keep_days``; see ``transforms.run_days``).  The manifest lists the files the run wrote; a
+``news-ingest compact --keep_days``; see ``transforms.run_days``), or, for a streaming
+window that wrote nothing and is not folded yet, ``DIR/_runs/days/journal/<run_id>.json``.  The manifest lists the files the run wrote; a
 later ``news-ingest compact`` may have merged some of them into larger files of the same
 partition (its own manifest, ``mode: compact``, says which).  Every row carries its
 ``run_id``, so a run's rows are always found as "rows with this run_id in the files the
@@ -82,9 +83,10 @@ def catalog(output_dir: str, skip: frozenset[str] | set[str] = frozenset()) -> C
         if manifest["run_id"] not in skip:
             found[manifest["run_id"]] = FinishedRun(manifest["run_id"], manifest.get("finished_at") or "", manifest)
 
-    # Through FileSystems, so a gs:// output lists its runs too (news-ingest summary).
-    pattern = FileSystems.join(output_dir, "_runs", "*.json")
-    for path in (m.path for m in FileSystems.match([pattern])[0].metadata_list):
+    # Through FileSystems, so a gs:// output lists its runs too (news-ingest summary).  Quiet
+    # streaming windows not folded yet are manifests of their own in the day records' journal.
+    patterns = [FileSystems.join(output_dir, "_runs", "*.json"), run_days.journal_path(output_dir, "*")]
+    for path in (m.path for result in FileSystems.match(patterns) for m in result.metadata_list):
         if path.rsplit("/", 1)[-1][:-len(".json")] not in skip:
             add(read_manifest(path))
     read_records = []

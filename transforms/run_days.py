@@ -25,6 +25,19 @@ run's do).
 Folding is idempotent (an entry replaces the one with the same ``run_id``), and the day
 record is written (atomically) before the manifests folded into it are deleted, so a
 crash in between leaves a run in both places, which the catalog reads once.
+
+Quiet windows of a Dataflow streaming job (288 a day at 300 s windows) commit without
+the lock, several at once, so they cannot read, fold and rewrite a day record.  Each
+writes its manifest to the day records' journal instead (``publish_unlocked``)::
+
+    DIR/_runs/days/journal/<window run id>.json
+
+(one writer per name, written whole; ``transforms.seen_journal``'s scheme), which the
+catalog reads like a manifest, and ``news-ingest compact`` folds into the day records and
+deletes (``fold_journal``: only the files it read, so a window committing meanwhile keeps
+its file for the next fold).  So an output a streaming job writes holds at most a day of
+them (compact runs daily), not ``--keep_days`` days of per-window manifests, and every
+count of every window stays readable throughout.
 """
 from __future__ import annotations
 
@@ -37,6 +50,7 @@ from transforms.storage import read_json, write_bytes_atomic, write_json_atomic
 
 RUNS_DIR = "_runs"
 DAYS_DIR = "days"
+JOURNAL_DIR = "journal"  # under _runs/days/: quiet windows' manifests, until folded
 FORMAT_VERSION = 1
 RECORD_MODE = "day"
 COMPACT_MODE = "compact"  # the mode of a compaction's manifest: not a run
@@ -145,6 +159,56 @@ def publish(output_dir: str, manifest: dict) -> str:
     return path
 
 
+def days_dir(output_dir: str) -> str:
+    return FileSystems.join(output_dir, RUNS_DIR, DAYS_DIR)
+
+
+def journal_path(output_dir: str, run_id: str) -> str:
+    """Where ``publish_unlocked`` puts a quiet run's manifest (``run_id`` may be a glob)."""
+    from transforms.seen_journal import journal_name
+
+    return FileSystems.join(days_dir(output_dir), journal_name(run_id, JOURNAL_DIR))
+
+
+def publish_unlocked(output_dir: str, manifest: dict) -> str:
+    """``publish`` for a commit without the lock (a streaming window); returns the path written.
+
+    A quiet run's manifest goes to the day records' journal, a file of its own (see the
+    module docstring); any other run gets ``_runs/<run_id>.json``.  Idempotent.
+    """
+    from transforms.run_manifest import manifest_path
+    from transforms.seen_journal import write_entry
+
+    if not is_quiet(manifest):
+        path = manifest_path(output_dir, manifest["run_id"])
+        write_json_atomic(path, manifest)
+        return path
+    return write_entry(days_dir(output_dir), manifest["run_id"], manifest, subdir=JOURNAL_DIR)
+
+
+def fold_journal(output_dir: str) -> dict:
+    """Fold the quiet windows' manifests of the journal into their day records, then delete those files.
+
+    Not under a lock on an object store (windows keep adding files: only the files read
+    are deleted), but never two folds at once on one output (``news-ingest compact``).
+    Each day record is written before the files folded into it are deleted, so a fold
+    interrupted in between is redone by the next (entries replace the same ``run_id``).
+    """
+    from transforms.seen_index import IO_THREADS
+    from transforms.seen_journal import delete_files, read_journal
+
+    names, documents = read_journal(days_dir(output_dir), IO_THREADS, subdir=JOURNAL_DIR)
+    readable = {name: doc for name, doc in zip(names, documents)
+                if isinstance(doc, dict) and doc.get("finished_at") and doc.get("run_id")}
+    grouped = by_day(list(readable.values()))
+    for day, day_manifests in sorted(grouped.items()):
+        path = day_record_path(output_dir, day)
+        write_record(path, fold(read_json(path), day, day_manifests))
+    delete_files(days_dir(output_dir), sorted(readable))
+    return {"manifests_folded": len(readable), "days": sorted(grouped),
+            "unreadable": sorted(FileSystems.join(days_dir(output_dir), name) for name in set(names) - set(readable))}
+
+
 def published_path(output_dir: str, manifest: dict) -> str:
     """Where ``publish`` put ``manifest``."""
     from transforms.run_manifest import manifest_path
@@ -154,12 +218,13 @@ def published_path(output_dir: str, manifest: dict) -> str:
 
 
 def find_published(output_dir: str, run_id: str) -> dict | None:
-    """A committed run's manifest, wherever ``publish`` put it (None: not committed)."""
+    """A committed run's manifest, wherever ``publish`` or ``publish_unlocked`` put it (None: not committed)."""
     from transforms.run_manifest import manifest_path
 
-    manifest = read_json(manifest_path(output_dir, run_id))
-    if manifest is not None:
-        return manifest
+    for path in (manifest_path(output_dir, run_id), journal_path(output_dir, run_id)):
+        manifest = read_json(path)
+        if manifest is not None:
+            return manifest
     success = read_json(FileSystems.join(output_dir, "_SUCCESS")) or {}
     if success.get("run_id") != run_id or not success.get("manifest"):
         return None

@@ -182,10 +182,13 @@ def seen_entries(articles: list[dict]) -> list[list]:
 
 
 def peer_manifests(output_dir: str, job_run_id: str, start: dt.datetime) -> list[str]:
-    """Globs of the manifests of the windows that may finish after this one: its day's and the next day's."""
+    """Globs of the manifests of the windows that may finish after this one: its day's and the next day's
+    (their own files, and quiet windows' in the day records' journal)."""
+    from transforms.run_days import journal_path
     from transforms.run_manifest import manifest_path
 
-    return [manifest_path(output_dir, f"{job_run_id}-{day:%Y%m%d}*") for day in (start, start + dt.timedelta(days=1))]
+    return [where(output_dir, f"{job_run_id}-{day:%Y%m%d}*") for day in (start, start + dt.timedelta(days=1))
+            for where in (manifest_path, journal_path)]
 
 
 class WriteWindows(beam.PTransform):
