@@ -25,7 +25,8 @@ next start (a restarted job without the lock, any batch run or local poll under 
 Names are a pure function of (run id, window, pane, dataset, partition, shard)::
 
     DIR/<dataset>/ingest_date=YYYY-MM-DD/part-<window start>-<run_id>-<shard:05d>.parquet
-    DIR/_runs/<run_id>-<window start>.json
+    DIR/_runs/<run_id>-<window start>.json   (a window that wrote no file and balances:
+    DIR/_runs/days/journal/<run_id>-<window start>.json, folded into its day record by compact)
     (late panes: part-<window start>-<run_id>-p<pane>-<shard>.parquet and <run_id>-<window start>-p<pane>.json)
 
 so a retried pane overwrites its own files instead of adding a second copy, and each file
