@@ -1,10 +1,11 @@
-"""``news-ingest``: one command, five subcommands.
+"""``news-ingest``: one command, six subcommands.
 
     news-ingest batch   --input SRC ... --output DIR [beam options]   scheduled batch run
     news-ingest stream  --input URL ... --output DIR [beam options]   continuous polling
     news-ingest summary --output DIR                                  what the datasets hold
     news-ingest compact --output DIR [--before DATE]                  merge closed days' small files
     news-ingest load duckdb --output DIR --database FILE              upsert finished runs into DuckDB
+    news-ingest runs --output DIR [--skip FILE]                        finished runs not loaded yet, with their files
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ COMMANDS = {
     "summary": ("pipelines.summary", "print a summary of the datasets under --output (DuckDB)"),
     "compact": ("pipelines.compact", "rewrite closed partitions' small files into warehouse-sized ones"),
     "load": ("pipelines.load", "upsert finished runs into a warehouse (duckdb), exactly once"),
+    "runs": ("pipelines.runs", "list the finished runs a warehouse has still to load, with their files"),
 }
 
 

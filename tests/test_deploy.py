@@ -317,7 +317,6 @@ FAKE_TOOL = """#!/usr/bin/env bash
 case "$(basename "$0") $1 $2" in
   "gcloud builds submit") (cd "$3" && find . -type f | sort) > "$FAKE_RUNS/context.txt" ;;
   "gcloud storage cat") cat "$FAKE_RUNS/$(basename "$3")" ;;
-  "gcloud storage ls") for f in "$FAKE_RUNS"/*.json; do echo "$DATA_URI/_runs/$(basename "$f")"; done ;;
   "bq query "*)
     sql="${@: -1}"
     case "$sql" in
@@ -362,17 +361,6 @@ def _calls(log: Path, tool_and_command: str) -> list[list[str]]:
 def _bigquery(env, *args):
     return subprocess.run(["bash", str(WAREHOUSE / "bigquery.sh"), *args], env=env,
                           capture_output=True, text=True, timeout=60)
-
-
-def test_bigquery_load_new_loads_only_unfinished_runs(fake_cloud):
-    env, log, runs = fake_cloud
-    _manifest(runs, "r1", {"articles": 1})
-    _manifest(runs, "r2", {"articles": 1})
-    (runs / "done").write_text("r1\n")
-    proc = _bigquery(env, "load-new")
-    assert proc.returncode == 0, proc.stderr
-    assert [call[-1].split("/")[-1] for call in _calls(log, "bq load")] == [
-        "part-r2-00000-of-00001.parquet"]
 
 
 def test_bigquery_script_refuses_a_bad_run_id(fake_cloud):

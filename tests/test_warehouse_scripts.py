@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -85,6 +86,40 @@ def test_bigquery_jobs_run_in_the_configured_location(fake_cloud):  # noqa: F811
     calls = _calls(log, "bq")
     assert calls and all(call[0] == "--location=europe-west1" for call in calls)
     assert {call[1] for call in calls} == {"load", "query", "rm"}
+
+
+def test_bigquery_load_new_loads_every_run_not_loaded_yet_day_records_included(fake_cloud, tmp_path):  # noqa: F811
+    """A real output (manifests, a day record with a run compact folded, quiet runs) listed by the real news-ingest."""
+    from tests.test_runs_listing import an_output, part
+
+    env, log, runs = fake_cloud
+    out = tmp_path / "out"
+    an_output(str(out))
+    (runs / "done").write_text("r1\n")
+    env = {**env, "DATA_URI": str(out), "NEWS_INGEST": f"{sys.executable} -m pipelines.cli"}
+    proc = _bigquery(env, "load-new")
+    assert proc.returncode == 0, proc.stderr
+    assert [call[-1] for call in _calls(log, "bq load")] == [
+        part(str(out), "articles", "r3"), part(str(out), "articles", "r2"), part(str(out), "rejects", "r2")]
+    queries = [call[-1] for call in _calls(log, "bq query")]
+    recorded = [re.search(r"VALUES \('([^']+)', '\*', (\d+)", q).groups() for q in queries if "BEGIN TRANSACTION" in q]
+    assert recorded == [("r3", "1"), ("r2", "2"), ("bad", "0")], "each once, oldest first; quiet runs have nothing"
+    (remember,) = [q for q in queries if "'day_record'" in q and q.startswith("INSERT")]
+    (key,) = re.findall(r"\('(days/[^']+)', 'day_record', 0", remember)
+    assert key.startswith("days/2026-01-02.json@")
+
+    log.write_text("")  # the next load-new: everything recorded
+    (runs / "done").write_text(f"r1\nr2\nr3\nbad\n{key}\n")
+    proc = _bigquery(env, "load-new")
+    assert proc.returncode == 0, proc.stderr
+    assert _calls(log, "bq load") == [] and len(_calls(log, "bq query")) == 1, "only the _loaded_runs lookup"
+
+
+def test_bigquery_load_new_stops_when_the_run_listing_fails(fake_cloud):  # noqa: F811
+    env, log, _ = fake_cloud
+    proc = _bigquery({**env, "NEWS_INGEST": "false"}, "load-new")
+    assert proc.returncode == 2 and "set NEWS_INGEST" in proc.stderr
+    assert _calls(log, "bq load") == []
 
 
 def test_bigquery_skips_compaction_manifests(fake_cloud):  # noqa: F811

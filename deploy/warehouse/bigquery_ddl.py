@@ -114,7 +114,9 @@ _BIGQUERY_TEMPLATE = r'''#!/usr/bin/env bash
 #   tables          create the dataset, one table per dataset (day-partitioned on @PARTITION@,
 #                   clustered) and the _loaded_runs bookkeeping table; existing ones are kept
 #   load RUN_ID     upsert the rows run RUN_ID wrote, as listed in DATA_URI/_runs/RUN_ID.json
-#   load-new        load every finished run not loaded yet (run it after each batch run)
+#   load-new        load every finished run not loaded yet (run it after each batch run), found
+#                   by `news-ingest runs` in manifests and day records alike; NEWS_INGEST: the
+#                   command to run it (default news-ingest; needs the gcp extra, or the image)
 #   external        create <dataset>_external tables that read DATA_URI in place
 # DATA_URI is the pipeline's --output.  BQ_LOCATION (e.g. EU or europe-west1): where the
 # dataset is created and where every load and query job runs (default: bq's default).
@@ -222,15 +224,23 @@ merge_sql() {  # run_id files staging-suffix staged-dataset...
   echo "COMMIT TRANSACTION;"
 }
 
+valid_run_id() { [[ "$1" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "not a run id: $1"; }
+
 load_run() {
-  local run_id="$1" name uris files status=0 suffix count=0
-  [[ "$run_id" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "not a run id: $run_id"
+  local run_id="$1" files status=0
+  valid_run_id "$run_id"
   files="$(manifest_files "$run_id")" || status=$?
   if [[ $status -eq 3 ]]; then
     echo "run $run_id: a compaction, nothing to load"
     return 0
   fi
   [[ $status -eq 0 ]] || die "no manifest for run $run_id (still running, or failed?)"
+  load_files "$run_id" "$files"
+}
+
+# Stage and upsert one run's files ("dataset<TAB>uri" lines) in one transaction.
+load_files() {
+  local run_id="$1" files="$2" name uris suffix count=0
   # A table name per run: letters, digits and _ only, plus a checksum so that
   # run ids differing only in . or - do not share one.
   suffix="${run_id//[^A-Za-z0-9_]/_}_$(printf '%s' "$run_id" | cksum | cut -d' ' -f1)"
@@ -252,13 +262,39 @@ load_run() {
   echo "run $run_id: upserted $count files (${staged[*]:-no rows})"
 }
 
+# Every finished run not in _loaded_runs, as `news-ingest runs` lists them (per-run
+# manifests, day records and quiet streaming windows; runs oldest first), then the day
+# records read whole, remembered in _loaded_runs (dataset 'day_record') so they are not
+# read again until they grow.
 load_new() {
-  local done_runs manifest run_id
-  done_runs="$(query "SELECT DISTINCT run_id FROM $(sql_table _loaded_runs) WHERE dataset = '*'")"
-  gcloud storage ls "$DATA_URI/_runs/*.json" | while read -r manifest; do
-    run_id="$(basename "$manifest" .json)"
-    grep -qx "$run_id" <<<"$done_runs" || load_run "$run_id"
-  done
+  local loaded listing kind a b run_id="" files="" records=()
+  local -a news_ingest
+  read -r -a news_ingest <<<"${NEWS_INGEST:-news-ingest}"
+  loaded="$(mktemp)"
+  # removed when this function returns (and the trap with it: set -u and a later return)
+  trap 'rm -f "$loaded"; trap - RETURN' RETURN
+  query "SELECT DISTINCT run_id FROM $(sql_table _loaded_runs) WHERE dataset = '*' OR dataset = 'day_record'" >"$loaded"
+  listing="$("${news_ingest[@]}" runs --output "$DATA_URI" --skip "$loaded")" \
+    || die "news-ingest runs --output $DATA_URI failed (set NEWS_INGEST to the news-ingest command)"
+  # fd 3: bq and gcloud must not read the listing from stdin
+  while IFS=$'\t' read -r -u 3 kind a b; do
+    case "$kind" in
+      run)
+        [[ -z "$run_id" ]] || load_files "$run_id" "$files"
+        valid_run_id "$a"
+        run_id="$a" files="" ;;
+      file) files+="$a"$'\t'"$b"$'\n' ;;
+      record)
+        [[ "$a" =~ ^days/[A-Za-z0-9_.-]+@[0-9]+$ ]] || die "not a day record key: $a"
+        records+=("$a") ;;
+    esac
+  done 3<<<"$listing"
+  [[ -z "$run_id" ]] || load_files "$run_id" "$files"
+  [[ ${#records[@]} -gt 0 ]] || return 0
+  local values=() key
+  for key in "${records[@]}"; do values+=("('$key', 'day_record', 0, CURRENT_TIMESTAMP())"); done
+  query "INSERT INTO $(sql_table _loaded_runs) (run_id, dataset, files, loaded_at) VALUES $(IFS=,; echo "${values[*]}");" >/dev/null
+  echo "${#records[@]} day records read whole: not read again until they grow"
 }
 
 create_external() {
