@@ -68,16 +68,19 @@ def fold_records(output: str, now: dt.datetime, keep_days: int, run_id: str) -> 
     to has none, so the daily compaction does it too.  Windows that wrote nothing leave
     their manifest in the day records' journal, which only this folds (``run_days.fold_journal``).
     """
+    from apache_beam.io.filesystems import FileSystems
+
     from transforms import http_state, near_dup, seen_index, seen_journal
     from transforms.run_days import fold_journal, fold_old_manifests
 
-    journal, _docs = seen_journal.read_journal(seen_index.index_dir(output), seen_index.IO_THREADS)
+    # Listed, not read: apply_rows reads them (each read is a request on an object store).
+    pattern = FileSystems.join(seen_index.index_dir(output), seen_journal.journal_name("*"))
+    journal = len(FileSystems.match([pattern])[0].metadata_list)
     if journal:
         seen_index.apply_rows(output, run_id, [], near_dup.PARAMS.as_dict())
-    validators, _updates = http_state.read_journal(output)
-    http_state.commit_updates(output, [])
+    validators = http_state.commit_updates(output, [])
     if journal or validators:
-        print(f"folded {len(journal)} seen-index and {len(validators)} validator journal files of streaming windows")
+        print(f"folded {journal} seen-index and {validators} validator journal files of streaming windows")
     quiet = fold_journal(output)
     if quiet["manifests_folded"]:
         print(f"folded {quiet['manifests_folded']} manifests of streaming windows that wrote nothing into "

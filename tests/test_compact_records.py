@@ -68,3 +68,20 @@ def test_on_an_object_store_compact_folds_records_only(memfs, capsys):
     assert [run.manifest for run in finished_runs(out)] == [json.loads(data)]
     assert seen(out, [1]) == [1]
     assert not [path for path in memfs.files if "journal" in path]
+
+
+def test_on_an_object_store_compact_reads_each_journal_file_once(memfs, monkeypatch):
+    """Each read is a request to the store: the folding reads every journal file once (it used to read them twice)."""
+    out = "memfs://b/news"
+    commit_panes(out, [0, 10])
+    opened = []
+    real_open = memfs.open
+
+    def counting_open(self, path, *args, **kwargs):
+        opened.append(path)
+        return real_open(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(memfs, "open", counting_open)
+    assert compact_cli.run(["--output", out, "--keep_days", "7"]) == 0
+    journal_reads = sorted(path for path in opened if "journal/" in path)
+    assert len(journal_reads) == 4 and len(set(journal_reads)) == 4, journal_reads

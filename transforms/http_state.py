@@ -162,8 +162,10 @@ def record_unlocked(output_dir: str, run_id: str, updates: list) -> str | None:
                                     subdir=JOURNAL_SUBDIR)
 
 
-def commit_updates(output_dir: str, updates: list) -> None:
+def commit_updates(output_dir: str, updates: list) -> int:
     """Under the output lock: store + journal + ``updates`` (later wins) saved, then the journal files read deleted.
+
+    Returns how many journal files it folded.
 
     A crash between the save and the deletes folds those journal files again next time:
     an older validator may then replace a newer one, which costs one full download of
@@ -173,7 +175,8 @@ def commit_updates(output_dir: str, updates: list) -> None:
 
     names, journal = read_journal(output_dir)
     if not names and not updates:
-        return
+        return 0
     path = state_path(output_dir)
     save_validators(path, merge_validators(load_validators(path), [*journal, *updates]))
     seen_journal.delete_files(state_dir(output_dir), names)
+    return len(names)
