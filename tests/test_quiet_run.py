@@ -57,6 +57,7 @@ def test_what_would_be_a_reject_means_the_pipeline_runs(tmp_path):
 def test_a_check_that_fails_leaves_the_run_to_the_pipeline(tmp_path, monkeypatch):
     from pipelines.options import parse_args
     from transforms import quiet_run
+    from transforms.sources import read
     from transforms.sources.discover import InputPlan
 
     article = tmp_path / "a.txt"
@@ -66,9 +67,29 @@ def test_a_check_that_fails_leaves_the_run_to_the_pipeline(tmp_path, monkeypatch
     def broken(*_args, **_kwargs):
         raise ValueError("a parser bug")
 
-    monkeypatch.setattr(quiet_run, "parse_source_bytes", broken)
+    monkeypatch.setattr(read, "parse_source_bytes", broken)
     plan = InputPlan([SourceRef(str(article), "path")], [])
     assert quiet_run.check(config, plan, [], {}, str(tmp_path / "out"), NOW) == (None, {})
+
+
+def test_the_check_and_the_pipeline_read_a_source_with_one_function():
+    """read_source: a feed whose body is rejected keeps its validators; the DoFn emits both, the check refuses."""
+    import apache_beam as beam
+
+    from transforms.sources.read import ReadSourceFn, read_source
+
+    def not_a_feed(uri):
+        return FetchResult(url=uri, final_url=uri, status=200, etag='"8"', body=b"\x00\x01\x02 binary")
+
+    ref = SourceRef("http://127.0.0.1/feed", "url")
+    read = read_source(ref, not_a_feed, 1000)
+    assert read.error is not None and read.articles == [] and read.validator_update[1]["etag"] == '"8"'
+    fn = ReadSourceFn(prefetched={ref.uri: not_a_feed(ref.uri)})
+    outputs = {out.tag: out.value for out in fn.process(ref) if isinstance(out, beam.pvalue.TaggedOutput)}
+    assert outputs["validators"] == read.validator_update
+    assert (outputs["rejects"]["stage"], outputs["rejects"]["reason"]) == (read.error.stage, read.error.reason)
+    with pytest.raises(NotQuiet, match=read.error.reason):
+        read_for_check(ref, not_a_feed, 1000)
 
 
 def test_a_304_is_an_unchanged_source_with_its_validators():

@@ -23,27 +23,17 @@ import logging
 
 from apache_beam.io.filesystems import FileSystems
 
-from transforms.http_state import validator_update
 from transforms.normalize import normalize_article
 from transforms.records import RejectError
 from transforms.sources.discover import SourceRef
 from transforms.sources.match import visible_refs
-from transforms.sources.read import parse_source_bytes, read_path
+from transforms.sources.read import SourceRead, read_source
 
 LOG = logging.getLogger(__name__)
 
 # Reading sources twice (here, then in the pipeline when something is new) is cheap for the
 # handful of feeds or files a scheduled run has; an inbox of thousands goes straight to Beam.
 MAX_SOURCES = 64
-
-
-@dataclasses.dataclass
-class SourceRead:
-    """What reading one source gave: its raw articles, or that it answered 304."""
-
-    articles: list[dict]
-    unchanged: bool = False
-    validator_update: tuple | None = None
 
 
 @dataclasses.dataclass
@@ -73,27 +63,15 @@ def all_refs(plan, limit: int = MAX_SOURCES) -> list[SourceRef]:
 
 
 def read_for_check(ref: SourceRef, fetch, max_file_bytes: int) -> SourceRead:
-    """One source read as ``ReadSourceFn`` reads it; NotQuiet where that would give a reject."""
-    update = None
-    try:
-        if ref.kind == "url":
-            result = fetch(ref.uri)
-            update = validator_update(result)
-            if result.not_modified:
-                return SourceRead([], unchanged=True, validator_update=update)
-            if result.error_reason:
-                raise NotQuiet(f"{ref.uri}: {result.error_reason}")
-            data, content_type, url = result.body, (result.headers or {}).get("content-type"), result.final_url
-        elif ref.kind == "path":
-            data, content_type, url = read_path(ref.uri, max_file_bytes), None, None
-        else:
-            raise NotQuiet(f"{ref.kind} source")
-        articles, rejects = parse_source_bytes(data, ref.uri, url=url, content_type=content_type)
-    except RejectError as error:
-        raise NotQuiet(f"{ref.uri}: {error}") from None
-    if rejects:
-        raise NotQuiet(f"{ref.uri}: {len(rejects)} rejected entries")
-    return SourceRead(articles, validator_update=update)
+    """One source read as ``ReadSourceFn`` reads it (``read_source``); NotQuiet where that would give a reject."""
+    if ref.kind not in ("url", "path"):
+        raise NotQuiet(f"{ref.kind} source")
+    read = read_source(ref, fetch, max_file_bytes)
+    if read.error is not None:
+        raise NotQuiet(f"{ref.uri}: {read.error}")
+    if read.rejects:
+        raise NotQuiet(f"{ref.uri}: {len(read.rejects)} rejected entries")
+    return read
 
 
 def article_ids(raws: list[dict], ingested_at: dt.datetime) -> list[str]:

@@ -1,12 +1,14 @@
 """``ReadSources``: sources (paths and URLs) to raw articles, rejects and HTTP validators.
 
-The DoFn is thin: it gets the bytes (file system or guarded HTTP client), asks
-``detect.sniff_kind`` what they are and hands them to the pure parser for that kind.
-Any ``RejectError`` (or unexpected exception) from one source becomes a reject row for
-that source only; the others carry on.
+The DoFn is thin: ``read_source`` gets the bytes (file system or guarded HTTP client),
+asks ``detect.sniff_kind`` what they are and hands them to the pure parser for that kind;
+the quiet-run check (``transforms.quiet_run``) reads sources before Beam starts with the
+same function.  Any ``RejectError`` (or unexpected exception) from one source becomes a
+reject row for that source only; the others carry on.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import apache_beam as beam
@@ -57,6 +59,46 @@ def parse_source_bytes(data: bytes, uri: str, *, url: str | None = None,
                       "this is a list of feeds; pass it with --feeds so each feed in it is read", data)
 
 
+@dataclasses.dataclass
+class SourceRead:
+    """What reading one source gave (``read_source``)."""
+
+    articles: list[dict]
+    rejects: list[dict] = dataclasses.field(default_factory=list)  # entries of the source it could not read
+    unchanged: bool = False  # a feed URL that answered 304 Not Modified
+    validator_update: tuple | None = None  # http_state.validator_update() of a URL's response
+    error: RejectError | None = None  # the whole source is rejected
+
+
+def read_source(ref, fetch, max_file_bytes: int) -> SourceRead:
+    """One source: its raw articles and entry rejects, or that it answered 304, or why it is rejected whole.
+
+    ``fetch(uri)`` gives a URL source's ``FetchResult`` (it may raise ``RejectError``).  A
+    URL's validator update is kept even when its body is then rejected, so the next run's
+    request is conditional all the same.  Unexpected exceptions propagate.
+    """
+    update = None
+    try:
+        if ref.kind == "message":  # an article that arrived in a Pub/Sub message
+            from transforms.sources.messages import parse_article_message
+
+            return SourceRead([parse_article_message(ref.data, ref.uri)])
+        if ref.kind == "url":
+            result = fetch(ref.uri)
+            update = validator_update(result)
+            if result.not_modified:
+                return SourceRead([], unchanged=True, validator_update=update)
+            if result.error_reason:
+                raise RejectError("fetch", result.error_reason, result.error_detail or "", result.body)
+            data, content_type, url = result.body, (result.headers or {}).get("content-type"), result.final_url
+        else:
+            data, content_type, url = read_path(ref.uri, max_file_bytes), None, None
+        articles, rejects = parse_source_bytes(data, ref.uri, url=url, content_type=content_type)
+    except RejectError as error:
+        return SourceRead([], validator_update=update, error=error)
+    return SourceRead(articles, rejects, validator_update=update)
+
+
 class ReadSourceFn(beam.DoFn):
     """Read one SourceRef; emit articles (main), rejects, validators and 304s (tagged)."""
 
@@ -94,24 +136,7 @@ class ReadSourceFn(beam.DoFn):
     def process(self, ref):
         self.sources.inc()
         try:
-            if ref.kind == "message":  # an article that arrived in a Pub/Sub message
-                from transforms.sources.messages import parse_article_message
-
-                articles, rejects = [parse_article_message(ref.data, ref.uri)], []
-            else:
-                if ref.kind == "url":
-                    data, content_type, final_url = yield from self._fetch(ref)
-                    if data is None:
-                        return
-                else:
-                    data, content_type, final_url = read_path(ref.uri, self._max_file_bytes), None, None
-                articles, rejects = parse_source_bytes(data, ref.uri, url=final_url, content_type=content_type)
-        except RejectError as error:
-            self.rejected.inc()
-            LOG.warning("rejected %s: %s", ref.uri, error)
-            yield beam.pvalue.TaggedOutput(REJECTS, records.reject_from_error(
-                error, source_uri=ref.uri, source_type=self._source_type_guess(ref)))
-            return
+            read = read_source(ref, self._fetch, self._max_file_bytes)
         except Exception as error:  # noqa: BLE001 - one broken source must not stop the run
             self.rejected.inc()
             LOG.exception("unexpected error reading %s", ref.uri)
@@ -119,39 +144,41 @@ class ReadSourceFn(beam.DoFn):
                 source_uri=ref.uri, stage="read", reason="unexpected-error",
                 detail=f"{type(error).__name__}: {error}", source_type=self._source_type_guess(ref)))
             return
-        LOG.debug("read %s: %d articles, %d rejected entries", ref.uri, len(articles), len(rejects))
-        self.articles.inc(len(articles))
-        progress.add("read", len(articles))
-        for reject in rejects:
-            yield beam.pvalue.TaggedOutput(REJECTS, reject)
-        yield from articles
-        pause_point("read")  # crash tests kill the run here (transforms.crash_points)
-
-    def _fetch(self, ref):
-        """Generator helper: yields tagged outputs, returns (data, content_type, final_url)."""
-        result = self._prefetched.pop(ref.uri, None)
-        if result is None:
-            if self._fetcher is None:
-                raise RejectError("fetch", "fetching-disabled", "URL inputs need the HTTP client configured")
-            result = self._fetcher.fetch(ref.uri, validators=self._validators.get(ref.uri))
-        update = validator_update(result)
-        if update is not None:
-            url, entry = update
+        if read.validator_update is not None:
+            url, entry = read.validator_update
             # Remembered in this worker too, so a streaming job's next poll is conditional.
             if entry is None:
                 self._validators.pop(url, None)
             else:
                 self._validators[url] = entry
-            yield beam.pvalue.TaggedOutput(VALIDATORS, update)
-        if result.not_modified:
+            yield beam.pvalue.TaggedOutput(VALIDATORS, read.validator_update)
+        if read.unchanged:
             self.not_modified.inc()
             LOG.info("not modified since last run: %s", ref.uri)
             yield beam.pvalue.TaggedOutput(UNCHANGED, ref.uri)
-            return None, None, None
-        if result.error_reason:
-            raise RejectError("fetch", result.error_reason, result.error_detail or "", result.body)
-        content_type = (result.headers or {}).get("content-type")
-        return result.body, content_type, result.final_url
+            return
+        if read.error is not None:
+            self.rejected.inc()
+            LOG.warning("rejected %s: %s", ref.uri, read.error)
+            yield beam.pvalue.TaggedOutput(REJECTS, records.reject_from_error(
+                read.error, source_uri=ref.uri, source_type=self._source_type_guess(ref)))
+            return
+        LOG.debug("read %s: %d articles, %d rejected entries", ref.uri, len(read.articles), len(read.rejects))
+        self.articles.inc(len(read.articles))
+        progress.add("read", len(read.articles))
+        for reject in read.rejects:
+            yield beam.pvalue.TaggedOutput(REJECTS, reject)
+        yield from read.articles
+        pause_point("read")  # crash tests kill the run here (transforms.crash_points)
+
+    def _fetch(self, uri: str):
+        """The response for ``uri``: the driver's, if it fetched it already, else a conditional GET."""
+        result = self._prefetched.pop(uri, None)
+        if result is not None:
+            return result
+        if self._fetcher is None:
+            raise RejectError("fetch", "fetching-disabled", "URL inputs need the HTTP client configured")
+        return self._fetcher.fetch(uri, validators=self._validators.get(uri))
 
 
 class ReadSources(beam.PTransform):
