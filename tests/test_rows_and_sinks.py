@@ -12,7 +12,7 @@ from schemas import ARTICLES, ENTITIES, QUOTES, REJECTS, SCHEMA_VERSION
 from transforms.rows import article_row, entity_rows, quote_rows, reject_row
 from transforms.front_end import ShapeRows
 from transforms import sinks
-from transforms.sinks import WriteDatasets, decode_rows, encode_row, part_file_name, write_parquet_file
+from transforms.sinks import PARTS_DIR, WriteDatasets, part_file_name, write_parquet_file
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
@@ -99,7 +99,7 @@ def test_a_file_of_more_rows_than_an_arrow_chunk_keeps_them_all_in_order(tmp_pat
     monkeypatch.setattr(sinks, "ARROW_CHUNK_ROWS", 2)
     rows = [entity_rows(enriched_article(article_id=f"{n:032d}"), "run-1")[0] for n in range(5)]
     path = str(tmp_path / "part.parquet")
-    write_parquet_file(path, decode_rows([encode_row(row) for row in rows]), "entities")
+    write_parquet_file(path, iter(rows), "entities")
     table = pq.read_table(path)
     assert table.schema.equals(ENTITIES, check_metadata=False)
     assert [row["article_id"] for row in table.to_pylist()] == [row["article_id"] for row in rows]
@@ -123,3 +123,21 @@ def test_a_dataset_without_rows_gets_no_file(tmp_path):
     assert len(glob.glob(os.path.join(out, "articles", "*", "*.parquet"))) == 1
     for dataset in ("entities", "quotes", "rejects"):
         assert not os.path.exists(os.path.join(out, dataset)), dataset
+
+
+def test_rows_staged_as_many_parts_become_one_file_per_partition_with_every_row(tmp_path, monkeypatch):
+    # Parts of a few rows and row groups of a few parts: the same rows, one file per
+    # (dataset, partition), cut into row groups; the parts stay beside it for the commit to delete.
+    monkeypatch.setattr(sinks, "ARROW_CHUNK_ROWS", 2)
+    monkeypatch.setattr(sinks, "PART_BYTES", 1)
+    monkeypatch.setattr(sinks, "ROW_GROUP_BYTES", 1)
+    out = str(tmp_path)
+    articles = [enriched_article(article_id=f"{n:032d}", source_uri=f"seeds/{n}.txt") for n in range(7)]
+    with BeamTestPipeline() as p:
+        {"articles": p | beam.Create(articles)} | ShapeRows("run-1") | WriteDatasets(out, "run-1", NOW)
+    for dataset in ("articles", "entities", "quotes"):
+        (path,) = glob.glob(os.path.join(out, dataset, "ingest_date=*", "*.parquet"))
+        parquet = pq.ParquetFile(path)
+        assert sorted(parquet.read().column("article_id").to_pylist()) == [a["article_id"] for a in articles]
+        assert parquet.metadata.num_row_groups > 1
+        assert len(glob.glob(os.path.join(out, PARTS_DIR, dataset, "ingest_date=*", "*.parquet"))) >= 4

@@ -47,7 +47,7 @@ import pyarrow.parquet as pq
 
 from transforms.run_manifest import manifest_path
 from transforms.sinks import part_file_name, stamp_text
-from transforms.storage import PARQUET_CODEC, read_json, write_json_atomic
+from transforms.storage import copy_parquet_rows, read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
 
@@ -138,31 +138,11 @@ def merge_files(inputs: list[str], path: str, schema: pa.Schema) -> int:
     """Copy the rows of ``inputs``, in order, into one zstd Parquet file; returns rows written.
 
     Row groups are cut at ``ROW_GROUP_BYTES`` of buffered data, so memory stays bounded
-    whatever the output size.  Written in place, not through ``transforms.storage``: the
-    file is under ``_compact/``, which no reader globs, and becomes visible only by the swap.
+    whatever the output size.  Written in place, not through ``transforms.storage``'s atomic
+    writes: the file is under ``_compact/``, which no reader globs, and becomes visible only
+    by the swap.
     """
-    rows = 0
-    buffered: list[pa.Table] = []
-    buffered_bytes = 0
-    with pq.ParquetWriter(path, schema, compression=PARQUET_CODEC, use_compliant_nested_type=True) as writer:
-        def flush():
-            nonlocal buffered, buffered_bytes
-            if buffered:
-                table = pa.concat_tables(buffered)
-                writer.write_table(table, row_group_size=max(table.num_rows, 1))
-            buffered, buffered_bytes = [], 0
-
-        for source in inputs:
-            parquet = pq.ParquetFile(source)
-            for index in range(parquet.num_row_groups):
-                table = parquet.read_row_group(index)
-                rows += table.num_rows
-                buffered.append(table)
-                buffered_bytes += table.nbytes
-                if buffered_bytes >= ROW_GROUP_BYTES:
-                    flush()
-        flush()
-    return rows
+    return copy_parquet_rows(inputs, path, schema, ROW_GROUP_BYTES)
 
 
 def _row_count(path: str) -> int:

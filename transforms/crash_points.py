@@ -7,7 +7,8 @@ marker and kills the process with SIGKILL, then checks what a rerun makes of the
 Without the variables (every real run) ``pause_point`` returns at once.
 
 Points: ``read`` (an article has been read), ``nlp`` (a batch has been through spaCy),
-``write`` (a part file has been staged), ``commit:intent`` (``COMMIT.json`` written),
+``part`` (a bundle's rows have been staged as a part, ``transforms.sinks``), ``write`` (a
+partition's file has been staged), ``commit:intent`` (``COMMIT.json`` written),
 ``commit:moved`` (the first file has been moved into the datasets), ``commit:indexed`` (the
 seen index is updated), ``commit:succeeded`` (manifest and ``_SUCCESS`` written, staging not
 yet deleted); streaming windows: ``window:staged`` (a pane's files are staged, no intent
