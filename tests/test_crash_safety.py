@@ -121,7 +121,7 @@ def test_runs_killed_while_reading_during_nlp_and_while_writing_leave_nothing_be
         assert _article_ids(out) == [], stage      # nothing of a killed run where readers look
         assert not (out / "_SUCCESS").exists() and _manifests(out) == []
         if stage == "part":                          # rows staged as parts, not yet merged into files
-            assert glob.glob(str(out / "_staging" / "*" / "_parts" / "*" / "*" / "*.parquet"))
+            assert glob.glob(str(out / "_staging" / "*" / "_parts" / "*" / "*" / "*.rows"))
     assert os.listdir(out / "_staging")              # the last one's staged files are still there
     log = _finish(_start(inputs, out, tmp_path))
     assert "crashed before committing" in log

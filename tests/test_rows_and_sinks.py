@@ -125,19 +125,19 @@ def test_a_dataset_without_rows_gets_no_file(tmp_path):
         assert not os.path.exists(os.path.join(out, dataset)), dataset
 
 
-def test_rows_staged_as_many_parts_become_one_file_per_partition_with_every_row(tmp_path, monkeypatch):
-    # Parts of a few rows and row groups of a few parts: the same rows, one file per
-    # (dataset, partition), cut into row groups; the parts stay beside it for the commit to delete.
+def test_rows_staged_as_parts_by_several_bundles_become_one_file_per_partition(tmp_path, monkeypatch):
+    # Two inputs (so parts from more than one bundle) and row groups of two rows: the same rows,
+    # one file per (dataset, partition), cut into row groups; the parts stay for the commit to delete.
     monkeypatch.setattr(sinks, "ARROW_CHUNK_ROWS", 2)
-    monkeypatch.setattr(sinks, "PART_BYTES", 1)
     monkeypatch.setattr(sinks, "ROW_GROUP_BYTES", 1)
     out = str(tmp_path)
     articles = [enriched_article(article_id=f"{n:032d}", source_uri=f"seeds/{n}.txt") for n in range(7)]
     with BeamTestPipeline() as p:
-        {"articles": p | beam.Create(articles)} | ShapeRows("run-1") | WriteDatasets(out, "run-1", NOW)
+        both = (p | "First" >> beam.Create(articles[:3]), p | "Rest" >> beam.Create(articles[3:])) | beam.Flatten()
+        {"articles": both} | ShapeRows("run-1") | WriteDatasets(out, "run-1", NOW)
     for dataset in ("articles", "entities", "quotes"):
         (path,) = glob.glob(os.path.join(out, dataset, "ingest_date=*", "*.parquet"))
         parquet = pq.ParquetFile(path)
         assert sorted(parquet.read().column("article_id").to_pylist()) == [a["article_id"] for a in articles]
-        assert parquet.metadata.num_row_groups > 1
-        assert len(glob.glob(os.path.join(out, PARTS_DIR, dataset, "ingest_date=*", "*.parquet"))) >= 4
+        assert parquet.metadata.num_row_groups == 4
+        assert glob.glob(os.path.join(out, PARTS_DIR, dataset, "ingest_date=*", "*.rows"))

@@ -47,7 +47,7 @@ import pyarrow.parquet as pq
 
 from transforms.run_manifest import manifest_path
 from transforms.sinks import part_file_name, stamp_text
-from transforms.storage import copy_parquet_rows, read_json, write_json_atomic
+from transforms.storage import read_json, write_json_atomic, write_row_groups
 
 LOG = logging.getLogger(__name__)
 
@@ -142,7 +142,14 @@ def merge_files(inputs: list[str], path: str, schema: pa.Schema) -> int:
     writes: the file is under ``_compact/``, which no reader globs, and becomes visible only
     by the swap.
     """
-    return copy_parquet_rows(inputs, path, schema, ROW_GROUP_BYTES)
+    return write_row_groups(path, _row_groups(inputs), schema, ROW_GROUP_BYTES)
+
+
+def _row_groups(inputs: list[str]):
+    for source in inputs:
+        parquet = pq.ParquetFile(source)
+        for index in range(parquet.num_row_groups):
+            yield parquet.read_row_group(index)
 
 
 def _row_count(path: str) -> int:

@@ -10,9 +10,9 @@ retried bundle overwrites its own file instead of adding a second copy of its ro
 each file appears whole (``transforms.storage``).
 
 Rows reach their file in two steps (``WritePartitionedDataset``): where they are made, each
-bundle stages them as Parquet parts of a few MiB under ``<output>/_parts/`` (in a batch
+bundle appends them to a part per (partition, shard) under ``<output>/_parts/`` (in a batch
 run that is the run's staging folder, deleted by the commit); only the parts' names are
-grouped, and each (partition, shard)'s parts are merged into its one file, row group by
+grouped, and each (partition, shard)'s parts are read back into its one file, row group by
 row group.  No step holds a whole dataset's rows, however large the run.
 
 Why not Beam's ``WriteToParquet``: it cannot route rows to a partition folder by their own
@@ -24,17 +24,20 @@ standard (``element``-named) nested list layout, which BigQuery reads as REPEATE
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import pickle
 import uuid
 import zlib
 
 import apache_beam as beam
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.utils.windowed_value import WindowedValue
 
 from schemas import schema_for
 from transforms import progress
 from transforms.crash_points import pause_point
-from transforms.storage import merge_parquet_atomic, write_parquet_atomic
+from transforms.storage import ensure_parent, write_parquet_atomic, write_row_groups_atomic
 
 # One file per partition per run (or window) keeps file counts low for frequent small runs;
 # `news-ingest compact` later merges a day's files into warehouse-sized ones.
@@ -57,54 +60,34 @@ def part_file_name(stamp: dt.datetime, run_id: str, shard: int, pane_index: int 
 # rows at a time, 78 MiB with 200 (issue 10, round 4); Arrow's share is ~7 MiB per 1,000.
 ARROW_CHUNK_ROWS = 100
 
-# A staged part is written once a (partition, shard) of a bundle has gathered this much Arrow,
-# and the run's file is cut into row groups of this much: what a worker holds of a dataset's
+# Row groups of a run's file are cut at this much Arrow: what the merge holds of a dataset's
 # rows at any moment, whatever the size of the run (issue 10, round 5).
-PART_BYTES = 4 * 2**20
 ROW_GROUP_BYTES = 16 * 2**20
 
-# Staged parts go under the run's staging folder, beside (not inside) the datasets' folders
-# there: the commit moves only the files the manifest lists and deletes the rest with the folder.
+# Staged parts go under the output folder's _parts/ (in a batch run: the run's staging
+# folder), beside the datasets' folders: the commit moves only the files the manifest lists
+# and deletes the rest with the staging folder.
 PARTS_DIR = "_parts"
 
 
-class ArrowRows:
-    """Rows of one dataset gathered as Arrow, ``ARROW_CHUNK_ROWS`` dicts at a time."""
+def arrow_chunks(rows, dataset: str):
+    """Arrow tables of ``dataset``'s schema from ``rows`` (an iterable of dicts),
+    ``ARROW_CHUNK_ROWS`` rows each."""
+    import pyarrow as pa
 
-    def __init__(self, dataset: str):
-        self.schema = schema_for(dataset)
-        self._rows: list[dict] = []
-        self._tables: list = []
-        self.nbytes = 0
-
-    def add(self, row: dict) -> None:
-        self._rows.append(row)
-        if len(self._rows) >= ARROW_CHUNK_ROWS:
-            self._convert()
-
-    def _convert(self) -> None:
-        import pyarrow as pa
-
-        if self._rows:
-            table = pa.Table.from_pylist(self._rows, schema=self.schema)
-            self._tables.append(table)
-            self.nbytes += table.nbytes
-            self._rows = []
-
-    def table(self):
-        import pyarrow as pa
-
-        self._convert()
-        return pa.concat_tables(self._tables) if self._tables else self.schema.empty_table()
+    schema = schema_for(dataset)
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, ARROW_CHUNK_ROWS)):
+        yield pa.Table.from_pylist(chunk, schema=schema)
 
 
 def write_parquet_file(path: str, rows, dataset: str) -> None:
     """Write ``rows`` (an iterable of dicts) as one Parquet file of ``dataset``'s schema at
-    ``path`` (any Beam filesystem)."""
-    gathered = ArrowRows(dataset)
-    for row in rows:
-        gathered.add(row)
-    write_parquet_atomic(path, gathered.table())
+    ``path`` (any Beam filesystem), in one row group."""
+    import pyarrow as pa
+
+    tables = list(arrow_chunks(rows, dataset))
+    write_parquet_atomic(path, pa.concat_tables(tables) if tables else schema_for(dataset).empty_table())
 
 
 def stable_shard(row: dict, shards: int) -> int:
@@ -113,23 +96,35 @@ def stable_shard(row: dict, shards: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % shards
 
 
-def staged_part_path(output_dir: str, dataset: str, partition: str, bundle: str, number: int) -> str:
-    """Where a bundle's ``number``-th part of ``dataset`` and ``partition`` is staged.
+def staged_part_path(output_dir: str, dataset: str, partition: str, bundle: str, shard: int) -> str:
+    """Where a bundle's rows of one (dataset, partition, shard) are staged.
 
     ``bundle`` is unique per bundle attempt: a retried bundle writes new parts, and only the
-    names a committed bundle emitted are merged; the others go with the staging folder.
+    parts a committed bundle named are merged; the others go with the staging folder.
     """
-    return FileSystems.join(output_dir, PARTS_DIR, dataset, partition, f"{bundle}-{number:05d}.parquet")
+    return FileSystems.join(output_dir, PARTS_DIR, dataset, partition, f"{bundle}-{shard:05d}.rows")
+
+
+def read_part_rows(paths):
+    """The rows of staged parts, in order, one at a time."""
+    for path in paths:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+            while True:
+                try:
+                    yield pickle.load(handle)
+                except EOFError:
+                    break
 
 
 class _StagePartsFn(beam.DoFn):
-    """(partition, row) -> staged Parquet parts; yields ((partition, shard), part path) per part.
+    """(partition, row) -> a staged part per (partition, shard) and bundle; yields ((partition, shard), part path).
 
-    Runs fused with the stage that makes the rows (the NLP, for articles, entities and
-    quotes), so only part names cross the GroupByKey to ``_WriteGroupFn``: the local runner
-    keeps a stage's outputs in memory until the stage ends and decodes a grouping whole,
-    which made a one-worker run's memory grow with its articles (docs/benchmarks.md, issue
-    10 round 5).
+    Each row is appended to its part, pickled, as it comes.  Runs fused with the stage that
+    makes the rows (the NLP, for articles, entities and quotes), so only part names cross
+    the GroupByKey to ``_WriteGroupFn``: the local runner keeps a stage's outputs in memory
+    until the stage ends and decodes a grouping whole, so a one-worker run held every row of
+    the run at once (docs/benchmarks.md, issue 10 rounds 3-5).  Parts are not Parquet: that
+    would bring pyarrow (its libraries and pool) into the NLP stage, whose peak is the run's.
     """
 
     def __init__(self, output_dir: str, dataset: str, shards: int):
@@ -139,31 +134,28 @@ class _StagePartsFn(beam.DoFn):
 
     def start_bundle(self):
         self._bundle = uuid.uuid4().hex
-        self._parts = 0
-        self._open: dict[tuple, ArrowRows] = {}  # (window, partition, shard) -> rows gathered
+        self._open: dict[tuple, tuple[str, object]] = {}  # (window, partition, shard) -> (path, handle)
 
     def process(self, pair, window=beam.DoFn.WindowParam):
         partition, row = pair
         key = (window, partition, stable_shard(row, self._shards))
-        gathered = self._open.get(key)
-        if gathered is None:
-            gathered = self._open[key] = ArrowRows(self._dataset)
-        gathered.add(row)
-        if gathered.nbytes >= PART_BYTES:
-            yield self._write(key, self._open.pop(key))
+        part = self._open.get(key)
+        if part is None:
+            path = staged_part_path(self._output_dir, self._dataset, partition, self._bundle, key[2])
+            ensure_parent(path)
+            part = self._open[key] = (path, FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED))
+        pickle.dump(row, part[1], protocol=pickle.HIGHEST_PROTOCOL)
 
     def finish_bundle(self):
-        for key in sorted(self._open, key=lambda k: k[1:]):
-            yield WindowedValue(self._write(key, self._open[key]), key[0].max_timestamp(), [key[0]])
+        for (window, partition, shard), (path, handle) in self._open.items():
+            handle.close()
+            pause_point("part")  # crash tests kill the run here (transforms.crash_points)
+            yield WindowedValue(((partition, shard), path), window.max_timestamp(), [window])
         self._open = {}
 
-    def _write(self, key, gathered: ArrowRows):
-        _window, partition, shard = key
-        path = staged_part_path(self._output_dir, self._dataset, partition, self._bundle, self._parts)
-        self._parts += 1
-        write_parquet_atomic(path, gathered.table())
-        pause_point("part")  # crash tests kill the run here (transforms.crash_points)
-        return (partition, shard), path
+    def teardown(self):
+        for _path, handle in getattr(self, "_open", {}).values():  # a failed bundle's: never merged
+            handle.close()
 
 
 class _WriteGroupFn(beam.DoFn):
@@ -183,8 +175,9 @@ class _WriteGroupFn(beam.DoFn):
             stamp = self._stamp
         name = part_file_name(stamp, self._run_id, shard, getattr(pane, "index", 0) or 0)
         path = FileSystems.join(self._output_dir, self._dataset, partition, name)
-        # Sorted: a bundle's parts keep their order, and the same parts make the same file.
-        rows = merge_parquet_atomic(path, sorted(parts), schema_for(self._dataset), ROW_GROUP_BYTES)
+        # Sorted: the same parts make the same file, whatever order they were grouped in.
+        rows = write_row_groups_atomic(path, arrow_chunks(read_part_rows(sorted(parts)), self._dataset),
+                                       schema_for(self._dataset), ROW_GROUP_BYTES)
         if self._dataset == "articles":  # what the launcher's progress line calls "written"
             progress.add("written", rows)
         pause_point("write")  # crash tests kill the run here (transforms.crash_points)
@@ -200,11 +193,12 @@ class WritePartitionedDataset(beam.PTransform):
     ``stamp`` names the files of unwindowed (batch) input; windowed input is named after
     each window's start.
 
-    Rows are staged as Parquet parts where they are made (``_StagePartsFn``), and only the
-    parts' names are grouped; each group's parts are then merged, row group by row group,
-    into the partition's file.  Before, the rows themselves crossed the GroupByKey, and the
-    local runner held every one of them until the write stage (docs/benchmarks.md, issue 10
-    rounds 3-5).  The parts stay in the staging folder until the commit deletes it.
+    Rows are staged as parts where they are made (``_StagePartsFn``) and only the parts'
+    names are grouped; each group's parts are then read back one row at a time into the
+    partition's file, cut into row groups of ``ROW_GROUP_BYTES``.  Before, the rows
+    themselves crossed the GroupByKey, and the local runner held every one of them until the
+    write stage (docs/benchmarks.md, issue 10 rounds 3-5).  The parts stay in the staging
+    folder until the commit deletes it.
     """
 
     def __init__(self, output_dir: str, dataset: str, run_id: str, stamp: dt.datetime | None = None,

@@ -101,13 +101,11 @@ def write_parquet_atomic(path: str, table) -> None:
         pq.write_table(table, handle, compression=PARQUET_CODEC, use_compliant_nested_type=True)
 
 
-def copy_parquet_rows(sources: list[str], target, schema, row_group_bytes: int) -> int:
-    """Copy the rows of the Parquet files ``sources`` (any Beam filesystem), in order, into
-    one zstd Parquet file at ``target`` (a local path or a writable file); returns the rows.
 
-    One row group of a source is read at a time and row groups are cut at
-    ``row_group_bytes`` of buffered Arrow, so memory stays bounded whatever the sizes.
-    """
+def write_row_groups(target, tables, schema, row_group_bytes: int) -> int:
+    """Write the Arrow ``tables`` (an iterable, consumed once) as one zstd Parquet file at
+    ``target`` (a local path or a writable file), row groups cut at ``row_group_bytes`` of
+    buffered Arrow, so memory stays bounded whatever the file's size; returns the rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -122,21 +120,17 @@ def copy_parquet_rows(sources: list[str], target, schema, row_group_bytes: int) 
                 writer.write_table(table, row_group_size=max(table.num_rows, 1))
             buffered, buffered_bytes = [], 0
 
-        for source in sources:
-            with FileSystems.open(source, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-                parquet = pq.ParquetFile(handle)
-                for index in range(parquet.num_row_groups):
-                    table = parquet.read_row_group(index)
-                    rows += table.num_rows
-                    buffered.append(table)
-                    buffered_bytes += table.nbytes
-                    if buffered_bytes >= row_group_bytes:
-                        flush()
+        for table in tables:
+            rows += table.num_rows
+            buffered.append(table)
+            buffered_bytes += table.nbytes
+            if buffered_bytes >= row_group_bytes:
+                flush()
         flush()
     return rows
 
 
-def merge_parquet_atomic(path: str, sources: list[str], schema, row_group_bytes: int) -> int:
-    """``copy_parquet_rows`` into ``path`` (any Beam filesystem), appearing whole; returns the rows."""
+def write_row_groups_atomic(path: str, tables, schema, row_group_bytes: int) -> int:
+    """``write_row_groups`` into ``path`` (any Beam filesystem), appearing whole; returns the rows."""
     with atomic_create(path) as handle:
-        return copy_parquet_rows(sources, handle, schema, row_group_bytes)
+        return write_row_groups(handle, tables, schema, row_group_bytes)
