@@ -719,3 +719,47 @@ def test_a_family_name_with_its_particle_is_the_person_named_last_before_it():
 def test_a_first_name_that_is_also_a_particle_still_makes_a_full_name():
     index = index_mentions([RawMention("Ben Ashdown", "PERSON", 0, 11), RawMention("Ashdown", "PERSON", 30, 37)])
     assert [(e["name"], e["forms"]) for e in index.entities] == [("Ben Ashdown", ["Ben Ashdown", "Ashdown"])]
+
+
+# ---------------------------------------------------------------------------------------
+# NLP round 5 (issue 11; names and sentences written for these tests)
+# ---------------------------------------------------------------------------------------
+
+def test_a_surname_tagged_as_an_unknown_place_joins_its_person_despite_other_labels():
+    # The model tags a surname it does not know as a place in some sentences and as an
+    # organisation in others: a place no gazetteer knows is a sign of the person.
+    index = index_mentions(mentions_of(("Bob Quintanilla", "PERSON"), ("Quintanilla", "GPE"),
+                                       ("Quintanilla", "ORG"), ("Quintanilla", "GPE"), ("Quintanilla", "ORG"),
+                                       ("Quintanilla", "GPE")))
+    assert [(e["name"], e["label"], e["mentions"]) for e in index.entities] == [("Bob Quintanilla", "PERSON", 6)]
+
+
+def test_an_unknown_place_is_no_sign_of_a_person_whose_name_opens_with_no_given_name():
+    # "Google Stadia" tagged PERSON by mistake: its ORG mentions stay an organisation.
+    index = index_mentions(mentions_of(("Qorvex Stadia", "PERSON"), ("Stadia", "GPE"), ("Stadia", "ORG"),
+                                       ("Stadia", "ORG")))
+    assert entity(index, "Stadia")["label"] == "ORG"
+
+
+def test_a_real_place_is_no_sign_of_the_person_named_after_it():
+    index = index_mentions(mentions_of(("Justin Bristol", "PERSON"), ("Bristol", "GPE"), ("Bristol", "GPE")))
+    assert entity(index, "Bristol")["label"] == "GPE"
+
+
+@pytest.mark.parametrize("described, expected", [
+    ({"quintanilla"}, "PERSON"),
+    (set(), "ORG"),
+])
+def test_a_name_described_as_a_person_is_one_in_every_mention(described, expected):
+    raw = mentions_of(("Kirsa Quintanilla", "ORG"), ("Quintanilla", "ORG"), ("Quintanilla", "ORG"))
+    index = index_mentions(raw, persons=described)
+    assert {e["label"] for e in index.entities} == {expected}
+
+
+def test_only_person_nouns_in_apposition_describe_a_person(nlp):
+    from transforms.nlp.entity_labels import described_persons
+
+    text = ("Quintanilla, a former security official who now serves as deputy chief of staff, told the committee "
+            "she agreed. Brightwell, the leader in cloud storage, said revenue rose.\n\nSenators 4, Red Wings 3: "
+            "Ottawa held on to beat Detroit.")
+    assert described_persons(nlp(text)) == {"quintanilla"}

@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from transforms.nlp.doc_access import doc_text
 from transforms.nlp.entity_groups import (group_key, locate_places_by_their_region, merge_acronyms,
                                           merge_short_org_names)
-from transforms.nlp.entity_labels import (described_organisations, join_surnames_under_other_labels,
-                                          organisations_by_description, persons_by_their_parts,
+from transforms.nlp.entity_labels import (described_organisations, described_persons, join_surnames_under_other_labels,
+                                          organisations_by_description, persons_by_description, persons_by_their_parts,
                                           places_by_their_preposition, repair_label, vote_labels)
 from transforms.nlp.entity_mentions import MentionItem, RawMention, raw_mentions
 from transforms.nlp.entity_people import PersonGroups, most_frequent_longest
@@ -104,23 +104,25 @@ def build_entity_index(body_doc, title_doc=None) -> EntityIndex:
     """The entity index of an article from its spaCy docs (see the module docstring)."""
     raw = list(raw_mentions(title_doc, in_title=True)) if title_doc is not None else []
     raw.extend(raw_mentions(body_doc, in_title=False))
-    return index_mentions(raw, doc_text(body_doc), described_organisations(body_doc))
+    return index_mentions(raw, doc_text(body_doc), described_organisations(body_doc), described_persons(body_doc))
 
 
 def index_mentions(raw_mentions: list[RawMention], body_text: str = "",
-                   organisations: set[str] = frozenset()) -> EntityIndex:
+                   organisations: set[str] = frozenset(), persons: set[str] = frozenset()) -> EntityIndex:
     """Group cleaned mentions into entities (pure: no spaCy objects needed).
 
     ``raw_mentions`` must be in reading order (title first, then body); ``body_text`` is
     used only to find acronym definitions such as "Ministry of Defence (MoD)";
     ``organisations`` are names (case-folded) the text describes as organisations
-    (:func:`described_organisations`).
+    (:func:`described_organisations`), ``persons`` those it describes as persons
+    (:func:`described_persons`).
     """
     items = [MentionItem(m, m.text, m.label) for m in raw_mentions]
     for item in items:
         repair_label(item)
     items = [item for item in items if item.text]
     organisations_by_description(items, organisations)
+    persons_by_description(items, persons)
     persons_by_their_parts(items)
     people = PersonGroups([item for item in items if item.label == PERSON])
     join_surnames_under_other_labels(items, people)

@@ -8,7 +8,9 @@ title and one word (``Mr Pande`` tagged ORG) is a PERSON; an ORG that names a co
 (``UK``) is a GPE.  One label per name across the article: a name the text describes
 as an organisation once (``Kestrel, the drone maker``; ``Dunmore, which makes seats``
 for a name tagged PERSON: :func:`described_organisations`) is an ORG in every mention
-not tagged as a place; a full name of two or three name-shaped words under another
+not tagged as a place; a name the text describes as a person once (``Nielsen, a former
+security official``: :func:`described_persons`) is a PERSON in every mention the model
+tagged as an organisation, building or unknown place; a full name of two or three name-shaped words under another
 label whose surname or first name the article tags PERSON on its own is a PERSON
 (``Tomasz Wierzbicki`` as ORG next to ``Wierzbicki``; :func:`persons_by_their_parts`).
 
@@ -17,8 +19,9 @@ a known person's full name or unambiguous surname joins that person (the model t
 "Putin" as ORG in some sentences) -- unless the article uses the word with another
 label at least twice without a sign of a person and more often than with one, which
 keeps the company ``Dell`` apart from ``Michael Dell``.  Signs of a person are a
-PERSON tag on the bare surname and being the subject of a speech or thinking verb
-(``said Campbell``, ``Nair explained``: :data:`PERSON_SUBJECT_VERBS`).  A one-word
+PERSON tag on the bare surname, being the subject of a speech or thinking verb
+(``said Campbell``, ``Nair explained``: :data:`PERSON_SUBJECT_VERBS`) and a place tag
+on a word that is no known place (``Menendez`` tagged GPE next to ``Bob Menendez``).  A one-word
 WORK_OF_ART, PRODUCT or EVENT joins only with such a verb (``Nair told`` tagged
 WORK_OF_ART).
 
@@ -37,6 +40,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from transforms.nlp import given_names
 from transforms.nlp.doc_access import appositions
 from transforms.nlp.entity_mentions import MentionItem
 from transforms.nlp.entity_org_rules import organisation_after_descriptor_spans
@@ -45,7 +49,7 @@ from transforms.nlp.entity_text import normalize_space
 from transforms.nlp.labels import (EVENT, FAC, GPE, INDEX_SURNAME_MISLABELS, INDEX_SURNAME_MISLABELS_WITH_SIGN,
                                    LOC, NORP, NUMERIC_LABELS, ORG, PERSON, PLACE_LABELS, PRODUCT, WORK_OF_ART)
 from transforms.nlp.lexicon import (ORG_DESIGNATOR_WORDS, ORG_NAME_FINAL_WORDS, ORG_NOUNS, ORGANISATION_WORDS,
-                                    ORG_LEGAL_SUFFIXES, PERSON_SUBJECT_VERBS, TITLE_WORDS)
+                                    ORG_LEGAL_SUFFIXES, PERSON_APPOSITION_NOUNS, PERSON_SUBJECT_VERBS, TITLE_WORDS)
 from transforms.nlp.person_names import (NAME_SHAPE, is_acronym, person_key, person_name, starts_with_courtesy_title,
                                          strip_titles, word_key)
 from transforms.nlp.places import is_broad_place, is_country, lookup_place, strip_leading_the
@@ -103,6 +107,44 @@ def described_organisations(doc) -> set[str]:
     return found
 
 
+def described_persons(doc) -> set[str]:
+    """Names the text describes as persons, case-folded: a proper noun (with its compounds)
+    in apposition with a noun only a person is described by
+    (:data:`~transforms.nlp.lexicon.PERSON_APPOSITION_NOUNS`: "Nielsen, a former security
+    official", "Ortega, the judge's daughter").  Tagged or not."""
+    found = set()
+    for i, related in appositions(doc).items():
+        token = doc[i]
+        if token.pos_ != "PROPN":
+            continue
+        # Written in lower case: "Senators 4, Red Wings 3" pairs two teams.
+        if any(t.pos_ == "NOUN" and t.is_lower and t.lemma_ in PERSON_APPOSITION_NOUNS
+               for t in (doc[r] for r in related)):
+            start = min([token.i] + [c.i for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"])
+            found.add(normalize_space(doc[start:token.i + 1].text).casefold())
+    return found
+
+
+def persons_by_description(items: list[MentionItem], described: set[str]) -> None:
+    """One label per name: a name the text describes as a person once ("Nielsen, a former
+    security official") is a person in all its mentions the model tagged as an
+    organisation, building or unknown place, when it is shaped like a name of one to three
+    words, none of them an organisation or title word, and is no known place.  Its full
+    name then joins it (:func:`persons_by_their_parts`)."""
+    for item in items:
+        if item.label not in _FULL_NAME_MISLABELS or item.text.casefold() not in described:
+            continue
+        words = item.text.split()
+        if not 1 <= len(words) <= 3 or not all(NAME_SHAPE.fullmatch(word) for word in words):
+            continue
+        if any(word_key(word) in TITLE_WORDS or word_key(word) in ORGANISATION_WORDS
+               or word_key(word) in ORG_NAME_FINAL_WORDS for word in words):
+            continue
+        if lookup_place(item.text) is not None:
+            continue
+        item.label = PERSON
+
+
 # Labels a person's full name gets by mistake when the model knows the person's surname or
 # first name elsewhere in the article ("Tomasz Wierzbicki" as ORG, "Wierzbicki" as PERSON).
 _FULL_NAME_MISLABELS = frozenset({ORG, GPE, LOC, FAC, NORP, PRODUCT, WORK_OF_ART, EVENT})
@@ -147,8 +189,9 @@ def join_surnames_under_other_labels(items: list[MentionItem], people: PersonGro
 
     A full name or a title ("President Putin") always joins.  A bare surname joins unless
     the article uses the word as something else: at least twice without a sign of a
-    person, and more often than with one.  Signs of a person are a PERSON tag and being
-    the subject of a speech or thinking verb ("said Campbell"); a mention of a label that
+    person, and more often than with one.  Signs of a person are a PERSON tag, being
+    the subject of a speech or thinking verb ("said Campbell") and a place tag on a word
+    no gazetteer knows (``_placed_nowhere``); a mention of a label that
     is rarely a surname by mistake (WORK_OF_ART, PRODUCT, EVENT) takes part only with
     such a sign ("Nair told ...").
     """
@@ -172,13 +215,29 @@ def join_surnames_under_other_labels(items: list[MentionItem], people: PersonGro
     person_uses = Counter(" ".join(person_key(person_name(item.text))) for item in items
                           if item.label == PERSON)
     other_uses = Counter()
-    for _, _, word, decided, spoke in candidates:
+    for item, gid, word, decided, spoke in candidates:
         if not decided:
-            (person_uses if spoke else other_uses)[word] += 1
+            sign = spoke or (_placed_nowhere(item) and _opens_with_a_given_name(people.canonical[gid]))
+            (person_uses if sign else other_uses)[word] += 1
     for item, gid, word, decided, _ in candidates:
         if decided or not (other_uses[word] >= 2 and other_uses[word] > person_uses[word]):
             item.label = PERSON
             item.group = ("PERSON", gid)
+
+
+def _placed_nowhere(item: MentionItem) -> bool:
+    """A mention tagged as a place or building that no gazetteer knows ("Menendez" tagged GPE
+    next to "Bob Menendez"): the model's guess for a surname it does not know, so a sign of
+    the person when the person's full name opens with a given name (a company named like its
+    founder is tagged ORG; a real place such as "Fairfax" is in the gazetteer and no sign;
+    "Stadia" tagged GPE next to "Google Stadia" tagged PERSON is not joined)."""
+    return item.label in (GPE, LOC, FAC) and lookup_place(item.text) is None
+
+
+def _opens_with_a_given_name(full_name: str) -> bool:
+    names = given_names.stored()
+    first = full_name.split()[0]
+    return names.is_given_name(first) or first.casefold() in names.also_words
 
 
 def _speaks_as_a_person(item: MentionItem) -> bool:

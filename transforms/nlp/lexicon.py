@@ -151,6 +151,16 @@ ROLE_NOUNS = OFFICE_NOUNS | _words("""
     singer-songwriter star veteran retiree pensioner graduate officer engineer inventor
     developer
 """)
+# Nouns that describe only a person in apposition ("Nielsen, a former security official
+# who ..."): offices and roles no company or club holds (unlike "leader", "owner",
+# "developer", "winner"), and words for relatives.  A name described so is a person in all
+# its mentions (entity_labels.persons_by_description).
+PERSON_APPOSITION_NOUNS = _words("""
+    senator congressman congresswoman governor mayor minister ambassador envoy judge lawyer
+    attorney professor politician actor actress singer official staffer aide adviser advisor
+    nominee lawmaker legislator spokesman spokeswoman daughter son wife husband mother father
+    brother sister widow widower
+""")
 # Endings that make a noun a word for a person by role ("economist", "spokesman"), and
 # nouns with those endings that are not.
 ROLE_SUFFIXES = ("ist", "man", "woman")
@@ -304,14 +314,14 @@ SPEECH_VERBS = _words("""
     complain concede agree repeat vow promise boast joke quip tweet describe reveal report
     caution plead demand retort counter protest assert affirm mutter shout cry exclaim
     answer whisper recount testify threaten call dub brand label term speak pledge hail
-    forecast
+    forecast press
 """)
 # The phrasal cue "He went on: ...", by its lemma and particle.
 GO_ON = "go on"
 # Cues that only report speech when they frame a quotation ("he continued: ..."), not
 # when a partial quotation merely depends on them ("if Western countries continue with
 # what he calls "unfriendly" actions").
-FRAME_ONLY_SPEECH_VERBS = _words("continue add answer counter repeat agree note state report ask cry") | {GO_ON}
+FRAME_ONLY_SPEECH_VERBS = _words("continue add answer counter repeat agree note state report ask cry press") | {GO_ON}
 # Cues that label rather than introduce: a quotation right after them is embedded.
 LABELLING_VERBS = _words("call dub brand label term describe accuse threaten")
 # Cues that report words about the future (a forecast, a promise): a lower-case quotation
@@ -324,6 +334,11 @@ PERSON_SUBJECT_VERBS = _words("""
     write speak joke laugh recall describe suggest signal warn urge hint complain confess
     think believe feel hope want wish fear know reckon wonder doubt expect
 """)
+# Verbs of questioning someone ("Quayle asked Pollard", "Vance pressed him") and nouns of an
+# interview ("in an interview with X"): they pair an asker with the one answering, for
+# interviews written up as alternating turns (quotes.exchanges).
+ASKING_VERBS = _words("ask press question quiz grill interview")
+INTERVIEW_NOUNS = _words("interview")
 # Verbs that give a text's words ("the statement read", "it read"): cues only when a text
 # (COMMUNICATION_NOUNS) or *it* is their subject, not when a person reads something.
 TEXT_VERBS = _words("read")
