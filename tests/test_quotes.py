@@ -1087,3 +1087,82 @@ def test_a_person_writing_a_letter_is_no_organisation_because_of_an_it_in_a_quot
             'to staff that the firm would "learn from this". "Our reputation took thirty years to build," she '
             'wrote.')
     assert speakers(nlp, body, with_labels=True)[-1] == ("Olivia Marsh", "PERSON")
+
+
+# ---------------------------------------------------------------------------------------
+# Round 5: interviews and hearings (issue 11; texts written for these tests)
+# ---------------------------------------------------------------------------------------
+
+def test_a_question_then_its_asker_named_after_it_frames_the_question(nlp):
+    # A question mark cannot take the comma that keeps a quotation open for its frame.
+    body = ('House Speaker Gareth Pollard said on Wednesday that his party would stay the course.\n\n'
+            '\u201cVoters are saying this is the start of a comeback. What do you take from the loss?\u201d '
+            'Fox News host Dermot Quayle asked Pollard on his show.\n\n'
+            '\u201cIs it going to be a choice for the party, one wing or the other?\u201d Quayle asked.\n\n'
+            '\u201cWhy would anyone vote for that?\u201d The question hung in the air.')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [(r["speaker"], r["cue"]) for r in rows[:2]] == [("Dermot Quayle", "ask"), ("Dermot Quayle", "ask")]
+    assert rows[2]["cue"] is None        # no reporting verb after it: the sentence ended
+
+
+def test_a_cue_governed_by_another_verb_still_frames_the_quotation(nlp):
+    body = ('Gareth Pollard spoke to the station on Wednesday.\n\n'
+            '\u201cIt depends on what you mean by that \u2014 on the agenda, no,\u201d Pollard began to reply.')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert [(r["speaker"], r["cue"]) for r in rows] == [("Gareth Pollard", "reply")]
+
+
+def test_pressed_frames_a_quotation_but_pressing_a_button_is_no_cue(nlp):
+    body = ('Ingrid Vance interviewed the speaker.\n\n'
+            '\u201cIf you look at the numbers, twice as many people came out against the president,\u201d '
+            'Vance pressed.\n\nHe pressed the button marked "stop the whole machine right now" twice.')
+    rows = analyze_text(None, body, nlp=nlp)["quotes"]
+    assert (rows[0]["speaker"], rows[0]["cue"]) == ("Ingrid Vance", "press")
+    assert rows[1]["cue"] is None
+
+
+_INTERVIEW = ('Gareth Pollard told the station\u2019s Ingrid Vance on Wednesday that his party had failed to '
+              'explain its plans.\n\n'
+              '\u201cIf you look at the numbers, twice as many people came out against the president,\u201d '
+              'Vance pressed.\n\n'
+              '\u201cSo yes or no, is it a referendum on the president?\u201d\n\n'
+              '\u201cIt depends on what you mean by that \u2014 on the agenda, no,\u201d Pollard began to reply.\n\n'
+              '\u201cOn the man,\u201d Vance said.\n\n'
+              '\u201cI don\u2019t think it is ever a matter of personality. It was about the economy.\u201d')
+
+
+def test_an_interview_in_alternating_turns_gives_the_answer_to_the_one_questioned(nlp):
+    assert speakers(nlp, _INTERVIEW) == ["Ingrid Vance", "Ingrid Vance", "Gareth Pollard", "Ingrid Vance",
+                                         "Gareth Pollard"]
+
+
+def test_in_an_interview_with_names_the_asker(nlp):
+    body = ('Gareth Pollard said in an interview with Ingrid Vance that the vote was lost on the economy.\n\n'
+            '\u201cWas it the president, then, or was it the party?\u201d Vance asked.\n\n'
+            '\u201cOn the man,\u201d Vance said.\n\n'
+            '\u201cIt was never about one man. It was about jobs and about wages.\u201d')
+    assert speakers(nlp, body)[-1] == "Gareth Pollard"
+
+
+def test_without_an_exchange_a_paragraph_after_a_question_continues_its_speaker(nlp):
+    # Nobody asks or tells anyone here: the resident goes on speaking.
+    body = ('The council met residents on Tuesday. Its leader, Helen Marsh, said the budget was fixed.\n\n'
+            '"Why should we pay for a road we never use?" asked Tom Baxley, a resident.\n\n'
+            '"The council has done nothing for this end of town in ten years."')
+    assert speakers(nlp, body)[-2:] == ["Tom Baxley", "Tom Baxley"]
+
+
+def test_the_asker_continuing_in_the_same_paragraph_keeps_the_words(nlp):
+    body = ('Gareth Pollard told the station\u2019s Ingrid Vance that the vote was lost.\n\n'
+            '"On the man," Vance said. "It was always about the man and nobody else at all."')
+    assert speakers(nlp, body) == ["Ingrid Vance", "Ingrid Vance"]
+
+
+def test_a_hearing_witness_named_as_an_organisation_is_a_person_when_described_as_one(nlp):
+    body = ('Speaking at her confirmation hearing, Kirsa Quintanilla said she is "not prepared to decide it".\n\n'
+            'Sen. Maggie Holloway urged Quintanilla to "read the report", adding "What I heard in your answer is '
+            'politics before science."\n\n'
+            'Quintanilla, a former security official who now serves as deputy chief of staff, told the committee '
+            'that she agrees the issue is important.\n\n'
+            '\u201cI can\u2019t unequivocally state it\u2019s caused by humans,\u201d she said.')
+    assert speakers(nlp, body)[-1] == "Kirsa Quintanilla"

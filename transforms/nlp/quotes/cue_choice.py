@@ -66,8 +66,19 @@ def _frames_after(quote: Quote, after: list, cue_token) -> bool:
     last = quote.text.rstrip(_INNER_CLOSING_MARKS)[-1:]
     ends_open = last in ",?!—–-…:;" or after[0].text in (",", "—", "–") \
         or after[0].is_lower or after[0].i == cue_token.i
-    subject_only = not any(t.pos_ in CLAUSE_POS for t in after if t.i < cue_token.i)
+    governing = _verbs_governing(cue_token)
+    subject_only = not any(t.pos_ in CLAUSE_POS and t.i not in governing for t in after if t.i < cue_token.i)
     return ends_open and subject_only
+
+
+def _verbs_governing(cue_token) -> set[int]:
+    """The verbs a cue is the complement of ("began to reply", "was quick to add"): part of
+    the frame, not a clause of their own."""
+    found, token = set(), cue_token
+    while token.dep_ == "xcomp" and token.head is not token:
+        token = token.head
+        found.add(token.i)
+    return found
 
 
 # Marks that close a quotation inside a quotation, at its very end.

@@ -78,6 +78,8 @@ class DocView:
     described_orgs: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # Memo of resolution.canonical per entity span: it reads only the index, labels and doc.
     canonical_of: dict[tuple[int, int, str], tuple[str, str]] = field(default_factory=dict)
+    # asker's name -> the person they question (exchanges.exchange_pairs), built on first use
+    exchanges: dict[str, Speaker] | None = None
     _paragraph_starts: list[int] | None = field(default=None, repr=False)
     _narrative_ranks: list[int] | None = field(default=None, repr=False)
 

@@ -19,7 +19,8 @@ from transforms.nlp.quotes.doc_view import (DocView, Quote, Speaker, entity_inde
 from transforms.nlp.quotes.marks import (SENTENCE_END, find_quote_spans, is_scare_quote, paragraph_spans,
                                          quote_text)
 from transforms.nlp.quotes.cues import cue_of
-from transforms.nlp.quotes.frames import after_window, before_window
+from transforms.nlp.quotes.exchanges import answer_turn_speaker
+from transforms.nlp.quotes.frames import CLAUSE_POS, after_window, before_window
 from transforms.nlp.quotes.cue_choice import choose_cues
 from transforms.nlp.quotes.cue_subjects import cue_subject
 from transforms.nlp.quotes.speaker_tokens import find_speaker_token
@@ -57,6 +58,9 @@ def _build_view(body_doc, index) -> DocView:
         ends_sentence = words[-1:] in tuple(SENTENCE_END) and not (after[:1].islower() or after[:1] == ",")
         view.quotes.append(Quote(span=span, text=words, first=first, last=last,
                                   paragraph=view.paragraph_of(span.start), ends_sentence=ends_sentence))
+    for quote in view.quotes:
+        if quote.ends_sentence and _speaker_and_cue_follow(view, quote):
+            quote.ends_sentence = False
     for ent in body_doc.ents:
         grouped = grouped_as_non_person(view, ent)     # a company the model tagged PERSON
         if ent.label_ == "PERSON" and view.owner[ent.start] < 0 and grouped is None:
@@ -75,6 +79,29 @@ def _build_view(body_doc, index) -> DocView:
                 view.org_kinds.setdefault(kind, set()).add(name)
     collect_subjects(view)
     return view
+
+
+# Question and exclamation marks that end a quotation but not always its sentence.
+_OPEN_ENDINGS = ("?", "!")
+# How many words a speaker's noun phrase between a quotation and its cue may have
+# ("Fox News host Brian Kilmeade asked").
+_MAX_SUBJECT_WORDS = 8
+
+
+def _speaker_and_cue_follow(view: DocView, quote: Quote) -> bool:
+    """``"...?" Fox News host Dermot Quayle asked Pollard``: a quotation ending in a question
+    or exclamation mark goes on into its frame when only the cue's subject, whatever its
+    case, stands between it and a reporting verb (a comma cannot follow those marks)."""
+    if quote.text[-1:] not in _OPEN_ENDINGS:
+        return False
+    doc = view.doc
+    for i in range(quote.last + 1, min(len(doc), quote.last + 2 + _MAX_SUBJECT_WORDS)):
+        token = doc[i]
+        if is_paragraph_break(token) or view.owner[i] >= 0 or token.is_punct:
+            return False
+        if token.pos_ in CLAUSE_POS:
+            return bool(cue_of(token)) and any(c.dep_ == "nsubj" and quote.last < c.i < i for c in token.children)
+    return False
 
 
 def _previous_speaker(view: DocView, quote: Quote, before: list) -> Speaker | None:
@@ -238,6 +265,15 @@ def _rule_after_embedded_post(view: DocView, quote: Quote, frame: Frame) -> Deci
     return Decision(None, Speaker(name, label, "explicit", gender_of(view, name)))
 
 
+def _rule_exchange_answer(view: DocView, quote: Quote, frame: Frame) -> Decision | None:
+    """A frameless quotation paragraph right after an interviewer's turn is the answer of
+    the one they question (``exchanges``: interviews and hearings in alternating turns)."""
+    if not frame.starts_sentence or frame.cues:
+        return None
+    speaker = answer_turn_speaker(view, quote)
+    return Decision(None, speaker) if speaker is not None else None
+
+
 def _rule_follow_on(view: DocView, quote: Quote, frame: Frame) -> Decision | None:
     """A quotation with no frame at all continues the speech of whoever was just speaking."""
     if not frame.starts_sentence:
@@ -257,6 +293,7 @@ ATTRIBUTION_RULES = (
     _rule_cue,
     _rule_colon_frame,
     _rule_after_embedded_post,
+    _rule_exchange_answer,
     _rule_follow_on,
 )
 
