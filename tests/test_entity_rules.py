@@ -78,6 +78,14 @@ def test_a_name_after_a_word_for_an_organisation_is_one(nlp):
     assert ("Tin Lantern", "ORG") in found
 
 
+def test_a_hyphenated_descriptor_as_the_tokenizer_splits_it_still_describes(nlp):
+    # The tokenizer makes "start-up" three tokens; a company named after a given name.
+    found = ents(nlp, "A regulator fined the payments start-up Folake Wallet on Monday. "
+                      "He gave a warm-up Talk before the match.")
+    assert ("Folake Wallet", "ORG") in found
+    assert not any(text.startswith("Talk") and label == "ORG" for text, label in found)
+
+
 def test_descriptor_rule_leaves_titles_days_and_jobs_alone(nlp):
     found = ents(nlp, "The company Chief Executive Rosa Penhale spoke. The firm Monday denied it. "
                       "The publisher Rupert Halloway retired.")

@@ -76,10 +76,26 @@ def is_org_name_token(token) -> bool:
     return text[:1].isupper() and any(ch.isalpha() for ch in text) and token.pos_ in ("PROPN", "NOUN", "X")
 
 
+# Hyphenated descriptors as the tokenizer splits them: "start-up" is "start", "-", "up".
+_HYPHENATED_DESCRIPTORS = {tuple(word.split("-")) for word in ORG_DESCRIPTOR_NOUNS if "-" in word}
+
+
+def _descriptor_ends(doc: Doc) -> list[int]:
+    """Indexes of the last token of every organisation descriptor
+    (:data:`~transforms.nlp.lexicon.ORG_DESCRIPTOR_NOUNS`), hyphenated ones included."""
+    found = token_indexes(doc, LOWER, ORG_DESCRIPTOR_NOUNS)
+    for first, last in _HYPHENATED_DESCRIPTORS:
+        for i in token_indexes(doc, LOWER, (last,)):
+            if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == first \
+                    and not doc[i - 2].whitespace_ and not doc[i - 1].whitespace_:
+                found.append(i)
+    return sorted(found)
+
+
 def organisation_after_descriptor_spans(doc: Doc) -> list[Span]:
     """"research firm IDC", "the record label Big Machine" -> ORG spans."""
     spans = []
-    for i in token_indexes(doc, LOWER, ORG_DESCRIPTOR_NOUNS):
+    for i in _descriptor_ends(doc):
         token = doc[i]
         if not token.is_lower or token.i + 1 >= len(doc):
             continue
