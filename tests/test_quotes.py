@@ -1158,11 +1158,16 @@ def test_the_asker_continuing_in_the_same_paragraph_keeps_the_words(nlp):
     assert speakers(nlp, body) == ["Ingrid Vance", "Ingrid Vance"]
 
 
-def test_a_hearing_witness_named_as_an_organisation_is_a_person_when_described_as_one(nlp):
-    body = ('Speaking at her confirmation hearing, Kirsa Quintanilla said she is "not prepared to decide it".\n\n'
-            'Sen. Maggie Holloway urged Quintanilla to "read the report", adding "What I heard in your answer is '
-            'politics before science."\n\n'
-            'Quintanilla, a former security official who now serves as deputy chief of staff, told the committee '
-            'that she agrees the issue is important.\n\n'
-            '\u201cI can\u2019t unequivocally state it\u2019s caused by humans,\u201d she said.')
-    assert speakers(nlp, body)[-1] == "Kirsa Quintanilla"
+def test_a_later_quotation_of_the_paragraph_after_a_post_keeps_its_own_frame(nlp):
+    body = ('Randall Ostrova says he has "never offered to sell the network and has no such plan."\n\n'
+            '\u2014 Marta Kellin (@mkellin) November 8, 2017\n\n'
+            '\u201cWe are in active talks with the department,\u201d finance chief Jon Steffens told the Tribune. '
+            '\u201cI cannot comment on those talks. But I can say the timing is now uncertain.\u201d')
+    assert speakers(nlp, body)[-2:] == ["Jon Steffens", "Jon Steffens"]
+
+
+def test_a_company_s_unnamed_ceo_is_no_speaker_named_after_the_company(nlp):
+    body = ('Halvern Media and Quorra Telecom agreed to merge in October.\n\n'
+            '\u201cWe think Quorra has tremendous capabilities that we do not have on our own,\u201d Halvern '
+            'Media\u2019s CEO said at the time.')
+    assert speakers(nlp, body) == [None]

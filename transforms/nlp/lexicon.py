@@ -149,7 +149,7 @@ ROLE_NOUNS = OFFICE_NOUNS | _words("""
     driver cyclist producer writer novelist artist musician rapper comedian presenter host
     chef designer pilot teenager student pupil teacher victim suspect defendant
     singer-songwriter star veteran retiree pensioner graduate officer engineer inventor
-    developer
+    developer ceo cfo coo cto
 """)
 # Nouns that describe only a person in apposition ("Nielsen, a former security official
 # who ..."): offices and roles no company or club holds (unlike "leader", "owner",

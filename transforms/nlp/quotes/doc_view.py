@@ -88,6 +88,10 @@ class DocView:
             self._paragraph_starts = [s for s, _ in self.paragraphs]
         return max(0, bisect.bisect_right(self._paragraph_starts, char) - 1)
 
+    def opens_paragraph(self, quote: "Quote") -> bool:
+        """Whether the quotation is the first thing in its paragraph."""
+        return self.paragraphs[quote.paragraph][0] == quote.span.start
+
     def narrative_paragraph_of(self, char: int) -> int:
         """The paragraph of ``char`` counting only paragraphs with words outside quotation
         marks: a paragraph that only continues a quotation ("They said ... "..."" ¶ ""..."" ¶

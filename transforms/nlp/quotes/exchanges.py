@@ -100,16 +100,10 @@ def _interview_with(view: DocView, noun, pairs: dict[str, Speaker]) -> None:
                     pairs[asker.name] = answerer
 
 
-def _opens_paragraph(view: DocView, quote: Quote) -> bool:
-    """Whether only opening marks stand between the quotation's paragraph start and it."""
-    start = view.paragraphs[quote.paragraph][0]
-    return start == quote.span.start
-
-
 def answer_turn_speaker(view: DocView, quote: Quote) -> Speaker | None:
     """Who answers in a frameless quotation paragraph right after an asker's turn (module
     docstring), else None."""
-    if quote.text.rstrip(_CLOSING)[-1:] == "?" or quote.paragraph == 0 or not _opens_paragraph(view, quote):
+    if quote.text.rstrip(_CLOSING)[-1:] == "?" or quote.paragraph == 0 or not view.opens_paragraph(quote):
         return None
     number = view.quotes.index(quote)
     if number == 0:

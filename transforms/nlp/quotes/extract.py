@@ -253,8 +253,8 @@ def _rule_after_embedded_post(view: DocView, quote: Quote, frame: Frame) -> Deci
     """A quotation with no frame opening the paragraph right after an embedded post's
     signature ("— Tottenham Hotspur (@SpursOfficial) November 20, 2019") continues the
     post: its author speaks (the article's entity of that name, else the name as written)."""
-    if not frame.starts_sentence or frame.cues or quote.paragraph == 0:
-        return None
+    if not frame.starts_sentence or frame.cues or quote.paragraph == 0 or not view.opens_paragraph(quote):
+        return None   # a later quotation of the paragraph belongs to its own frame ("...," X told Y. "...")
     start, end = view.paragraphs[quote.paragraph - 1]
     match = _POST_SIGNATURE.match(doc_text(view.doc)[start:end])
     if match is None:
