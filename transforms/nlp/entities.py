@@ -9,7 +9,7 @@ in its own module:
    spans trimmed, junk dropped, a courtesy title put back into the mention.
 2. **Label repairs** (:mod:`transforms.nlp.entity_labels`): acronyms, courtesy titles and
    countries under the wrong label; a name described as an organisation once is one
-   everywhere; a full name under another label whose surname or first name is a PERSON
+   everywhere, and so is a name described as a person; a full name under another label whose surname or first name is a PERSON
    here is that person.
 3. **People** (:mod:`transforms.nlp.entity_people`): full names grouped, one-word mentions
    joined to their full name, the canonical name chosen.
