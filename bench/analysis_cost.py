@@ -33,8 +33,12 @@ def main(argv=None) -> int:
     from transforms.nlp.entity_repairs import COMPONENT_NAME, news_entity_repairs
     from transforms.nlp.model import load_model
 
+    folder = corpus_dir_from(args.corpus) / "text" / "bbc"
+    files = sorted(folder.rglob("*.txt"))
+    if not files:
+        print(f"SKIPPED: no articles in {folder} (set NEWS_INGEST_CORPUS or pass --corpus)")
+        return 0
     nlp = load_model()
-    files = sorted((corpus_dir_from(args.corpus) / "text" / "bbc").rglob("*.txt"))
     pairs = [read_with_pipeline_reader(path.read_bytes(), path.resolve().as_uri()) for path in files]
     with nlp.select_pipes(disable=[COMPONENT_NAME]):
         raw = [list(nlp.pipe(texts, batch_size=16)) for texts in ([b for _, b in pairs], [t or "" for t, _ in pairs])]
