@@ -16,7 +16,6 @@ import argparse
 import cProfile
 import gc
 import time
-from pathlib import Path
 
 from bench.eval_nlp import corpus_dir_from
 from bench.gold_texts import read_with_pipeline_reader
