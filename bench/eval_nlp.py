@@ -62,13 +62,15 @@ HELDOUT_GOLD = REPO_ROOT / "tests" / "gold" / "bbc_heldout.json"
 # Modern (2019) web news and articles written for the set; the held-out one is looked at once.
 # A held-out set that has been looked at is retired into development (tests/gold/README.md):
 # modern_dev2 was the first modern held-out set, modern_dev4a/4b the second, modern_dev5a/5b the
-# third and modern_dev6a/6b (feed items) the fourth (first looks 2026-12-03); modern_heldout5a/5b
-# are the slot for a fifth pair, to be labelled apart from all of them before any tuning on it.
+# third, modern_dev6a/6b (feed items) the fourth and modern_dev7a/7b the fifth (first looks
+# 2026-12-03); modern_heldout6a/6b are the slot for a sixth pair, to be labelled apart from all of
+# them before any tuning on it (the shared corpus has no unused news text left).
 MODERN_DEV_GOLDS = tuple(REPO_ROOT / "tests" / "gold" / f"modern_{name}.json"
-                         for name in ("dev", "dev2", "dev3", "dev4a", "dev4b", "dev5a", "dev5b", "dev6a", "dev6b"))
+                         for name in ("dev", "dev2", "dev3", "dev4a", "dev4b", "dev5a", "dev5b", "dev6a", "dev6b",
+                                      "dev7a", "dev7b"))
 MODERN_DEV_GOLD = MODERN_DEV_GOLDS[0]
 MODERN_HELDOUT_GOLDS = tuple(REPO_ROOT / "tests" / "gold" / f"modern_{name}.json"
-                             for name in ("heldout5a", "heldout5b"))
+                             for name in ("heldout6a", "heldout6b"))
 CORPUS_ENV = "NEWS_INGEST_CORPUS"
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 
