@@ -2,8 +2,9 @@
 
 Commits ``--windows`` quiet panes (default 288: a day of 300 s windows) the way a Dataflow
 worker does (``stream_sink.CommitWindowFn``, in this process, no lock): each polled one
-feed that answered 304, so it has one validator update, no article, no file to write,
-and balanced books.  Counts the files under ``_runs/`` and ``_state/`` after the day,
+feed that answered 304 repeating the ETag the job sent (read by ``ReadSourceFn``, whose
+validator update, if any, the pane carries), so it has no article, no file to write, and
+balanced books.  Counts the files under ``_runs/`` and ``_state/`` after the day,
 then after the daily ``news-ingest compact --keep_days 30`` folding
 (``pipelines.compact.fold_records``), and checks that every window's counts are still
 found (``run_catalog``: windows and summed ``sources``).  Run it in two checkouts for a
@@ -30,10 +31,25 @@ def count_files(out: Path) -> dict[str, int]:
             for folder in ("_runs", "_state")}
 
 
+FEEDS = [f"http://127.0.0.1/feed/{n}" for n in range(7)]
+# What the job read from _state at its start and sends with each poll (If-None-Match).
+KNOWN = {url: {"etag": '"unchanged"', "checked_at": "2026-12-02T23:55:00+00:00"} for url in FEEDS}
+
+
 def quiet_pane(start: int) -> list:
-    url = f"http://127.0.0.1/feed/{start % 7}"
-    return [("validator", (url, {"etag": '"unchanged"', "checked_at": "2026-12-03T12:00:00+00:00"})),
-            ("count", "sources"), ("count", "sources_not_modified")]
+    """A window's pane: it polled one feed, which answered 304, read by the pipeline's ``ReadSourceFn``."""
+    import apache_beam as beam
+
+    from transforms.fetch import FetchResult
+    from transforms.sources.discover import SourceRef
+    from transforms.sources.read import VALIDATORS, ReadSourceFn
+
+    url = FEEDS[start % len(FEEDS)]
+    answer = FetchResult(url=url, final_url=url, status=304, not_modified=True, etag='"unchanged"', attempts=1)
+    read = ReadSourceFn(validators=KNOWN, prefetched={url: answer})
+    updates = [out.value for out in read.process(SourceRef(url, "url"))
+               if isinstance(out, beam.pvalue.TaggedOutput) and out.tag == VALIDATORS]
+    return [("validator", update) for update in updates] + [("count", "sources"), ("count", "sources_not_modified")]
 
 
 def main(argv=None) -> int:

@@ -200,6 +200,29 @@ def test_failure_changes_nothing():
     assert validator_update(_result(status=503, body=None, error_reason="http-503", error_detail="x")) is None
 
 
+def test_a_response_repeating_the_known_validators_is_no_update():
+    """Only checked_at would change, which nothing reads: no journal file, no store rewrite."""
+    known = {URL: {"etag": '"a"', "last_modified": "Wed, 21 Oct 2015 07:28:00 GMT", "checked_at": "earlier"}}
+    repeated = dict(etag='"a"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT")
+    assert validator_update(_result(status=304, body=None, not_modified=True, **repeated), WHEN, known=known) is None
+    assert validator_update(_result(**repeated), WHEN, known=known) is None
+    assert validator_update(_result(), WHEN, known={}) is None  # nothing known to forget
+
+
+@pytest.mark.parametrize("fields", [dict(etag='"b"', last_modified="Wed, 21 Oct 2015 07:28:00 GMT"),
+                                    dict(etag='"a"'),  # Last-Modified no longer sent
+                                    dict(etag='"a"', last_modified="Thu, 22 Oct 2015 07:28:00 GMT")])
+def test_a_response_changing_a_known_validator_is_an_update(fields):
+    known = {URL: {"etag": '"a"', "last_modified": "Wed, 21 Oct 2015 07:28:00 GMT"}}
+    assert validator_update(_result(**fields), WHEN, known=known) == (URL, dict(fields, checked_at=WHEN.isoformat()))
+
+
+def test_known_validators_still_let_a_new_url_be_stored_and_a_known_one_forgotten():
+    known = {URL: {"etag": '"a"'}}
+    assert validator_update(_result(url="https://other.example/rss", etag='"x"'), WHEN, known=known)[1]["etag"] == '"x"'
+    assert validator_update(_result(), WHEN, known=known) == (URL, None)
+
+
 def test_merge_sets_replaces_forgets_and_keeps():
     previous = {URL: {"etag": '"old"'}, "https://keep.example/": {"etag": '"k"'},
                 "https://gone.example/": {"etag": '"g"'}}

@@ -100,6 +100,25 @@ def test_a_304_is_an_unchanged_source_with_its_validators():
     assert read.unchanged and read.articles == [] and read.validator_update[1]["etag"] == '"7"'
 
 
+def test_a_304_repeating_the_validators_sent_has_no_update_in_the_check_and_the_pipeline():
+    """Nothing to journal or save: the validators the next request sends are those sent now."""
+    import apache_beam as beam
+
+    from transforms.sources.read import ReadSourceFn
+
+    ref = SourceRef("http://127.0.0.1/feed", "url")
+    sent = {ref.uri: {"etag": '"7"', "checked_at": "2026-12-03T12:00:00+00:00"}}
+
+    def not_modified(uri):
+        return FetchResult(url=uri, final_url=uri, status=304, not_modified=True, etag='"7"')
+
+    read = read_for_check(ref, not_modified, 1000, sent)
+    assert read.unchanged and read.validator_update is None
+    fn = ReadSourceFn(validators=sent, prefetched={ref.uri: not_modified(ref.uri)})
+    tags = [out.tag for out in fn.process(ref) if isinstance(out, beam.pvalue.TaggedOutput)]
+    assert tags == ["unchanged"] and fn._validators == sent
+
+
 @pytest.mark.slow
 def test_runs_with_nothing_new_skip_beam_and_runs_with_something_new_do_not(tmp_path, seed_path, monkeypatch):
     """Three sources: a feed answering 304, a feed without validators listing only written items, a seed file."""
@@ -126,6 +145,8 @@ def test_runs_with_nothing_new_skip_beam_and_runs_with_something_new_do_not(tmp_
         server.route("/plain.xml", lambda request: Reply(200, plain, {"Content-Type": "application/rss+xml"}))
         first = run("r1")
         assert first["balance"]["articles_written"] == 3 + plain_items + 1
+        store = out / "_state" / "http_validators.json"
+        store_inode = store.stat().st_ino
 
         with monkeypatch.context() as patched:
             patched.setattr(batch.beam, "Pipeline", beam_must_not_start)
@@ -142,6 +163,8 @@ def test_runs_with_nothing_new_skip_beam_and_runs_with_something_new_do_not(tmp_
             assert json.loads((out / "_SUCCESS").read_text()) == {
                 "run_id": "r2", "finished_at": quiet["finished_at"], "manifest": str(record)}
             assert json.loads(record.read_text())["totals"]["quiet_runs"] == 1
+            # the 304 repeated the stored ETag: the store is not rewritten (a rewrite renames a new file over it)
+            assert store.stat().st_ino == store_inode
             assert not (out / "_staging").exists()
 
             server.route("/feed.xml", GrowingFeed(every_s=3600.0, initial=4))   # one new item

@@ -12,6 +12,12 @@ File format (versioned, human-readable)::
                     {"etag": "\\"abc\\"", "last_modified": "Wed, 21 Oct 2015 07:28:00 GMT",
                      "checked_at": "2025-03-01T12:00:00+00:00"}}}
 
+``checked_at`` is for a person reading the store: when a response last set or changed the
+entry.  No code reads it (requests send only the ETag and Last-Modified, nothing is
+refreshed or expired by age), so a response that repeats the validators already known is
+not written at all (``validator_update(..., known=...)``): a poll whose feeds all answer
+304 leaves neither a journal file nor a rewritten store.
+
 Commits that hold no lock (the windows of a Dataflow streaming job, which commit at once on
 their own workers) must not read, merge and rewrite that file: two at once would lose one
 window's validators.  Each writes its updates to a file of its own instead
@@ -90,22 +96,42 @@ def parse_store(document, source: str = "<memory>") -> ValidatorStore:
     return store
 
 
-def validator_update(result, checked_at: _dt.datetime | None = None) -> ValidatorUpdate | None:
+def validator_update(result, checked_at: _dt.datetime | None = None, *,
+                     known: Mapping[str, Validators] | None = None) -> ValidatorUpdate | None:
     """What a ``FetchResult`` says about its URL's validators, as a small picklable update.
 
     * success (200 or 304) with an ETag or Last-Modified: store them (a 304 result already
       carries the validators that were sent when the server did not repeat them);
     * success without either: forget the URL (the old validators no longer describe it);
     * failure: None, i.e. keep what was stored; one bad run must not force full downloads.
+
+    With ``known`` (the validators by URL the request was made from), an update that would
+    change none of them is None as well (``changes_validators``): only ``checked_at`` would
+    differ, and nothing reads it.
     """
     if result.error_reason is not None:
         return None
     entry = {key: value for key, value in (("etag", result.etag), ("last_modified", result.last_modified))
              if value}
     if not entry:
-        return (result.url, None)
-    entry["checked_at"] = (checked_at or _dt.datetime.now(_dt.timezone.utc)).isoformat(timespec="seconds")
-    return (result.url, entry)
+        update = (result.url, None)
+    else:
+        entry["checked_at"] = (checked_at or _dt.datetime.now(_dt.timezone.utc)).isoformat(timespec="seconds")
+        update = (result.url, entry)
+    if known is not None and not changes_validators(known, update):
+        return None
+    return update
+
+
+def changes_validators(known: Mapping[str, Validators], update: ValidatorUpdate) -> bool:
+    """Whether ``update`` changes the ETag or Last-Modified ``known`` holds for its URL (or forgets a known URL)."""
+    url, entry = update
+    if entry is None:
+        return url in known
+
+    def sent(validators: Mapping[str, str]) -> tuple:
+        return tuple(validators.get(key) or None for key in VALIDATOR_KEYS)
+    return url not in known or sent(entry) != sent(known[url])
 
 
 def merge_validators(previous: Mapping[str, Validators], updates: Iterable[ValidatorUpdate | None]) -> ValidatorStore:

@@ -62,11 +62,12 @@ def all_refs(plan, limit: int = MAX_SOURCES) -> list[SourceRef]:
     return list(refs.values())
 
 
-def read_for_check(ref: SourceRef, fetch, max_file_bytes: int) -> SourceRead:
-    """One source read as ``ReadSourceFn`` reads it (``read_source``); NotQuiet where that would give a reject."""
+def read_for_check(ref: SourceRef, fetch, max_file_bytes: int, validators: dict | None = None) -> SourceRead:
+    """One source read as ``ReadSourceFn`` reads it (``read_source``, ``fetch`` sending ``validators``);
+    NotQuiet where that would give a reject."""
     if ref.kind not in ("url", "path"):
         raise NotQuiet(f"{ref.kind} source")
-    read = read_source(ref, fetch, max_file_bytes)
+    read = read_source(ref, fetch, max_file_bytes, validators)
     if read.error is not None:
         raise NotQuiet(f"{ref.uri}: {read.error}")
     if read.rejects:
@@ -124,7 +125,7 @@ def check(config, plan, discovery_rejects, validators: dict, output_dir: str,
         refs.sort(key=lambda ref: ref.kind == "url")
         reads, ids = [], []
         for ref in refs:
-            read = read_for_check(ref, fetch, config.max_file_bytes)
+            read = read_for_check(ref, fetch, config.max_file_bytes, validators)
             if read.articles and config.fetch_articles:
                 raise NotQuiet("full text would be fetched")
             reads.append(read)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import Mapping
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -70,12 +71,14 @@ class SourceRead:
     error: RejectError | None = None  # the whole source is rejected
 
 
-def read_source(ref, fetch, max_file_bytes: int) -> SourceRead:
+def read_source(ref, fetch, max_file_bytes: int, known_validators: Mapping | None = None) -> SourceRead:
     """One source: its raw articles and entry rejects, or that it answered 304, or why it is rejected whole.
 
     ``fetch(uri)`` gives a URL source's ``FetchResult`` (it may raise ``RejectError``).  A
     URL's validator update is kept even when its body is then rejected, so the next run's
-    request is conditional all the same.  Unexpected exceptions propagate.
+    request is conditional all the same; with ``known_validators`` (those ``fetch`` sends,
+    by URL) a response that repeats them gives no update (``http_state.validator_update``).
+    Unexpected exceptions propagate.
     """
     update = None
     try:
@@ -85,7 +88,7 @@ def read_source(ref, fetch, max_file_bytes: int) -> SourceRead:
             return SourceRead([parse_article_message(ref.data, ref.uri)])
         if ref.kind == "url":
             result = fetch(ref.uri)
-            update = validator_update(result)
+            update = validator_update(result, known=known_validators)
             if result.not_modified:
                 return SourceRead([], unchanged=True, validator_update=update)
             if result.error_reason:
@@ -136,7 +139,7 @@ class ReadSourceFn(beam.DoFn):
     def process(self, ref):
         self.sources.inc()
         try:
-            read = read_source(ref, self._fetch, self._max_file_bytes)
+            read = read_source(ref, self._fetch, self._max_file_bytes, self._validators)
         except Exception as error:  # noqa: BLE001 - one broken source must not stop the run
             self.rejected.inc()
             LOG.exception("unexpected error reading %s", ref.uri)
