@@ -5,7 +5,7 @@
     news-ingest summary --output DIR                                  what the datasets hold
     news-ingest compact --output DIR [--before DATE]                  merge closed days' small files
     news-ingest load duckdb --output DIR --database FILE              upsert finished runs into DuckDB
-    news-ingest runs --output DIR [--skip FILE]                        finished runs not loaded yet, with their files
+    news-ingest runs --output DIR [--skip FILE | --run RUN_ID]         finished runs not loaded yet (or one), with their files
 """
 from __future__ import annotations
 

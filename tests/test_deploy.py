@@ -316,7 +316,6 @@ FAKE_TOOL = """#!/usr/bin/env bash
 { printf '%s' "$(basename "$0")"; printf '\\x1f%s' "$@"; printf '\\x1e'; } >> "$FAKE_LOG"
 case "$(basename "$0") $1 $2" in
   "gcloud builds submit") (cd "$3" && find . -type f | sort) > "$FAKE_RUNS/context.txt" ;;
-  "gcloud storage cat") cat "$FAKE_RUNS/$(basename "$3")" ;;
   "bq query "*)
     sql="${@: -1}"
     case "$sql" in
@@ -330,7 +329,7 @@ esac
 
 @pytest.fixture()
 def fake_cloud(tmp_path):
-    """PATH with recording gcloud and bq; returns (env, log path, manifests folder)."""
+    """PATH with recording gcloud and bq; returns (env, log path, the folder of their canned answers)."""
     bin_dir, runs = tmp_path / "bin", tmp_path / "runs"
     bin_dir.mkdir()
     runs.mkdir()

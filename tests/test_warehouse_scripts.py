@@ -34,8 +34,17 @@ def _statements(sql: str) -> list[str]:
 
 # --- BigQuery --------------------------------------------------------------------------------------
 
-def test_bigquery_stages_the_manifest_files_then_merges_in_one_transaction(fake_cloud):  # noqa: F811
-    env, log, runs = fake_cloud
+@pytest.fixture()
+def bq_output(fake_cloud, tmp_path):  # noqa: F811
+    """fake_cloud, with DATA_URI a real output folder (its _runs/ returned) that the real news-ingest reads."""
+    env, log, _ = fake_cloud
+    out = tmp_path / "out"
+    (out / "_runs").mkdir(parents=True)
+    return {**env, "DATA_URI": str(out), "NEWS_INGEST": f"{sys.executable} -m pipelines.cli"}, log, out / "_runs"
+
+
+def test_bigquery_stages_the_manifest_files_then_merges_in_one_transaction(bq_output):
+    env, log, runs = bq_output
     paths = _manifest(runs, "r1", {"articles": 2, "entities": 1, "quotes": 0, "rejects": 1})
     proc = _bigquery(env, "load", "r1")
     assert proc.returncode == 0, proc.stderr
@@ -46,7 +55,7 @@ def test_bigquery_stages_the_manifest_files_then_merges_in_one_transaction(fake_
     assert articles[-1] == ",".join(paths["articles"])  # the exact files, no wildcard
     assert {"--replace", "--source_format=PARQUET", "--parquet_enable_list_inference",
             "--hive_partitioning_mode=CUSTOM",
-            "--hive_partitioning_source_uri_prefix=gs://b/news/articles/{ingest_date:DATE}"} <= set(articles)
+            f"--hive_partitioning_source_uri_prefix={env['DATA_URI']}/articles/{{ingest_date:DATE}}"} <= set(articles)
 
     statements = _statements(_merge_query(log))
     assert statements[0].startswith("DECLARE winners") and statements[1] == "BEGIN TRANSACTION"
@@ -70,16 +79,16 @@ def test_bigquery_stages_the_manifest_files_then_merges_in_one_transaction(fake_
     assert sorted(r.split("._stage_")[1].split("_r1_")[0] for r in removed) == ["articles", "entities", "rejects"]
 
 
-def test_bigquery_winners_are_the_staged_versions_at_least_as_new(fake_cloud):  # noqa: F811
-    env, log, runs = fake_cloud
+def test_bigquery_winners_are_the_staged_versions_at_least_as_new(bq_output):
+    env, log, runs = bq_output
     _manifest(runs, "r2", {"articles": 1})
     assert _bigquery(env, "load", "r2").returncode == 0
     (winners,) = [s for s in _statements(_merge_query(log)) if s.startswith("SET winners")]
     assert "t.article_id IS NULL OR s.ingested_at >= t.ingested_at" in winners
 
 
-def test_bigquery_jobs_run_in_the_configured_location(fake_cloud):  # noqa: F811
-    env, log, runs = fake_cloud
+def test_bigquery_jobs_run_in_the_configured_location(bq_output):
+    env, log, runs = bq_output
     _manifest(runs, "r1", {"articles": 1, "rejects": 1})
     proc = _bigquery({**env, "BQ_LOCATION": "europe-west1"}, "load", "r1")
     assert proc.returncode == 0, proc.stderr
@@ -115,15 +124,32 @@ def test_bigquery_load_new_loads_every_run_not_loaded_yet_day_records_included(f
     assert _calls(log, "bq load") == [] and len(_calls(log, "bq query")) == 1, "only the _loaded_runs lookup"
 
 
-def test_bigquery_load_new_stops_when_the_run_listing_fails(fake_cloud):  # noqa: F811
+@pytest.mark.parametrize("command", [["load-new"], ["load", "r1"]])
+def test_bigquery_stops_when_the_run_listing_fails(fake_cloud, command):  # noqa: F811
     env, log, _ = fake_cloud
-    proc = _bigquery({**env, "NEWS_INGEST": "false"}, "load-new")
+    proc = _bigquery({**env, "NEWS_INGEST": "false"}, *command)
     assert proc.returncode == 2 and "set NEWS_INGEST" in proc.stderr
     assert _calls(log, "bq load") == []
 
 
-def test_bigquery_skips_compaction_manifests(fake_cloud):  # noqa: F811
-    env, log, runs = fake_cloud
+def test_bigquery_load_finds_a_run_wherever_its_manifest_is_now(bq_output):
+    """By id, through news-ingest runs --run: a run compact --keep_days folded into a day record, a quiet window."""
+    from tests.test_runs_listing import an_output, part
+
+    env, log, _ = bq_output
+    an_output(env["DATA_URI"])
+    for run_id, files in (("r3", [part(env["DATA_URI"], "articles", "r3")]),  # folded into the day record
+                          ("r2", [part(env["DATA_URI"], "articles", "r2"), part(env["DATA_URI"], "rejects", "r2")]),
+                          ("job-20260102T000500Z", [])):  # a quiet window's journal file: recorded, nothing staged
+        log.write_text("")
+        proc = _bigquery(env, "load", run_id)
+        assert proc.returncode == 0, proc.stderr
+        assert [call[-1] for call in _calls(log, "bq load")] == files
+        assert f"VALUES ('{run_id}', '*', {len(files)}," in _merge_query(log)
+
+
+def test_bigquery_skips_compaction_manifests(bq_output):
+    env, log, runs = bq_output
     (runs / "compact-20260102T000000Z.json").write_text(json.dumps(
         {"run_id": "compact-20260102T000000Z", "mode": "compact", "files": {"articles": ["gs://b/news/x.parquet"]}}))
     proc = _bigquery(env, "load", "compact-20260102T000000Z")
@@ -131,8 +157,8 @@ def test_bigquery_skips_compaction_manifests(fake_cloud):  # noqa: F811
     assert _calls(log, "bq load") == [] and _calls(log, "bq query") == []
 
 
-def test_bigquery_refuses_a_run_without_a_manifest(fake_cloud):  # noqa: F811
-    env, log, _ = fake_cloud
+def test_bigquery_refuses_a_run_without_a_manifest(bq_output):
+    env, log, _ = bq_output
     proc = _bigquery(env, "load", "r9")
     assert proc.returncode == 2 and "no manifest for run r9" in proc.stderr
     assert _calls(log, "bq load") == []

@@ -101,6 +101,23 @@ def catalog(output_dir: str, skip: frozenset[str] | set[str] = frozenset()) -> C
     return Catalog(sorted(found.values(), key=lambda run: (run.finished_at, run.run_id)), read_records)
 
 
+def find_run(output_dir: str, run_id: str) -> dict | None:
+    """The manifest of run ``run_id`` wherever it is now, a compaction's included (None: no finished run).
+
+    Its own file or a quiet window's journal file (``run_days.find_published``), else its
+    entry in a day record (``compact --keep_days`` folds old manifests into them), newest
+    day first.
+    """
+    from transforms import run_days
+
+    manifest = run_days.find_published(output_dir, run_id)
+    for path, _size in reversed(run_days.list_day_records(output_dir)):
+        if manifest is not None:
+            break
+        manifest = next((m for m in run_days.expand(read_manifest(path) or {}) if m.get("run_id") == run_id), None)
+    return manifest
+
+
 def finished_runs(output_dir: str, skip: frozenset[str] | set[str] = frozenset()) -> list[FinishedRun]:
     """``catalog(output_dir, skip).runs``."""
     return catalog(output_dir, skip).runs

@@ -113,13 +113,16 @@ _BIGQUERY_TEMPLATE = r'''#!/usr/bin/env bash
 # usage: BQ_DATASET=PROJECT:DATASET DATA_URI=gs://BUCKET/PATH deploy/warehouse/bigquery.sh COMMAND
 #   tables          create the dataset, one table per dataset (day-partitioned on @PARTITION@,
 #                   clustered) and the _loaded_runs bookkeeping table; existing ones are kept
-#   load RUN_ID     upsert the rows run RUN_ID wrote, as listed in DATA_URI/_runs/RUN_ID.json
+#   load RUN_ID     upsert the rows run RUN_ID wrote, as its manifest lists them (found by
+#                   `news-ingest runs --run`: in DATA_URI/_runs/ or in the day record compact
+#                   --keep_days folded it into)
 #   load-new        load every finished run not loaded yet (run it after each batch run), found
-#                   by `news-ingest runs` in manifests and day records alike; NEWS_INGEST: the
-#                   command to run it (default news-ingest; needs the gcp extra, or the image)
+#                   by `news-ingest runs` in manifests and day records alike
 #   external        create <dataset>_external tables that read DATA_URI in place
 # DATA_URI is the pipeline's --output.  BQ_LOCATION (e.g. EU or europe-west1): where the
 # dataset is created and where every load and query job runs (default: bq's default).
+# NEWS_INGEST: the command load and load-new run news-ingest with (default news-ingest;
+# needs the gcp extra, or the image).
 #
 # Exactly once: a run is loaded only when its manifest exists (the run finished).  Its
 # files, by the exact names the manifest lists (never a wildcard that could catch a
@@ -182,18 +185,14 @@ create_tables() {
          "$BQ_DATASET._loaded_runs" run_id:STRING,dataset:STRING,files:INT64,loaded_at:TIMESTAMP
 }
 
-# "dataset<TAB>uri" for every file a run committed, from its manifest; exit 3 for the
-# manifest of a compaction (news-ingest compact), which is not a run to load.
-manifest_files() {
-  gcloud storage cat "$DATA_URI/_runs/$1.json" | python3 -c '
-import json, sys
-manifest = json.load(sys.stdin)
-if manifest.get("mode") == "compact":
-    sys.exit(3)
-for dataset, paths in sorted(manifest["files"].items()):
-    for path in paths:
-        print(dataset, path, sep="\t")'
+# `news-ingest runs --output DATA_URI ARGS...`: the run catalog's lines (run, file, record).
+runs_listing() {
+  local -a news_ingest
+  read -r -a news_ingest <<<"${NEWS_INGEST:-news-ingest}"
+  "${news_ingest[@]}" runs --output "$DATA_URI" "$@"
 }
+
+runs_failed() { die "news-ingest runs --output $DATA_URI failed (set NEWS_INGEST to the news-ingest command)"; }
 
 # The statements that upsert one staged dataset into its table.
 dataset_sql() {  # dataset table staging-table
@@ -227,15 +226,16 @@ merge_sql() {  # run_id files staging-suffix staged-dataset...
 valid_run_id() { [[ "$1" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "not a run id: $1"; }
 
 load_run() {
-  local run_id="$1" files status=0
+  local run_id="$1" listing status=0
   valid_run_id "$run_id"
-  files="$(manifest_files "$run_id")" || status=$?
-  if [[ $status -eq 3 ]]; then
-    echo "run $run_id: a compaction, nothing to load"
-    return 0
-  fi
-  [[ $status -eq 0 ]] || die "no manifest for run $run_id (still running, or failed?)"
-  load_files "$run_id" "$files"
+  listing="$(runs_listing --run "$run_id")" || status=$?
+  case $status in
+    0) ;;
+    3) echo "run $run_id: a compaction, nothing to load"; return 0 ;;
+    4) die "no manifest for run $run_id (still running, or failed?)" ;;
+    *) runs_failed ;;
+  esac
+  load_files "$run_id" "$(awk -F'\t' '$1 == "file" { print $2 "\t" $3 }' <<<"$listing")"
 }
 
 # Stage and upsert one run's files ("dataset<TAB>uri" lines) in one transaction.
@@ -268,14 +268,11 @@ load_files() {
 # read again until they grow.
 load_new() {
   local loaded listing kind a b run_id="" files="" records=()
-  local -a news_ingest
-  read -r -a news_ingest <<<"${NEWS_INGEST:-news-ingest}"
   loaded="$(mktemp)"
   # removed when this function returns (and the trap with it: set -u and a later return)
   trap 'rm -f "$loaded"; trap - RETURN' RETURN
   query "SELECT DISTINCT run_id FROM $(sql_table _loaded_runs) WHERE dataset = '*' OR dataset = 'day_record'" >"$loaded"
-  listing="$("${news_ingest[@]}" runs --output "$DATA_URI" --skip "$loaded")" \
-    || die "news-ingest runs --output $DATA_URI failed (set NEWS_INGEST to the news-ingest command)"
+  listing="$(runs_listing --skip "$loaded")" || runs_failed
   # fd 3: bq and gcloud must not read the listing from stdin
   while IFS=$'\t' read -r -u 3 kind a b; do
     case "$kind" in
