@@ -67,6 +67,8 @@ def fold_records(output: str, now: dt.datetime, keep_days: int, run_id: str) -> 
     each; batch runs and local polls fold them, but an output only a streaming job writes
     to has none, so the daily compaction does it too.  Windows that wrote nothing leave
     their manifest in the day records' journal, which only this folds (``run_days.fold_journal``).
+    It also merges the seen index's segments as far as ``seen_index.merge_plan`` asks, past
+    the limit a run's commit keeps to.
     """
     from apache_beam.io.filesystems import FileSystems
 
@@ -76,8 +78,8 @@ def fold_records(output: str, now: dt.datetime, keep_days: int, run_id: str) -> 
     # Listed, not read: apply_rows reads them (each read is a request on an object store).
     pattern = FileSystems.join(seen_index.index_dir(output), seen_journal.journal_name("*"))
     journal = len(FileSystems.match([pattern])[0].metadata_list)
-    if journal:
-        seen_index.apply_rows(output, run_id, [], near_dup.PARAMS.as_dict())
+    if journal or seen_index.merge_due(output):
+        seen_index.apply_rows(output, run_id, [], near_dup.PARAMS.as_dict(), merge_limit=None)
     validators = http_state.commit_updates(output, [])
     if journal or validators:
         print(f"folded {journal} seen-index and {validators} validator journal files of streaming windows")

@@ -149,6 +149,33 @@ def test_runs_killed_while_committing_are_rolled_forward_exactly_once(inputs, tm
     _assert_exactly_once(out, 2 + len(STORIES))
 
 
+def test_a_run_killed_after_writing_index_segments_before_its_index_switch_is_rolled_forward(inputs, tmp_path):
+    from transforms import near_dup
+    from transforms.seen_index import SeenIndex
+
+    out = tmp_path / "out"
+    _finish(_start(inputs, out, tmp_path))
+    ids_before = set(_article_ids(out))
+    (inputs / "ferry.txt").write_text("Ferry fares frozen for island residents\n\nThe island ferry company will "
+                                      "keep fares for residents at this year's level until next spring, after "
+                                      "the council agreed to pay the difference from its transport budget.\n")
+    seen = out / "_state" / "seen"
+    named_before = json.loads((seen / "INDEX.json").read_text())["segments"]
+    _kill_when_paused(_start(inputs, out, tmp_path, pause="seen:segments_written"))
+    # The commit's new segment is written, but the root still names the old ones: a reader
+    # sees none of the killed commit's index rows.
+    assert json.loads((seen / "INDEX.json").read_text())["segments"] == named_before
+    assert len(list(seen.glob("seg-*.seen"))) > len(named_before)
+    (ferry_id,) = set(_article_ids(out)) - ids_before                # moved into place before the kill
+    assert SeenIndex(str(out), near_dup.PARAMS.as_dict()).lookup([("id", ferry_id)]) == {}
+    log = _finish(_start(inputs, out, tmp_path))
+    assert "crashed while committing" in log and "0 written" in log
+    _assert_exactly_once(out, 2 + len(STORIES))
+    root = json.loads((seen / "INDEX.json").read_text())
+    assert sorted(p.name for p in seen.glob("seg-*")) == sorted(entry["file"] for entry in root["segments"])
+    assert SeenIndex(str(out), near_dup.PARAMS.as_dict()).lookup([("id", ferry_id)])
+
+
 def test_a_second_run_on_a_locked_output_is_refused_or_waits(inputs, tmp_path):
     out = tmp_path / "out"
     first = _start(inputs, out, tmp_path, pause="nlp")

@@ -116,20 +116,23 @@ def test_against_the_index_ids_hashes_and_near_duplicates_of_earlier_runs_are_fo
     assert reprocessed["a"].action == KEEP and reprocessed["z"].action == DROP
 
 
-def test_index_lookup_reads_only_the_shards_of_the_keys_asked_for(tmp_path, monkeypatch):
+def test_index_lookup_reads_only_the_blocks_of_the_keys_asked_for(tmp_path, monkeypatch):
+    from transforms import seen_segments
+
     out = str(tmp_path)
-    ids = [hashlib.sha256(str(i).encode()).hexdigest()[:32] for i in range(200)]
+    ids = [hashlib.sha256(str(i).encode()).hexdigest()[:32] for i in range(400)]
     rows = [row for i in ids for row in index_rows(*index_entry(_candidate(i, f"{OTHER} {i}")[1]))]
     apply_rows(out, "run-1", rows, PARAMS)
     index = SeenIndex(out, PARAMS)
+    (segment,) = index.segments                          # 13,600 rows: one segment of 128 blocks
+    assert segment["bits"] == 7
     read = []
-    original = index.read_shards
-    monkeypatch.setattr(index, "read_shards", lambda prefixes: read.append(set(prefixes)) or original(prefixes))
+    original = seen_segments._read_ranges
+    monkeypatch.setattr(seen_segments, "_read_ranges",
+                        lambda path, ranges: read.extend(end - start for start, end in ranges) or original(path, ranges))
     found = index.lookup([("id", ids[7])])
-    (prefixes,) = read
-    assert len(prefixes) == 1 and ids[7].startswith(next(iter(prefixes)))
     assert found[("id", ids[7])][0].signature is not None
-    assert SeenIndex(out, PARAMS).split                 # 6,800 rows: the root shard was split
+    assert len(read) == 2 and sum(read) < segment["size"] / 20   # the offsets, then the one block
 
 
 def test_an_output_without_an_index_gets_one_built_from_its_articles_once(tmp_path):

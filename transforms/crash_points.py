@@ -9,8 +9,9 @@ Without the variables (every real run) ``pause_point`` returns at once.
 Points: ``read`` (an article has been read), ``nlp`` (a batch has been through spaCy),
 ``part`` (a bundle's rows have been staged as a part, ``transforms.sinks``), ``write`` (a
 partition's file has been staged), ``commit:intent`` (``COMMIT.json`` written),
-``commit:moved`` (the first file has been moved into the datasets), ``commit:indexed`` (the
-seen index is updated), ``commit:succeeded`` (manifest and ``_SUCCESS`` written, staging not
+``commit:moved`` (the first file has been moved into the datasets), ``seen:segments_written``
+(the seen index's new segment files are written, ``INDEX.json`` not yet switched to them),
+``commit:indexed`` (the seen index is updated), ``commit:succeeded`` (manifest and ``_SUCCESS`` written, staging not
 yet deleted); streaming windows: ``window:staged`` (a pane's files are staged, no intent
 yet), ``success:written`` (a window moved ``_SUCCESS``).
 """

@@ -3,62 +3,70 @@
 Deduplication needs, for each new article, whether its ``article_id`` or ``content_hash``
 was written before and whether a near-duplicate was (its MinHash LSH band keys, see
 ``transforms.near_dup``).  Reading every earlier Parquet file for that makes every run
-slower than the last; this index answers it from a number of small files that depends on
-the run's own keys, not on history.
+slower than the last; this index answers it by reading, per key, one small block.
 
-Layout under ``DIR/_state/seen/``::
+Layout under ``DIR/_state/seen/`` (version 2)::
 
-    INDEX.json              {"version", "params", "split": [prefixes], "last_run", "garbage"}
-    shard-<prefix>.json     the rows whose key starts with <prefix>
-    journal/<run_id>.json   rows of commits made without the lock, not yet folded into shards
+    INDEX.json              {"version", "params", "segments": [{"file", "rows", "bits", "size"}],
+                             "seq", "last_run", "garbage"}
+    seg-<seq>.seen          immutable segments, oldest first (``transforms.seen_segments``)
+    journal/<run_id>.json   rows of commits made without the lock, not yet folded into segments
 
-A row is ``[kind, key, article_id, root_id, signature]``:
+A row is ``[kind, key, article_id, root_id, signature]`` (the last two only for ``id``):
 
 * ``id``   key = the article id; ``root_id`` = the first copy of its story (itself, or the
   article it is a near-duplicate of); ``signature`` = base64 MinHash values;
 * ``hash`` key = a content hash; ``article_id`` = the article written with it;
 * ``band`` key = an LSH band key; ``article_id`` = an article with that band.
 
-Every key is hex (sha256 or blake2b), so key prefixes spread keys evenly.  The shards form
-a hash trie: a shard that grows past ``MAX_SHARD_ROWS`` rows is split into up to 16 shards
-one hex character longer, and ``INDEX.json`` lists the split prefixes.  So no shard holds
-more than ``MAX_SHARD_ROWS`` rows, and a lookup or a commit touches at most one shard per
-key of the run: its cost is bounded by the run's size, whatever the history.
+It is a log-structured merge of segments.  A locked commit (``apply_rows``) writes its rows
+(and the journal's) as one new segment, then may merge the newest segments into one
+(``merge_plan``: every segment at least ``MERGE_FACTOR`` times the rows of all newer ones,
+so an index of N rows is at most about log_8(N / rows per run) + 1 segments: a bounded
+number of files, whatever the history).  A lookup reads, per segment, its block offsets and
+the blocks its keys fall in (a key's block holds about 128 rows), in parallel: its cost is
+the run's keys times the segments, not the history.  Commits never merge past
+``INLINE_MERGE_ROWS`` rows; ``news-ingest compact`` does those (``merge_limit=None``), so a
+scheduled run's commit writes about its own rows.
 
-A commit (``apply_rows``, under the output lock) rewrites each shard it adds rows to (each
-file atomically), then ``INDEX.json``, then deletes the shards it split.  Commits without
-the lock (the windows of a Dataflow streaming job, ``record_unlocked``) write their rows to
-``journal/`` instead (``transforms.seen_journal``): lookups read it too, and the next
-locked commit folds it into the shards.  A crash in between leaves some shards
-with the run's rows and some without; the commit protocol rolls the commit forward
-(``transforms.commit``) before any run reads the index again, and applying the same rows
-twice changes nothing, so the index every run reads is all of a commit or none of it.
+Every commit writes new files under new names, then ``INDEX.json`` (the switch: a reader
+sees all of a commit or none of it), then deletes what the new root no longer names (the
+merged segments, the folded journal files, files of an attempt that crashed before its
+switch).  Commits without the lock (the windows of a Dataflow streaming job,
+``record_unlocked``) write their rows to ``journal/`` instead (``transforms.seen_journal``):
+lookups read it too, and the next locked commit folds it into a segment.  The commit
+protocol rolls a crashed commit forward (``transforms.commit``); applying the same rows
+twice changes nothing that a lookup returns.  A version-1 index (``transforms.seen_v1``) is
+read as it is and migrated by the next locked commit.
 """
 from __future__ import annotations
 
 import base64
-import collections
-import concurrent.futures
-import json
 import logging
 from typing import Iterable, NamedTuple
 
 from apache_beam.io.filesystems import FileSystems
 
-from transforms import seen_journal
-from transforms.storage import read_json, write_bytes_atomic, write_json_atomic
+from transforms import seen_journal, seen_segments, seen_v1
+from transforms.crash_points import pause_point
+from transforms.storage import read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
 
 SEEN_DIR = ("_state", "seen")
 ROOT_FILE = "INDEX.json"
-FORMAT_VERSION = 1
-# Small enough that a run's cost is its number of keys, not the size of the shards they
-# fall in (docs/benchmarks.md: 256 still grew with history, 64 is flat); the split list in
-# INDEX.json stays about one entry per 500 rows.
-MAX_SHARD_ROWS = 64
+FORMAT_VERSION = 2
+SEGMENT_PATTERN = "seg-*.seen"
+# A segment stays separate while it holds MERGE_FACTOR times the rows of all newer ones.
+# A higher factor means fewer segments for lookups to read, and more rewriting (each row
+# is rewritten about MERGE_FACTOR times per tier): docs/benchmarks.md, "seen-key index".
+MERGE_FACTOR = 8
+# The largest merge a commit does (about 2.5 MiB of segment, a second or so); larger: news-ingest compact.
+INLINE_MERGE_ROWS = 50_000
 # Object stores answer each small read in tens of milliseconds; a few in flight hide that.
 IO_THREADS = 16
+# An unlocked reader racing a commit that merged its segments away reads the new root again.
+READ_ATTEMPTS = 3
 
 
 class SeenRow(NamedTuple):
@@ -77,53 +85,22 @@ def index_dir(output_dir: str) -> str:
     return FileSystems.join(output_dir, *SEEN_DIR)
 
 
-def shard_of(key: str, split) -> str:
-    """The prefix of the shard that holds ``key``: walk down the split prefixes."""
-    key = key.lower()
-    prefix = ""
-    while prefix in split:
-        prefix = key[:len(prefix) + 1]
-    return prefix
+def segment_file(seq: int) -> str:
+    return f"seg-{seq:08d}.seen"
 
 
-def shard_file(prefix: str) -> str:
-    return f"shard-{prefix or 'root'}.json"
-
-
-def split_rows(prefix: str, raws: list[list], max_rows: int | None = None) -> tuple[dict[str, list], set[str]]:
-    """({prefix: rows} to write, prefixes split on the way) for one shard's merged rows."""
-    max_rows = max_rows or MAX_SHARD_ROWS
-    if len(raws) <= max_rows or all(len(raw[1]) <= len(prefix) for raw in raws):
-        return {prefix: raws}, set()
-    groups: dict[str, list] = collections.defaultdict(list)
-    for raw in raws:
-        groups[raw[1][:len(prefix) + 1].lower()].append(raw)
-    shards, split = {}, {prefix}
-    for child, rows in groups.items():
-        child_shards, child_split = split_rows(child, rows, max_rows)
-        shards.update(child_shards)
-        split |= child_split
-    return shards, split
-
-
-# Shard files hold rows as plain JSON lists (signature in base64); they are only turned into
-# SeenRows when a lookup returns them, so a commit merges and rewrites them without decoding.
+# Rows stay plain JSON lists (signature in base64) until a lookup returns them, so a commit
+# merges and rewrites them without decoding; band and hash rows drop their two empty fields.
 def _raw(row: SeenRow) -> list:
+    if row.root_id is None and row.signature is None:
+        return [row.kind, row.key, row.article_id]
     return [row.kind, row.key, row.article_id, row.root_id,
             base64.b64encode(row.signature).decode("ascii") if row.signature else None]
 
 
 def _row(raw: list) -> SeenRow:
-    kind, key, article_id, root_id, sig = raw
+    kind, key, article_id, root_id, sig = (list(raw) + [None, None])[:5]
     return SeenRow(kind, key, article_id, root_id, base64.b64decode(sig) if sig else None)
-
-
-def _encode(raws: list[list]) -> bytes:
-    return json.dumps(raws, separators=(",", ":")).encode("utf-8")
-
-
-def _decode(data: bytes) -> list[list]:
-    return json.loads(data.decode("utf-8"))
 
 
 def encode_entry(article_id: str, content_hash: str, root_id: str, signature: bytes) -> list:
@@ -136,18 +113,8 @@ def decode_entry(entry: list) -> tuple[str, str, str, bytes]:
     return article_id, content_hash, root_id, base64.b64decode(signature)
 
 
-def _read_bytes(path: str) -> bytes | None:
-    try:
-        with FileSystems.open(path, compression_type="uncompressed") as handle:
-            return handle.read()
-    except (FileNotFoundError, IOError):
-        if FileSystems.exists(path):
-            raise
-        return None
-
-
 def empty_root(params: dict) -> dict:
-    return {"version": FORMAT_VERSION, "params": params, "split": [], "last_run": None, "garbage": []}
+    return {"version": FORMAT_VERSION, "params": params, "segments": [], "seq": 0, "last_run": None, "garbage": []}
 
 
 def check_params(root: dict, params: dict, where: str) -> None:
@@ -158,88 +125,161 @@ def check_params(root: dict, params: dict, where: str) -> None:
             f"run rebuilds it from the articles dataset")
 
 
+def merge_plan(sizes: list[int], limit: int | None, factor: int = MERGE_FACTOR) -> int | None:
+    """The first segment ``i`` such that segments ``i..`` (oldest first) are to be merged into one, or None.
+
+    Merge from the oldest segment that holds fewer than ``factor`` times the rows of all
+    newer ones, unless the merge would pass ``limit`` rows (then a younger one).
+    """
+    for i in range(len(sizes) - 1):
+        newer = sum(sizes[i + 1:])
+        if sizes[i] < factor * newer and (limit is None or sizes[i] + newer <= limit):
+            return i
+    return None
+
+
+def _merge_into(found: dict, raws: Iterable[list], wanted: set | None = None) -> None:
+    """Add ``raws`` (newer than what ``found`` holds) to found[(kind, key)], replacing same-article rows in place."""
+    for raw in raws:
+        if wanted is None or (raw[0], raw[1]) in wanted:
+            rows = found.setdefault((raw[0], raw[1]), {})
+            rows[raw[2]] = raw
+
+
 class SeenIndex:
     """Read side: look keys up in the index of ``output_dir`` (local or any Beam filesystem)."""
 
     def __init__(self, output_dir: str, params: dict):
         self.dir = index_dir(output_dir)
         self.params = params
-        self.root = read_json(FileSystems.join(self.dir, ROOT_FILE)) or empty_root(params)
-        check_params(self.root, params, self.dir)
-        self.split = frozenset(self.root.get("split") or ())
-        self.journal_names, documents = seen_journal.read_journal(self.dir, IO_THREADS)
-        for name, document in zip(self.journal_names, documents):
-            check_params(document, params, FileSystems.join(self.dir, name))
-        self.journal = seen_journal.journal_rows(documents)
+        self._offsets: dict[str, object] = {}  # segments never change: their offsets are read once
+        self._load()
 
-    def read_shards(self, prefixes: Iterable[str]) -> dict[str, list[list]]:
-        """The current (raw) rows of each prefix (no file yet: no rows)."""
-        paths = {p: FileSystems.join(self.dir, shard_file(p)) for p in set(prefixes)}
-        with concurrent.futures.ThreadPoolExecutor(IO_THREADS) as pool:
-            datas = dict(zip(paths, pool.map(_read_bytes, paths.values())))
-        return {p: _decode(data) if data is not None else [] for p, data in datas.items()}
+    def _load(self) -> None:
+        self.root = read_json(FileSystems.join(self.dir, ROOT_FILE)) or empty_root(self.params)
+        check_params(self.root, self.params, self.dir)
+        self.version = self.root.get("version", seen_v1.VERSION)
+        self.segments = list(self.root.get("segments") or ()) if self.version == FORMAT_VERSION else []
+        folded = set(self.root.get("garbage") or ())  # folded already, deleted after the switch
+        names, documents = seen_journal.read_journal(self.dir, IO_THREADS)
+        kept = [(name, doc) for name, doc in zip(names, documents) if name not in folded]
+        for name, document in kept:
+            check_params(document, self.params, FileSystems.join(self.dir, name))
+        self.journal_names = [name for name, _doc in kept]
+        self.journal = seen_journal.journal_rows([doc for _name, doc in kept])
+
+    def _reads(self, entry: dict, keys: set[str]) -> list:
+        path = FileSystems.join(self.dir, entry["file"])
+        blocks = {seen_segments.block_of(key, entry["bits"]) for key in keys}
+        if entry["size"] <= seen_segments.RANGE_BUFFER_BYTES or len(blocks) >= (1 << entry["bits"]) // 2:
+            return seen_segments.block_reads(path, entry, blocks)  # small, or most of it: one whole read
+        return seen_segments.block_reads(path, entry, blocks, self._offsets[entry["file"]])
+
+    def _segment_rows(self, keys: set[str]) -> list[list[list]]:
+        """Raw rows of each segment (oldest first) in the blocks of ``keys``: offsets first, then the blocks."""
+        tables = [entry for entry in self.segments if entry["file"] not in self._offsets
+                  and entry["size"] > seen_segments.RANGE_BUFFER_BYTES]
+        read = seen_segments.read_many([lambda e=e: seen_segments.read_offsets(
+            FileSystems.join(self.dir, e["file"]), e) for e in tables], IO_THREADS)
+        self._offsets.update((entry["file"], offsets) for entry, offsets in zip(tables, read))
+        reads = [self._reads(entry, keys) for entry in self.segments]
+        rows = iter(seen_segments.read_many([job for jobs in reads for job in jobs], IO_THREADS))
+        return [[raw for _job in jobs for raw in next(rows)] for jobs in reads]
+
+    def _history_rows(self, keys: set[str]) -> list[list[list]]:
+        """Raw rows, oldest source first, of every stored key in ``keys`` (and others sharing their blocks)."""
+        if self.version != FORMAT_VERSION:
+            paths = seen_v1.shards_of(self.dir, self.root, keys)
+            return seen_segments.read_many([lambda p=p: seen_v1.read_shard(p) for p in paths], IO_THREADS)
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                return self._segment_rows(keys)
+            except (FileNotFoundError, IOError):
+                if attempt == READ_ATTEMPTS - 1:
+                    raise
+                LOG.info("a segment of %s was merged away while it was read; reading the new index", self.dir)
+                self._load()
+        raise AssertionError("unreachable")
 
     def lookup(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[SeenRow]]:
         """(kind, key) -> the rows stored under it, oldest first; keys not stored are absent."""
         wanted = set(keys)
-        found: dict[tuple[str, str], list[SeenRow]] = collections.defaultdict(list)
-        shards = self.read_shards({shard_of(key, self.split) for _kind, key in wanted}).values()
-        for raw in [raw for rows in shards for raw in rows] + self.journal:
-            if (raw[0], raw[1]) in wanted:
-                found[(raw[0], raw[1])].append(_row(raw))
-        return dict(found)
+        if not wanted:
+            return {}
+        found: dict[tuple[str, str], dict[str, list]] = {}
+        for raws in self._history_rows({key for _kind, key in wanted}):
+            _merge_into(found, raws, wanted)
+        _merge_into(found, self.journal, wanted)
+        return {kind_key: [_row(raw) for raw in rows.values()] for kind_key, rows in found.items()}
 
 
-def merge_rows(old: list[list], new: Iterable[list]) -> list[list]:
-    """Raw rows: ``old`` then ``new``; a row for the same (kind, key, article) is replaced in place."""
-    merged = {(r[0], r[1], r[2]): r for r in old}
-    for raw in new:
-        merged[(raw[0], raw[1], raw[2])] = raw
-    return list(merged.values())
-
-
-def apply_rows(output_dir: str, run_id: str, rows: Iterable[SeenRow], params: dict) -> bool:
-    """Add a committed run's rows, and the journal's, to the shards; False when this run's rows are already in.
+def apply_rows(output_dir: str, run_id: str, rows: Iterable[SeenRow], params: dict, *,
+               merge_limit: int | None = INLINE_MERGE_ROWS) -> bool:
+    """Add a committed run's rows, and the journal's, to the index; False when this run's rows are already in.
 
     Call under the output lock, from the commit protocol (which redoes it after a crash:
-    a second application rewrites the same rows and only finishes the clean-up).  The
-    journal files folded in are deleted last, with the shards the split made garbage.
+    files of an attempt that did not reach its switch are written again under the same
+    names, or deleted as unnamed).  ``merge_limit``: the largest merge to do (None: any,
+    as ``news-ingest compact`` does).  A version-1 index becomes one segment here.
     """
     index = SeenIndex(output_dir, params)
     root = index.root
     if root.get("last_run") == run_id:
-        _delete_garbage(index.dir, root)
+        _delete_unnamed(index.dir, root)
         return False
-    by_prefix: dict[str, list[list]] = collections.defaultdict(list)
-    for raw in index.journal + [_raw(row) for row in rows]:
-        by_prefix[shard_of(raw[1], index.split)].append(raw)
-    old = index.read_shards(by_prefix)
-    shards, split = {}, set()
-    for prefix, new in by_prefix.items():
-        prefix_shards, prefix_split = split_rows(prefix, merge_rows(old[prefix], new))
-        shards.update(prefix_shards)
-        split |= prefix_split
-
-    def write(prefix):
-        write_bytes_atomic(FileSystems.join(index.dir, shard_file(prefix)), _encode(shards[prefix]))
-
-    with concurrent.futures.ThreadPoolExecutor(IO_THREADS) as pool:
-        list(pool.map(write, shards))
-    new_root = dict(root, params=params, last_run=run_id, split=sorted(index.split | split),
-                    garbage=[shard_file(p) for p in sorted(split) if old.get(p)] + index.journal_names)
+    new = index.journal + [_raw(row) for row in rows]
+    segments, seq = list(index.segments), int(root.get("seq") or 0)
+    if index.version != FORMAT_VERSION:
+        LOG.warning("%s: migrating the seen-key index from version %s to %d", index.dir, index.version, FORMAT_VERSION)
+        shards = seen_v1.live_shards(index.dir, root)
+        old = seen_segments.read_many([lambda p=p: seen_v1.read_shard(p) for p in shards], IO_THREADS)
+        new = [raw for raws in old for raw in raws] + new
+    sizes = [entry["rows"] for entry in segments] + ([len(new)] if new else [])
+    first = merge_plan(sizes, merge_limit)
+    if first is not None:
+        seq += 1
+        inputs = [(FileSystems.join(index.dir, entry["file"]), entry) for entry in segments[first:]]
+        entry = seen_segments.write_merged(FileSystems.join(index.dir, segment_file(seq)), inputs, new)
+        segments = segments[:first] + [dict(entry, file=segment_file(seq))]
+    elif new:
+        seq += 1
+        entry = seen_segments.write_segment(FileSystems.join(index.dir, segment_file(seq)), new)
+        segments.append(dict(entry, file=segment_file(seq)))
+    pause_point("seen:segments_written")
+    new_root = {"version": FORMAT_VERSION, "params": params, "segments": segments, "seq": seq,
+                "last_run": run_id, "garbage": index.journal_names}
     write_json_atomic(FileSystems.join(index.dir, ROOT_FILE), new_root)
-    _delete_garbage(index.dir, new_root)
+    _delete_unnamed(index.dir, new_root)
     return True
+
+
+def merge_due(output_dir: str) -> bool:
+    """Whether the index needs a merge larger than a run's commit does, or its migration (for ``compact``)."""
+    root = read_json(FileSystems.join(index_dir(output_dir), ROOT_FILE))
+    if root is None:
+        return False
+    return (root.get("version") != FORMAT_VERSION
+            or merge_plan([entry["rows"] for entry in root.get("segments") or ()], None) is not None)
 
 
 def record_unlocked(output_dir: str, run_id: str, rows: Iterable[SeenRow], params: dict) -> str:
     """Add a commit's rows without the output lock (a streaming window): a journal file of its own.
 
     Safe when several commits do it at once; lookups see the rows at once, the next
-    ``apply_rows`` folds them into the shards.  Returns the journal file's path.
+    ``apply_rows`` folds them into a segment.  Returns the journal file's path.
     """
     return seen_journal.write_journal(index_dir(output_dir), run_id, [_raw(row) for row in rows], params)
 
 
-def _delete_garbage(directory: str, root: dict) -> None:
-    seen_journal.delete_files(directory, list(root.get("garbage") or []))
+def _delete_unnamed(directory: str, root: dict) -> None:
+    """Delete the folded journal files, and every segment (or version-1 shard) the root does not name."""
+    garbage = list(root.get("garbage") or [])
+    if root.get("version") != FORMAT_VERSION:  # a version-1 root: its own garbage only
+        seen_journal.delete_files(directory, garbage)
+        return
+    named = {entry["file"] for entry in root.get("segments") or ()}
+    listed = FileSystems.match([FileSystems.join(directory, SEGMENT_PATTERN + "*"),
+                                FileSystems.join(directory, seen_v1.SHARD_PATTERN)])
+    unnamed = [meta.path.rsplit("/", 1)[-1] for result in listed for meta in result.metadata_list]
+    seen_journal.delete_files(directory, [name for name in unnamed if name not in named] + garbage)
+
