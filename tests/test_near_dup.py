@@ -124,8 +124,8 @@ def test_index_lookup_reads_only_the_blocks_of_the_keys_asked_for(tmp_path, monk
     rows = [row for i in ids for row in index_rows(*index_entry(_candidate(i, f"{OTHER} {i}")[1]))]
     apply_rows(out, "run-1", rows, PARAMS)
     index = SeenIndex(out, PARAMS)
-    (segment,) = index.segments                          # 13,600 rows: one segment of 128 blocks
-    assert segment["bits"] == 7
+    (segment,) = index.segments                          # 13,600 rows: one segment of 512 blocks
+    assert segment["bits"] == 9
     read = []
     original = seen_segments._read_ranges
     monkeypatch.setattr(seen_segments, "_read_ranges",

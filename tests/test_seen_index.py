@@ -40,9 +40,9 @@ def _index_files(out):
 
 
 def test_a_segment_gives_back_the_rows_of_the_blocks_asked_for(tmp_path):
-    raws = _raws(40)                                                   # 1,360 rows: 16 blocks
+    raws = _raws(40)                                                   # 1,360 rows: 64 blocks
     entry = seen_segments.write_segment(str(tmp_path / "s.seen"), raws)
-    assert (entry["rows"], entry["bits"]) == (len(raws), 4)
+    assert (entry["rows"], entry["bits"]) == (len(raws), 6)
     assert entry["size"] == (tmp_path / "s.seen").stat().st_size
     offsets = seen_segments.read_offsets(str(tmp_path / "s.seen"), entry)
     key = raws[40][1]

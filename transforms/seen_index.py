@@ -24,7 +24,7 @@ It is a log-structured merge of segments.  A locked commit (``apply_rows``) writ
 (``merge_plan``: every segment at least ``MERGE_FACTOR`` times the rows of all newer ones,
 so an index of N rows is at most about log_8(N / rows per run) + 1 segments: a bounded
 number of files, whatever the history).  A lookup reads, per segment, its block offsets and
-the blocks its keys fall in (a key's block holds about 128 rows), in parallel: its cost is
+the blocks its keys fall in (a key's block holds about 32 rows), in parallel: its cost is
 the run's keys times the segments, not the history.  Commits never merge past
 ``INLINE_MERGE_ROWS`` rows; ``news-ingest compact`` does those (``merge_limit=None``), so a
 scheduled run's commit writes about its own rows.

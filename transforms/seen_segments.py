@@ -31,13 +31,14 @@ from apache_beam.io.filesystems import FileSystems
 
 from transforms.storage import atomic_create
 
-# Rows per block: a lookup of one key reads one block (~4 KiB); the offsets cost 4 bytes a block.
-BLOCK_ROWS = 128
+# Rows per block: a lookup of one key reads one block (~1.5 KiB), and the whole table of offsets
+# (4 bytes a block): docs/benchmarks.md, "The seen-key index", for 32 against 128.
+BLOCK_ROWS = 32
 _OFFSET = np.dtype("<u4")
 # A lookup reads the whole segment at once when its keys need more than this share of it.
 WHOLE_FILE_SHARE = 0.25
 # Ranged reads closer than this are read as one.
-COALESCE_BYTES = 4 * 1024
+COALESCE_BYTES = 1024
 RANGE_BUFFER_BYTES = 64 * 1024
 # Ranges one reader reads in turn; a lookup's readers run in parallel (object stores: latency).
 RANGES_PER_READ = 4
