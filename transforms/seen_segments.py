@@ -11,7 +11,7 @@ each block zlib-compressed compact JSON of its rows (an empty block is 0 bytes).
 index root (``INDEX.json``) records each segment's ``bits`` and byte ``size``, so a reader
 knows where the offsets are without a first read: a lookup reads the offsets, then only
 the blocks its keys fall in (``block_reads``), however large the segment.  A merge
-(``write_merged``) streams blocks: it holds one decoded block of each input at a time.
+(``write_merged``) goes block by block: it decodes one block of each input at a time.
 
 Rows of one (kind, key) keep their order (oldest first) in every step: rows are sorted
 by hash stably, and a merge takes its inputs oldest first; a row for the same (kind, key,
@@ -55,9 +55,8 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def block_of(key_or_hash, bits: int) -> int:
-    value = key_hash(key_or_hash) if isinstance(key_or_hash, str) else key_or_hash
-    return value >> (64 - bits) if bits else 0
+def block_of(key: str, bits: int) -> int:
+    return key_hash(key) >> (64 - bits) if bits else 0
 
 
 def bits_for(rows: int) -> int:
@@ -201,8 +200,9 @@ def iter_blocks(path: str, entry: dict) -> Iterator[list[list]]:
 def write_merged(path: str, inputs: list[tuple[str, dict]], extra: list[list] = ()) -> dict:
     """One segment of the rows of ``inputs`` ((path, entry), oldest first) and then ``extra``.
 
-    Streams: each output block is built from the one input block that covers it (inputs
-    have no more bits than the output), so memory holds one block per input, not the rows.
+    Block by block: each output block is built from the one block of each input that covers
+    it (inputs have no more bits than the output), so memory holds the inputs' compressed
+    bytes and one decoded block of each, not every row decoded.
     """
     rows = sum(entry["rows"] for _path, entry in inputs) + len(extra)
     bits = max([bits_for(rows)] + [entry["bits"] for _path, entry in inputs])
