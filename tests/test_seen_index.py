@@ -268,3 +268,20 @@ def test_a_migration_killed_before_its_switch_leaves_version_1_whole_and_the_nex
     assert root["version"] == 2
     assert _index_files(tmp_path) == sorted(["INDEX.json"] + [entry["file"] for entry in root["segments"]])
     assert SeenIndex(str(tmp_path), PARAMS).lookup(keys) == before
+
+
+def test_compact_does_the_merges_commits_leave_past_their_limit(tmp_path):
+    from pipelines import compact as compact_cli
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for run in range(3):                                               # commits that may merge nothing
+        apply_rows(str(out), f"run-{run}", [seen_index._row(raw) for raw in _raws(2, seed=20 + run)], PARAMS,
+                   merge_limit=0)
+    assert len(SeenIndex(str(out), PARAMS).segments) == 3 and seen_index.merge_due(str(out))
+    keys = [("id", raw[1]) for run in range(3) for raw in _raws(2, seed=20 + run) if raw[0] == "id"]
+    before = SeenIndex(str(out), PARAMS).lookup(keys)
+    assert compact_cli.run(["--output", str(out)]) == 0
+    assert len(SeenIndex(str(out), PARAMS).segments) == 1 and not seen_index.merge_due(str(out))
+    assert _index_files(out) == ["INDEX.json", SeenIndex(str(out), PARAMS).segments[0]["file"]]
+    assert SeenIndex(str(out), PARAMS).lookup(keys) == before
