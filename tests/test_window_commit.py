@@ -14,6 +14,7 @@ import pytest
 from tests.fixtures.window_committer import pane_items
 from transforms import commit, http_state, near_dup
 from transforms.output_lock import output_lock
+from transforms.run_manifest import manifest_path
 from transforms.seen_index import SeenIndex
 from transforms.storage import write_json_atomic
 
@@ -45,9 +46,9 @@ def test_a_window_that_wrote_success_over_a_newer_one_puts_the_newer_back(tmp_pa
     """Window B (newer) finished while A (older) was between reading and writing _SUCCESS."""
     out = str(tmp_path)
     for run_id in ("job-20261203T000000Z", "job-20261203T000010Z"):
-        write_json_atomic(commit.manifest_path(out, run_id), {"run_id": run_id, "finished_at": run_id})
+        write_json_atomic(manifest_path(out, run_id), {"run_id": run_id, "finished_at": run_id})
     write_json_atomic(commit.success_path(out), {"run_id": "job-20261203T000000Z"})  # A's late write
-    commit.mark_success_unlocked(out, [commit.manifest_path(out, "job-20261203*")])        # A's next round
+    commit.mark_success_unlocked(out, [manifest_path(out, "job-20261203*")])        # A's next round
     assert json.loads((tmp_path / "_SUCCESS").read_text())["run_id"] == "job-20261203T000010Z"
 
 
@@ -149,8 +150,8 @@ def test_pane_rows_carry_the_pane_run_id_their_manifest_has(tmp_path):
 def _newer_window_committed(out, start):
     """A later window of the same job finished: its manifest, and _SUCCESS naming it."""
     newer = pane_id(start)
-    write_json_atomic(commit.manifest_path(str(out), newer), {"run_id": newer, "finished_at": "1970-01-01T00:01:00"})
-    write_json_atomic(commit.success_path(str(out)), {"run_id": newer, "manifest": commit.manifest_path(str(out), newer)})
+    write_json_atomic(manifest_path(str(out), newer), {"run_id": newer, "finished_at": "1970-01-01T00:01:00"})
+    write_json_atomic(commit.success_path(str(out)), {"run_id": newer, "manifest": manifest_path(str(out), newer)})
     return newer
 
 

@@ -39,7 +39,6 @@ from transforms import near_dup, run_days, seen_index
 from transforms.crash_points import pause_point
 from transforms.dedup_plan import index_rows
 from transforms.output_lock import is_local, local_path
-from transforms.run_manifest import manifest_path
 from transforms.storage import ensure_parent, read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
@@ -120,8 +119,7 @@ def roll_forward(output_dir: str, run_id: str, *, locked: bool = True, peers: li
     if document is None:
         raise CommitError(f"run {run_id} has no {COMMIT_FILE} in {staging_dir(output_dir, run_id)} (already "
                           "finished by another committer, or never committed)")
-    peers = list(peers) or document.get("peers") or [manifest_path(output_dir, run_id),
-                                                      run_days.journal_path(output_dir, run_id)]
+    peers = list(peers) or document.get("peers") or run_days.own_manifest_paths(output_dir, run_id)
     for source, target in document["moves"]:
         _move(source, target)
         pause_point("commit:moved")

@@ -85,7 +85,7 @@ def catalog(output_dir: str, skip: frozenset[str] | set[str] = frozenset()) -> C
 
     # Through FileSystems, so a gs:// output lists its runs too (news-ingest summary).  Quiet
     # streaming windows not folded yet are manifests of their own in the day records' journal.
-    patterns = [FileSystems.join(output_dir, "_runs", "*.json"), run_days.journal_path(output_dir, "*")]
+    patterns = run_days.own_manifest_paths(output_dir, "*")
     for path in (m.path for result in FileSystems.match(patterns) for m in result.metadata_list):
         if path.rsplit("/", 1)[-1][:-len(".json")] not in skip:
             add(read_manifest(path))

@@ -170,6 +170,17 @@ def journal_path(output_dir: str, run_id: str) -> str:
     return FileSystems.join(days_dir(output_dir), journal_name(run_id, JOURNAL_DIR))
 
 
+def own_manifest_paths(output_dir: str, run_id: str) -> list[str]:
+    """Where a run's manifest is while it has a file of its own (``run_id`` may be a glob).
+
+    ``_runs/<run_id>.json``, or, for a quiet window (``publish_unlocked``), the day records'
+    journal; ``compact`` may later fold either into a day record.
+    """
+    from transforms.run_manifest import manifest_path
+
+    return [manifest_path(output_dir, run_id), journal_path(output_dir, run_id)]
+
+
 def publish_unlocked(output_dir: str, manifest: dict) -> str:
     """``publish`` for a commit without the lock (a streaming window); returns the path written.
 
@@ -198,15 +209,10 @@ def fold_journal(output_dir: str) -> dict:
     from transforms.seen_journal import delete_files, read_journal
 
     names, documents = read_journal(days_dir(output_dir), IO_THREADS, subdir=JOURNAL_DIR)
-    readable = {name: doc for name, doc in zip(names, documents)
-                if isinstance(doc, dict) and doc.get("finished_at") and doc.get("run_id")}
-    grouped = by_day(list(readable.values()))
-    for day, day_manifests in sorted(grouped.items()):
-        path = day_record_path(output_dir, day)
-        write_record(path, fold(read_json(path), day, day_manifests))
-    delete_files(days_dir(output_dir), sorted(readable))
-    return {"manifests_folded": len(readable), "days": sorted(grouped),
-            "unreadable": sorted(FileSystems.join(days_dir(output_dir), name) for name in set(names) - set(readable))}
+    folded, days = fold_into_records(output_dir, dict(zip(names, documents)))
+    delete_files(days_dir(output_dir), folded)
+    return {"manifests_folded": len(folded), "days": days,
+            "unreadable": sorted(FileSystems.join(days_dir(output_dir), name) for name in set(names) - set(folded))}
 
 
 def published_path(output_dir: str, manifest: dict) -> str:
@@ -219,9 +225,7 @@ def published_path(output_dir: str, manifest: dict) -> str:
 
 def find_published(output_dir: str, run_id: str) -> dict | None:
     """A committed run's manifest, wherever ``publish`` or ``publish_unlocked`` put it (None: not committed)."""
-    from transforms.run_manifest import manifest_path
-
-    for path in (manifest_path(output_dir, run_id), journal_path(output_dir, run_id)):
+    for path in own_manifest_paths(output_dir, run_id):
         manifest = read_json(path)
         if manifest is not None:
             return manifest
@@ -267,16 +271,25 @@ def fold_old_manifests(output_dir: str, now: dt.datetime, keep_days: int) -> dic
     from transforms.run_manifest import read_manifest
 
     paths = old_manifests(list_manifests(output_dir), fold_cutoff(now, keep_days))
-    manifests = {path: read_manifest(path) for path in paths}
-    readable = {path: m for path, m in manifests.items() if isinstance(m, dict) and m.get("finished_at") and m.get("run_id")}
+    folded, days = fold_into_records(output_dir, {path: read_manifest(path) for path in paths})
+    if folded:
+        FileSystems.delete(folded)
+    return {"manifests_folded": len(folded), "days": days, "unreadable": sorted(set(paths) - set(folded))}
+
+
+def fold_into_records(output_dir: str, manifests: dict[str, object]) -> tuple[list[str], list[str]]:
+    """Fold the readable ones of ``manifests`` (file name -> its decoded content) into their day records.
+
+    Returns (the names folded, the days written).  The caller deletes those files after
+    this returns, so a crash in between leaves runs in both places (see the module docstring).
+    """
+    readable = {name: manifest for name, manifest in manifests.items()
+                if isinstance(manifest, dict) and manifest.get("finished_at") and manifest.get("run_id")}
     grouped = by_day(list(readable.values()))
     for day, day_manifests in sorted(grouped.items()):
         path = day_record_path(output_dir, day)
         write_record(path, fold(read_json(path), day, day_manifests))
-    if readable:
-        FileSystems.delete(sorted(readable))
-    return {"manifests_folded": len(readable), "days": sorted(grouped),
-            "unreadable": sorted(set(paths) - set(readable))}
+    return sorted(readable), sorted(grouped)
 
 
 def list_day_records(output_dir: str) -> list[tuple[str, int]]:

@@ -185,11 +185,10 @@ def seen_entries(articles: list[dict]) -> list[list]:
 def peer_manifests(output_dir: str, job_run_id: str, start: dt.datetime) -> list[str]:
     """Globs of the manifests of the windows that may finish after this one: its day's and the next day's
     (their own files, and quiet windows' in the day records' journal)."""
-    from transforms.run_days import journal_path
-    from transforms.run_manifest import manifest_path
+    from transforms.run_days import own_manifest_paths
 
-    return [where(output_dir, f"{job_run_id}-{day:%Y%m%d}*") for day in (start, start + dt.timedelta(days=1))
-            for where in (manifest_path, journal_path)]
+    return [path for day in (start, start + dt.timedelta(days=1))
+            for path in own_manifest_paths(output_dir, f"{job_run_id}-{day:%Y%m%d}*")]
 
 
 class WriteWindows(beam.PTransform):
