@@ -63,8 +63,8 @@ def fold_records(output: str, now: dt.datetime, keep_days: int, run_id: str) -> 
     """Old manifests into day records, and the journals of streaming windows into the seen index, the validators
     and the day records.
 
-    A Dataflow streaming job's windows leave a seen-index and a validators journal file
-    each; batch runs and local polls fold them, but an output only a streaming job writes
+    A Dataflow streaming job's windows leave a seen-index journal file each (when they
+    index articles) and a validators one (when a feed's validators changed); batch runs and local polls fold them, but an output only a streaming job writes
     to has none, so the daily compaction does it too.  Windows that wrote nothing leave
     their manifest in the day records' journal, which only this folds (``run_days.fold_journal``).
     It also merges the seen index's segments as far as ``seen_index.merge_plan`` asks, past
