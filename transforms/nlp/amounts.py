@@ -225,20 +225,24 @@ def _parse_money(text: str) -> dict:
             "currency": currency}
 
 
-def extract_amounts(body_doc) -> list[dict]:
+def extract_amounts(body_doc, ents=None) -> list[dict]:
     """Amounts in the body: ``{"text","kind","value","unit","currency","start_char","end_char"}``.
 
     A CARDINAL (or a QUANTITY with no unit in its text) that is the number of a noun
     ("five waves", "100,000 troops", "thousands of troops") gets that noun as its unit.
+    ``ents`` is ``body_doc.ents`` when the caller has it already.
     """
     text = doc_text(body_doc)
     amounts = []
-    for ent in body_doc.ents:
-        if ent.label_ not in AMOUNT_LABELS or "\n" in ent.text:
+    for ent in body_doc.ents if ents is None else ents:
+        if ent.label_ not in AMOUNT_LABELS:
+            continue
+        written = text[ent.start_char:ent.end_char]  # ent.text, without a Token per word
+        if "\n" in written:
             continue
         start, label = ent.start_char, ent.label_
         symbol = _SYMBOL_BEFORE_SPAN.search(text, max(0, start - 4), start)
-        if symbol and ent.text[:1].isdigit():
+        if symbol and written[:1].isdigit():
             start = symbol.start()
             label = MONEY
         end = ent.end_char

@@ -38,15 +38,17 @@ def empty_nlp_fields() -> dict:
 
 def analyze(body_doc, title_doc=None, published_at: dt.datetime | None = None) -> dict:
     """NLP columns for one English article (``model`` label is added by the caller)."""
-    index = build_entity_index(body_doc, title_doc)
+    # The body's entity spans, built once: every ``doc.ents`` read builds them all anew.
+    ents = body_doc.ents
+    index = build_entity_index(body_doc, title_doc, body_ents=ents)
     return {
         "sentence_count": sum(1 for _ in body_doc.sents),
         "entity_mentions": index.mentions,
         "entities": index.entities,
         "keyphrases": extract_keyphrases(body_doc, title_doc),
-        "quotes": extract_quotes(body_doc, index),
-        "amounts": extract_amounts(body_doc),
-        "dates_mentioned": extract_dates(body_doc, published_at),
+        "quotes": extract_quotes(body_doc, index, ents=ents),
+        "amounts": extract_amounts(body_doc, ents),
+        "dates_mentioned": extract_dates(body_doc, published_at, ents),
     }
 
 

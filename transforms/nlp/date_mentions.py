@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from transforms.nlp.amounts import parse_number
+from transforms.nlp.doc_access import doc_text
 from transforms.nlp.labels import DATE
 from transforms.nlp.lexicon import (EXTRA_MONTH_ABBREVIATIONS, FIXED_HOLIDAYS, FUTURE_AUXILIARIES,
                                     MONTH_NAMES, WEEKDAY_NAMES)
@@ -221,19 +222,22 @@ def _holiday(text, published, future):
     return None
 
 
-def extract_dates(body_doc, published_at: dt.datetime | None) -> list[dict]:
+def extract_dates(body_doc, published_at: dt.datetime | None, ents=None) -> list[dict]:
     """Date mentions of the body: ``{"text","resolution","year","month","day","start_char","end_char"}``.
 
     Relative expressions resolve against ``published_at`` (see :func:`resolve_date`);
     the tense of the clause (``clause_is_future``) decides whether a bare weekday or
-    month is the last or the next one.
+    month is the last or the next one.  ``ents`` is ``body_doc.ents`` when the caller has it already.
     """
-    dates = []
-    for ent in body_doc.ents:
-        if ent.label_ != DATE or "\n" in ent.text:
+    dates, text = [], doc_text(body_doc)
+    for ent in body_doc.ents if ents is None else ents:
+        if ent.label_ != DATE:
             continue
-        resolved = resolve_date(ent.text, published_at, clause_is_future(ent))
-        dates.append({"text": " ".join(ent.text.split()), **resolved,
+        written = text[ent.start_char:ent.end_char]  # ent.text, without a Token per word
+        if "\n" in written:
+            continue
+        resolved = resolve_date(written, published_at, clause_is_future(ent))
+        dates.append({"text": " ".join(written.split()), **resolved,
                       "start_char": ent.start_char, "end_char": ent.end_char})
     return dates
 

@@ -9,24 +9,80 @@ the same information from the Doc's arrays instead.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, POS
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, ORTH, POS, SENT_START, SPACY
 from spacy.lang.en.syntax_iterators import noun_chunks as english_noun_chunks
 from spacy.parts_of_speech import IDS as POS_IDS
 
 _TEXT_KEY = "news_ingest.text"
+_WORDS_KEY = "news_ingest.words"
+
+
+def token_texts(doc) -> list[str]:
+    """Every token's text (``[t.text for t in doc]``), built once per Doc (kept in ``doc.user_data``).
+
+    Read from the ORTH column, each distinct string looked up once: a Token object per
+    word, or a ``StringStore`` lookup per word, cost about twice as much.
+    """
+    words = doc.user_data.get(_WORDS_KEY)
+    if words is None:
+        if not len(doc):
+            words = []
+        else:
+            distinct, which = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+            strings = doc.vocab.strings
+            table = [strings[value] for value in distinct.tolist()]
+            words = [table[k] for k in which.tolist()]
+        doc.user_data[_WORDS_KEY] = words
+    return words
 
 
 def doc_text(doc) -> str:
-    """``doc.text``, built once per Doc (kept in ``doc.user_data``)."""
+    """``doc.text``, built once per Doc (kept in ``doc.user_data``): every token's text and,
+    when a space follows it, that space (``Token.text_with_ws``)."""
     text = doc.user_data.get(_TEXT_KEY)
     if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
+        spaced = doc.to_array(SPACY).tolist() if len(doc) else []
+        text = doc.user_data[_TEXT_KEY] = "".join([word + " " if space else word
+                                                    for word, space in zip(token_texts(doc), spaced)])
     return text
 
 
 def token_starts(doc) -> list[int]:
     """Character offset of every token (``[t.idx for t in doc]``)."""
     return doc.to_array(IDX).tolist() if len(doc) else []
+
+
+def sentence_starts(doc) -> list[int]:
+    """For every token, the index of the first token of its sentence (``token.sent.start``).
+
+    As spaCy's ``Span.sent`` does without a sentence hook: the nearest token at or before
+    it marked as a sentence start, else the first token.
+    """
+    if not len(doc):
+        return []
+    if doc.user_hooks or doc.user_token_hooks or doc.user_span_hooks or not doc.has_annotation("SENT_START"):
+        return [token.sent.start for token in doc]    # spaCy's own answer (or its error)
+    starts, current = [], 0
+    for i, flag in enumerate(doc.to_array(SENT_START).tolist()):
+        if flag == 1:
+            current = i
+        starts.append(current)
+    return starts
+
+
+def absolute_heads(doc) -> list[int]:
+    """The index of every token's head (a root heads itself); the HEAD column is relative."""
+    return (doc.to_array(HEAD).astype("int64") + numpy.arange(len(doc))).tolist() if len(doc) else []
+
+
+def ancestor_count(heads: list[int], i: int) -> int:
+    """How many ancestors token ``i`` has (``sum(1 for _ in token.ancestors)``), from
+    ``absolute_heads``; bounded by the number of tokens, as spaCy bounds it."""
+    steps, node = 0, i
+    while heads[node] != node and steps < len(heads):
+        node = heads[node]
+        steps += 1
+    return steps
 
 
 def tokens_where(doc, *, deps=(), ent_types=(), pos=()):
@@ -100,7 +156,7 @@ def noun_chunk_bounds(doc) -> list[tuple[int, int]]:
     np_deps = {strings.add(label) for label in _NP_LABELS}
     conj = strings.add("conj")
     pos_dep = doc.to_array([POS, DEP]).tolist()
-    heads = (doc.to_array(HEAD).astype("int64") + numpy.arange(n)).tolist()  # HEAD is relative
+    heads = absolute_heads(doc)
     edges = left_edges(heads)
     bounds, prev_end = [], -1
     for i, (pos, dep) in enumerate(pos_dep):

@@ -100,11 +100,15 @@ class EntityIndex:
         return self._person_lookup.get(" ".join(key)) if key else None
 
 
-def build_entity_index(body_doc, title_doc=None) -> EntityIndex:
-    """The entity index of an article from its spaCy docs (see the module docstring)."""
+def build_entity_index(body_doc, title_doc=None, *, body_ents=None) -> EntityIndex:
+    """The entity index of an article from its spaCy docs (see the module docstring);
+    ``body_ents`` is ``body_doc.ents`` when the caller has it already."""
+    if body_ents is None:
+        body_ents = body_doc.ents
     raw = list(raw_mentions(title_doc, in_title=True)) if title_doc is not None else []
-    raw.extend(raw_mentions(body_doc, in_title=False))
-    return index_mentions(raw, doc_text(body_doc), described_organisations(body_doc), described_persons(body_doc))
+    raw.extend(raw_mentions(body_doc, in_title=False, ents=body_ents))
+    return index_mentions(raw, doc_text(body_doc), described_organisations(body_doc, body_ents),
+                          described_persons(body_doc))
 
 
 def index_mentions(raw_mentions: list[RawMention], body_text: str = "",

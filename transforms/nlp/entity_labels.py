@@ -82,14 +82,14 @@ def organisations_by_description(items: list[MentionItem], described: set[str]) 
             item.label = ORG
 
 
-def described_organisations(doc) -> set[str]:
+def described_organisations(doc, ents=None) -> set[str]:
     """Names the text describes as organisations, case-folded: a proper noun (with its
     compounds) in apposition with a word for an organisation ("Kestrel, the Bristol drone
     maker", "the promoter, Corvid Live"), or a name tagged PERSON followed by a relative
     clause with *which* ("Dunmore, which makes seats"), or a name right after a word that
     says what kind of organisation it is ("research firm IDC":
     :func:`~transforms.nlp.entity_org_rules.organisation_after_descriptor_spans`).  Tagged or not: the model often
-    tags only some mentions of a company."""
+    tags only some mentions of a company.  ``ents`` is ``doc.ents`` when the caller has it already."""
     found = set()
     for i, related in appositions(doc).items():
         token = doc[i]
@@ -98,7 +98,7 @@ def described_organisations(doc) -> set[str]:
         if any(t.pos_ == "NOUN" and t.lemma_.lower() in ORG_NOUNS for t in (doc[r] for r in related)):
             start = min([token.i] + [c.i for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"])
             found.add(normalize_space(strip_leading_the(doc[start:token.i + 1].text)).casefold())
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         if ent.label_ == PERSON and ent.end + 1 < len(doc) and doc[ent.end].text == "," \
                 and doc[ent.end + 1].lower_ == "which":
             found.add(normalize_space(ent.text).casefold())

@@ -48,9 +48,10 @@ class MentionItem:
     group: tuple | None = None
 
 
-def raw_mentions(doc, in_title: bool):
+def raw_mentions(doc, in_title: bool, ents=None):
+    """The mentions of ``doc``'s entity spans (``ents``: ``doc.ents`` when the caller has it already)."""
     text = doc_text(doc)  # Doc.text is built from the tokens on every access
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         label = ent.label_
         kept = trim_entity_text(text[ent.start_char:ent.end_char], label)  # ent.text, without a Token per word
         if kept is None:

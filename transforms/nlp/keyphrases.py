@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from spacy.attrs import IDX, IS_STOP, LEMMA, ORTH, POS
+from spacy.attrs import IDX, IS_STOP, LEMMA, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 
-from transforms.nlp.doc_access import doc_text, noun_chunk_bounds
+from transforms.nlp.doc_access import doc_text, noun_chunk_bounds, token_texts
 
 MAX_KEYPHRASES = 10
 MAX_PHRASE_TOKENS = 5
@@ -37,8 +37,8 @@ def keyphrase_candidates(doc):
     if not bounds:
         return
     strings = doc.vocab.strings
-    rows = doc.to_array([POS, IS_STOP, ORTH, LEMMA, IDX]).tolist()
-    text = doc_text(doc)
+    rows = doc.to_array([POS, IS_STOP, LEMMA, IDX]).tolist()
+    texts, text = token_texts(doc), doc_text(doc)
     for start, end in bounds:
         while start < end and (rows[start][0] in _EDGE_POS_IDS or rows[start][1]):
             start += 1
@@ -50,13 +50,13 @@ def keyphrase_candidates(doc):
         # Names alone are entities (reported in `entities`); a keyphrase needs a common noun.
         if not any(row[0] == _NOUN for row in chunk):
             continue
-        words = [strings[row[2]] for row in chunk]
+        words = texts[start:end]
         if any("\n" in word for word in words):
             continue
-        surface = text[chunk[0][4]:chunk[-1][4] + len(words[-1])]
+        surface = text[chunk[0][3]:chunk[-1][3] + len(words[-1])]
         if len(surface) < 3:
             continue
-        yield " ".join(strings[row[3]].lower() if row[0] == _NOUN else word.lower()
+        yield " ".join(strings[row[2]].lower() if row[0] == _NOUN else word.lower()
                        for row, word in zip(chunk, words)), surface
 
 

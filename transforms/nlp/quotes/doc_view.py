@@ -137,5 +137,6 @@ def is_terminator(view: DocView, token) -> bool:
     return view.owner[token.i] < 0 and token.text in (".", "!", "?", "…", "...")
 
 
-def entity_index(doc) -> dict[int, object]:
-    return {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}  # no Token objects
+def entity_index(ents) -> dict[int, object]:
+    """Token index -> the entity span (of ``doc.ents``) that covers it."""
+    return {i: ent for ent in ents for i in range(ent.start, ent.end)}  # no Token objects

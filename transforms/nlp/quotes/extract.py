@@ -35,12 +35,12 @@ from transforms.nlp.quotes.names import honorific_gender, is_person_noun, kind_o
 FOLLOW_ON_SENTENCES = 3
 
 
-def _build_view(body_doc, index) -> DocView:
+def _build_view(body_doc, index, ents) -> DocView:
     text = doc_text(body_doc)
     spans = find_quote_spans(text)
     view = DocView(doc=body_doc, index=index, paragraphs=paragraph_spans(text),
                     token_starts=token_starts(body_doc), owner=[-1] * len(body_doc))
-    view.entity_of = entity_index(body_doc)
+    view.entity_of = entity_index(ents)
     view.labels = {e["name"]: e["label"] for e in getattr(index, "entities", None) or () if e.get("name")}
     for entity in getattr(index, "entities", None) or ():
         for form in [entity.get("name")] + list(entity.get("forms") or ()):
@@ -61,7 +61,7 @@ def _build_view(body_doc, index) -> DocView:
     for quote in view.quotes:
         if quote.ends_sentence and _speaker_and_cue_follow(view, quote):
             quote.ends_sentence = False
-    for ent in body_doc.ents:
+    for ent in ents:
         grouped = grouped_as_non_person(view, ent)     # a company the model tagged PERSON
         if ent.label_ == "PERSON" and view.owner[ent.start] < 0 and grouped is None:
             name, _ = canonical(view, ent)
@@ -321,15 +321,16 @@ def _as_speaker(speaker: Speaker | None) -> Speaker | None:
     return speaker
 
 
-def extract_quotes(body_doc, index) -> list[dict]:
+def extract_quotes(body_doc, index, *, ents=None) -> list[dict]:
     """Direct quotations of an article with speakers, cues and offsets into the body.
 
     ``index`` is the article's entity index (``canonical_for_span(span)`` and
-    ``resolve_person(text)`` are used).  The conventions, with examples, are in ``docs/quotes.md``.
+    ``resolve_person(text)`` are used); ``ents`` is ``body_doc.ents`` when the caller has it
+    already.  The conventions, with examples, are in ``docs/quotes.md``.
     """
     if len(body_doc) == 0:
         return []
-    view = _build_view(body_doc, index)
+    view = _build_view(body_doc, index, body_doc.ents if ents is None else ents)
     rows = []
     for quote in view.quotes:
         _attribute(view, quote)

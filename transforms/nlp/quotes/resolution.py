@@ -8,7 +8,7 @@ earlier (``references.py``); an entity span's canonical name and label come from
 """
 from __future__ import annotations
 
-from transforms.nlp.doc_access import tokens_where
+from transforms.nlp.doc_access import absolute_heads, ancestor_count, sentence_starts, tokens_where
 from transforms.nlp.org_names import initials_variants
 from transforms.nlp.person_names import is_acronym
 from transforms.nlp.labels import SPEAKER_LABELS
@@ -273,6 +273,7 @@ def collect_subjects(view: DocView) -> None:
     """Antecedent candidates outside quotations, in text order, resolved as we go."""
     # Only these tokens can have an antecedent role (see _antecedent_role); reading them
     # from the Doc's arrays spares creating a Token object for every other token.
+    sentence_of, heads = sentence_starts(view.doc), absolute_heads(view.doc)
     for token in tokens_where(view.doc, deps=("nsubj", "nsubjpass", "pobj"), ent_types=("PERSON",)):
         found = _antecedent_role(view, token)
         if found is None:
@@ -296,6 +297,7 @@ def collect_subjects(view: DocView) -> None:
         named_org = speaker is not None and speaker.label == "ORG" and token.tag_ == "NNPS"
         plural = (token.tag_ in ("NNS", "NNPS") and not named_org) or token.lower_ in ("they", "we")
         main_clause = verb is not None and (verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"))
-        depth = sum(1 for _ in verb.ancestors) if verb is not None else 0
-        view.subjects.append(Subject(token.idx, view.narrative_paragraph_of(token.idx), speaker, is_person, gender,
-                                      plural, token.sent.start_char, main_clause, depth))
+        char = view.token_starts[token.i]
+        view.subjects.append(Subject(char, view.narrative_paragraph_of(char), speaker, is_person, gender, plural,
+                                     view.token_starts[sentence_of[token.i]], main_clause,
+                                     ancestor_count(heads, verb.i) if verb is not None else 0))
