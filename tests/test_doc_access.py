@@ -1,5 +1,5 @@
 """Array reads of a Doc give what spaCy's Token-based properties give."""
-from transforms.nlp.doc_access import left_edges, noun_chunk_bounds
+from transforms.nlp.doc_access import ancestor_count, left_edges, noun_chunk_bounds, sentence_starts
 from transforms.nlp.keyphrases import extract_keyphrases, keyphrase_candidates
 from transforms.nlp.model import load_model
 
@@ -48,3 +48,29 @@ def test_token_indexes_equal_a_scan_of_every_token(seed_path):
             expected = [token.i for token in doc if getattr(token, name) in texts]
             assert token_indexes(doc, attr, texts) == expected
             assert token_indexes(doc, attr, texts) == expected  # again, from the Doc's cached column
+
+
+def test_texts_sentences_and_depths_equal_spacys(seed_path):
+    from transforms.nlp.doc_access import absolute_heads, doc_text, token_texts
+
+    for doc in _docs(seed_path):
+        assert token_texts(doc) == [token.text for token in doc]
+        assert doc_text(doc) == doc.text
+        assert sentence_starts(doc) == [token.sent.start for token in doc]
+        heads = absolute_heads(doc)
+        assert heads == [token.head.i for token in doc]
+        assert [ancestor_count(heads, i) for i in range(len(doc))] == [sum(1 for _ in t.ancestors) for t in doc]
+
+
+def test_ancestor_count_of_a_hand_made_tree():
+    # 1 heads 0 and 3, 3 heads 2; 4 is a second root, heading 5
+    assert [ancestor_count([1, 1, 3, 1, 4, 4], i) for i in range(6)] == [1, 0, 2, 1, 0, 1]
+
+
+def test_sentence_starts_without_a_parse_raise_like_spacy():
+    import pytest
+    import spacy
+
+    doc = spacy.blank("en")("Two words")
+    with pytest.raises(ValueError):
+        sentence_starts(doc)
