@@ -7,7 +7,8 @@ lives in one class-level dict, because ``FileSystems`` makes a new instance per 
 ``MemoryFileSystem.clear()`` empties it between tests.
 
 Beam's own tests keep an in-memory filesystem too, but not in the installed package, so
-this is ours: only what news-ingest calls (open/create/match/exists/rename/delete ...).
+this is ours: only what news-ingest calls (open/create/match/exists/rename/delete ...), each
+answering as Beam's GCS filesystem does (``delete`` above all: a folder goes only with a trailing "/").
 """
 from __future__ import annotations
 
@@ -109,10 +110,14 @@ class MemoryFileSystem(FileSystem):
         return FileMetadata(path, len(data), mtime)
 
     def delete(self, paths):
+        # As Beam's GCS filesystem does (gcsfilesystem.delete): a path ending in "/" deletes every
+        # object under that prefix; any other path is matched as it is (an exact name, or a glob)
+        # and only the objects it matches are deleted.  A "folder" named without the "/" matches
+        # no object, so nothing is deleted, and nothing matched is no error, as on gs://.
         for path in paths:
-            prefix = path.rstrip("/") + "/"
-            doomed = [p for p in self.files if p == path or p.startswith(prefix)]
-            if not doomed:
-                raise BeamIOError("delete failed", {path: FileNotFoundError(path)})
+            if path.endswith("/"):
+                doomed = [p for p in self.files if p.startswith(path)]
+            else:
+                doomed = [meta.path for meta in self.match([path])[0].metadata_list]
             for p in doomed:
                 del self.files[p]

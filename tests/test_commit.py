@@ -8,7 +8,7 @@ import pytest
 
 from transforms import commit, near_dup
 from transforms.seen_index import SeenIndex, encode_entry
-from transforms.storage import write_parquet_atomic
+from transforms.storage import read_json, write_json_atomic, write_parquet_atomic
 
 RUN = "20261203T080000Z-abcdef"
 SIG = near_dup.to_bytes(near_dup.signature("a story about the council budget and the roads in town"))
@@ -82,3 +82,67 @@ def test_final_path_only_maps_files_of_the_runs_own_staging_folder(tmp_path):
     assert commit.final_path(out, RUN, f"{out}/_staging/{RUN}/quotes/d=1/f.parquet") == f"{out}/quotes/d=1/f.parquet"
     with pytest.raises(ValueError):
         commit.final_path(out, RUN, f"{out}/_staging/other-run/quotes/d=1/f.parquet")
+
+
+# --- on an object store (memfs://, standing in for gs://: a folder is only a key prefix) ------
+
+@pytest.fixture()
+def memfs():
+    from tests.memfs import MemoryFileSystem
+
+    MemoryFileSystem.clear()
+    yield MemoryFileSystem
+    MemoryFileSystem.clear()
+
+
+BUCKET_OUT = "memfs://b/out"
+
+
+def _staged_objects(memfs):
+    return sorted(path for path in memfs.files if path.startswith(f"{BUCKET_OUT}/_staging/"))
+
+
+def _bucket_data_files(memfs):
+    return sorted(path[len(BUCKET_OUT) + 1:] for path in memfs.files
+                  if path.endswith(".parquet") and "/_staging/" not in path)
+
+
+def test_on_an_object_store_a_commit_leaves_no_staged_object(memfs):
+    _stage(BUCKET_OUT)
+    memfs.put(f"{commit.staging_dir(BUCKET_OUT, RUN)}/_parts/articles/ingest_date=2026-12-03/b-00000.rows", b"rows")
+    commit.commit_staged(BUCKET_OUT, RUN)
+    assert _staged_objects(memfs) == []  # not the draft, COMMIT.json nor the rows' parts
+    assert _bucket_data_files(memfs) == [f"articles/ingest_date=2026-12-03/part-x-{RUN}-00000.parquet",
+                                         f"entities/ingest_date=2026-12-03/part-x-{RUN}-00000.parquet"]
+    assert read_json(commit.success_path(BUCKET_OUT))["run_id"] == RUN
+
+
+def test_on_an_object_store_recover_rolls_a_committed_run_forward_and_discards_an_uncommitted_one(memfs):
+    from apache_beam.io.filesystems import FileSystems
+
+    staged = _stage(BUCKET_OUT)
+    draft = read_json(f"{commit.staging_dir(BUCKET_OUT, RUN)}/DRAFT.json")
+    document = commit.commit_document(BUCKET_OUT, RUN, draft)
+    write_json_atomic(f"{commit.staging_dir(BUCKET_OUT, RUN)}/COMMIT.json", document)
+    FileSystems.rename(*map(list, zip(document["moves"][0])))  # the crashed commit had moved the first file
+    uncommitted = "20261203T081500Z-000000"
+    _stage(BUCKET_OUT, run_id=uncommitted)
+
+    assert commit.recover(BUCKET_OUT) == [(RUN, "rolled forward"), (uncommitted, "discarded")]
+    assert len(_bucket_data_files(memfs)) == len(staged) == 2
+    assert read_json(commit.success_path(BUCKET_OUT))["run_id"] == RUN
+    assert _staged_objects(memfs) == []
+    assert commit.recover(BUCKET_OUT) == []
+
+
+def test_on_an_object_store_a_lock_free_recovery_keeps_a_fresh_folder_and_deletes_a_stale_one(memfs):
+    import time
+
+    run_id = "20261203T081500Z-000000"
+    _stage(BUCKET_OUT, run_id=run_id)
+    assert commit.recover(BUCKET_OUT, locked=False, stale_after_seconds=3600) == [(run_id, "kept")]
+    assert _staged_objects(memfs)
+    later = time.time() + 2 * 3600
+    assert commit.recover(BUCKET_OUT, locked=False, stale_after_seconds=3600, now=later) == [(run_id, "discarded")]
+    assert _staged_objects(memfs) == []
+    assert _bucket_data_files(memfs) == []

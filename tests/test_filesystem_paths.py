@@ -155,6 +155,7 @@ def test_batch_run_with_feed_list_and_output_on_a_remote_filesystem(memfs, capsy
     assert manifest["counts"]["articles_written"] > 0
     written = [p for p in memfs.files if p.startswith("memfs://out/news/articles/") and p.endswith(".parquet")]
     assert written
+    assert [p for p in memfs.files if "/_staging/" in p] == []  # the commit deleted its staged run, parts and all
     capsys.readouterr()
     assert summary.run(["--output", "memfs://out/news"]) == 0
     assert f"articles: {manifest['counts']['articles_written']} (" in capsys.readouterr().out

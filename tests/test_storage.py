@@ -56,3 +56,44 @@ def test_read_json_of_a_file_removed_after_the_existence_check_is_none_and_other
     folder.mkdir()  # exists, but cannot be opened as a file: raised, not taken for absent
     with pytest.raises(OSError):
         read_json(str(folder))
+
+
+# --- folders: a directory on a local disk, a key prefix on an object store -------------------
+
+@pytest.fixture()
+def memfs():
+    from tests.memfs import MemoryFileSystem
+
+    MemoryFileSystem.clear()
+    yield MemoryFileSystem
+    MemoryFileSystem.clear()
+
+
+def test_a_folder_on_an_object_store_exists_while_an_object_is_under_it_and_is_deleted_whole(memfs):
+    """memfs:// answers as gs:// does: no object is named after a folder, so only the helpers see it."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from transforms.storage import delete_folder, folder_exists
+
+    for name in ("run/DRAFT.json", "run/_parts/a/d=1/b-00000.rows", "run2/DRAFT.json", "run"):
+        memfs.put(f"memfs://b/_staging/{name}", b"x")
+    assert not FileSystems.exists("memfs://b/_staging/run2")  # why the helpers exist
+    assert folder_exists("memfs://b/_staging") and folder_exists("memfs://b/_staging/run/")
+    assert not folder_exists("memfs://b/_staging/ru") and not folder_exists("memfs://b/nothing")
+    delete_folder("memfs://b/_staging/run")
+    assert sorted(memfs.files) == ["memfs://b/_staging/run", "memfs://b/_staging/run2/DRAFT.json"]
+    delete_folder("memfs://b/_staging/run")  # already gone: no error (a redone commit step)
+    assert not folder_exists("memfs://b/_staging/run")
+
+
+def test_a_local_folder_exists_even_empty_and_is_deleted_whole(tmp_path):
+    from transforms.storage import delete_folder, folder_exists
+
+    (tmp_path / "run" / "_parts").mkdir(parents=True)
+    (tmp_path / "run" / "_parts" / "x.rows").write_bytes(b"x")
+    (tmp_path / "empty").mkdir()
+    assert folder_exists(str(tmp_path / "run")) and folder_exists(f"file://{tmp_path}/empty")
+    assert not folder_exists(str(tmp_path / "missing"))
+    delete_folder(str(tmp_path / "run"))
+    delete_folder(str(tmp_path / "run"))
+    assert sorted(os.listdir(tmp_path)) == ["empty"]

@@ -16,7 +16,7 @@ from transforms import commit, http_state, near_dup
 from transforms.output_lock import output_lock
 from transforms.run_manifest import manifest_path
 from transforms.seen_index import SeenIndex
-from transforms.storage import write_json_atomic
+from transforms.storage import read_json, write_json_atomic
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PARAMS = near_dup.PARAMS.as_dict()
@@ -228,3 +228,37 @@ def test_a_lock_free_recovery_reports_a_folder_it_cannot_finish_and_handles_the_
     (action_a, action_b) = commit.recover(out, locked=False, stale_after_seconds=0)
     assert action_a[1].startswith("failed: ") and "missing" in action_a[1]
     assert action_b == ("job-19700101T000010Z", "discarded")
+
+
+class _Stopped(BaseException):
+    """Stands in for the SIGKILL of the crash tests above, where the store lives in this process."""
+
+
+def test_on_an_object_store_a_window_stopped_after_its_first_move_is_finished_by_a_starting_job(tmp_path, monkeypatch):
+    """The rollback of the killed-window tests, on memfs:// (gs://'s stand-in): no folder exists there,
+    so recovery must find the staged run by its objects and delete them by prefix afterwards."""
+    from tests.fixtures.window_committer import main as commit_windows
+    from tests.memfs import MemoryFileSystem
+
+    def stop_at_the_first_move(name):
+        if name == "commit:moved":
+            raise _Stopped(name)
+
+    out = "memfs://b/out"
+    MemoryFileSystem.clear()
+    try:
+        (tmp_path / "go").write_text("go")
+        monkeypatch.setattr(commit, "pause_point", stop_at_the_first_move)
+        with pytest.raises(_Stopped):
+            commit_windows([out, "job", str(tmp_path / "go"), "0", "--article", "7"])
+        monkeypatch.undo()
+        assert [p for p in MemoryFileSystem.files if p.startswith(f"{out}/articles/")], "the first file was moved"
+        assert not SeenIndex(out, PARAMS).lookup([("id", f"{7:032x}")])
+
+        assert commit.recover(out, locked=False, stale_after_seconds=3600) == [(pane_id(0), "rolled forward")]
+        assert SeenIndex(out, PARAMS).lookup([("id", f"{7:032x}")])
+        assert read_json(manifest_path(out, pane_id(0)))["balance"]["articles_written"] == 1
+        assert [p for p in MemoryFileSystem.files if "/_staging/" in p] == []
+        assert commit.recover(out, locked=False, stale_after_seconds=3600) == []
+    finally:
+        MemoryFileSystem.clear()

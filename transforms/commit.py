@@ -39,7 +39,7 @@ from transforms import near_dup, run_days, seen_index
 from transforms.crash_points import pause_point
 from transforms.dedup_plan import index_rows
 from transforms.output_lock import is_local, local_path
-from transforms.storage import ensure_parent, read_json, write_json_atomic
+from transforms.storage import delete_folder, ensure_parent, folder_exists, read_json, write_json_atomic
 
 LOG = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def roll_forward(output_dir: str, run_id: str, *, locked: bool = True, peers: li
         run_days.publish_unlocked(output_dir, manifest)
         mark_success_unlocked(output_dir, peers)
     pause_point("commit:succeeded")
-    FileSystems.delete([staging_dir(output_dir, run_id)])
+    delete_folder(staging_dir(output_dir, run_id))
     if locked:  # without the lock another window may be creating the staging root right now
         _remove_empty_staging_root(output_dir)
     return manifest
@@ -222,7 +222,7 @@ def recover(output_dir: str, *, locked: bool = True, stale_after_seconds: float 
     if not locked and stale_after_seconds is None:
         raise ValueError("a recovery without the lock needs stale_after_seconds")
     root = FileSystems.join(output_dir, STAGING_DIR)
-    if not FileSystems.exists(root):
+    if not folder_exists(root):
         return []
     written = _last_written(root)
     actions = []
@@ -260,7 +260,7 @@ def _recover_unlocked(output_dir: str, run_id: str, last_written: float, stale_a
     idle = (time.time() if now is None else now) - last_written
     if idle < stale_after_seconds:
         return "kept"
-    FileSystems.delete([staging_dir(output_dir, run_id)])  # not the root: a window may be creating a folder in it
+    delete_folder(staging_dir(output_dir, run_id))  # not the root: a window may be creating a folder in it
     LOG.warning("window commit %s was abandoned before committing (nothing written to it for %.1f h); its "
                 "staged files were deleted (its articles are read again)", run_id, idle / 3600)
     return "discarded"
@@ -268,8 +268,7 @@ def _recover_unlocked(output_dir: str, run_id: str, last_written: float, stale_a
 
 def discard(output_dir: str, run_id: str) -> None:
     """Delete a run's staging folder (a run that failed before its commit)."""
-    if FileSystems.exists(staging_dir(output_dir, run_id)):
-        FileSystems.delete([staging_dir(output_dir, run_id)])
+    delete_folder(staging_dir(output_dir, run_id))
     _remove_empty_staging_root(output_dir)
 
 

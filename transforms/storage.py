@@ -6,6 +6,10 @@ a temporary name that no reader globs (it does not end in ``.parquet`` or ``.jso
 rename over the target.  On a local disk the rename is atomic; on object stores (gs://)
 Beam's rename is copy-then-delete of a complete object, which still never exposes a
 partial object under the final name.
+
+Folders are said here once too (``folder_exists``, ``delete_folder``): on an object store a
+"folder" is only a key prefix, so ``FileSystems.exists(folder)`` is False and
+``FileSystems.delete([folder])`` deletes only an object of that exact name.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ import uuid
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
+
+from transforms.output_lock import is_local, local_path
 
 
 def _tmp_name(path: str) -> str:
@@ -32,6 +38,32 @@ def ensure_parent(path: str) -> None:
         except OSError:
             # Another worker created it between the check and the call (or the store has no folders).
             pass
+
+
+def folder_exists(path: str) -> bool:
+    """True when ``path`` is a folder: a directory on a local disk, a prefix with at least one
+    object under it on an object store (gs://), where an empty folder cannot exist."""
+    if is_local(path):
+        return os.path.isdir(local_path(path))
+    return bool(FileSystems.match([_prefix(path) + "**"], limits=[1])[0].metadata_list)
+
+
+def delete_folder(path: str) -> None:
+    """Delete the folder ``path`` and everything in it; an absent folder is no error (a redone step).
+
+    On object stores the path is given with a trailing "/", which is how Beam's gs://, s3://
+    and azfs:// filesystems are told to delete every object under the prefix (listed, then
+    deleted in batches); without it they delete only an object of that exact name.
+    """
+    if is_local(path):
+        if os.path.isdir(local_path(path)):
+            FileSystems.delete([path])
+        return
+    FileSystems.delete([_prefix(path)])
+
+
+def _prefix(path: str) -> str:
+    return path.rstrip("/") + "/"
 
 
 @contextlib.contextmanager
